@@ -1,0 +1,404 @@
+#include "protocol.h"
+
+#include <QCborStreamReader>
+#include <QtEndian>
+
+namespace procession::protocol {
+
+namespace {
+// Short keys keep tiny calls small on the wire.
+const QString kType = QStringLiteral("type");
+const QString kId = QStringLiteral("id");
+const QString kFn = QStringLiteral("fn");
+const QString kArgs = QStringLiteral("args");
+const QString kKwargs = QStringLiteral("kwargs");
+const QString kValue = QStringLiteral("value");
+const QString kKind = QStringLiteral("kind");
+const QString kMessage = QStringLiteral("message");
+const QString kBegin = QStringLiteral("begin");
+const QString kEnd = QStringLiteral("end");
+const QString kCpu = QStringLiteral("cpu");
+const QString kProtocol = QStringLiteral("protocol");
+const QString kPid = QStringLiteral("pid");
+const QString kToken = QStringLiteral("token");
+
+const QString kHello = QStringLiteral("hello");
+const QString kCall = QStringLiteral("call");
+const QString kResult = QStringLiteral("result");
+const QString kError = QStringLiteral("error");
+const QString kExit = QStringLiteral("exit");
+
+bool requireInteger(const QCborMap &map, const QString &key, qint64 *out, QString *error,
+                    const QString &kind)
+{
+    const QCborValue v = map.value(key);
+    if (!v.isInteger()) {
+        *error = QStringLiteral("a %1 message needs an integer \"%2\"").arg(kind, key);
+        return false;
+    }
+    *out = v.toInteger();
+    return true;
+}
+
+bool requireString(const QCborMap &map, const QString &key, QString *out, QString *error,
+                   const QString &kind)
+{
+    const QCborValue v = map.value(key);
+    if (!v.isString()) {
+        *error = QStringLiteral("a %1 message needs a text \"%2\"").arg(kind, key);
+        return false;
+    }
+    *out = v.toString();
+    return true;
+}
+} // namespace
+
+Message Message::hello(qint64 pid, const QByteArray &token)
+{
+    Message m;
+    m.kind = Kind::Hello;
+    m.protocolVersion = Version;
+    m.pid = pid;
+    m.token = token;
+    return m;
+}
+
+Message Message::call(qint64 id, const QString &fn, const QCborArray &args, const QCborMap &kwargs)
+{
+    Message m;
+    m.kind = Kind::Call;
+    m.id = id;
+    m.function = fn;
+    m.args = args;
+    m.kwargs = kwargs;
+    return m;
+}
+
+Message Message::result(qint64 id, const QCborValue &value, qint64 begin, qint64 end, qint64 cpu)
+{
+    Message m;
+    m.kind = Kind::Result;
+    m.id = id;
+    m.value = value;
+    m.begin = begin;
+    m.end = end;
+    m.cpuNs = cpu;
+    return m;
+}
+
+Message Message::error(qint64 id, const QString &kind, const QString &message, qint64 begin,
+                       qint64 end, qint64 cpu)
+{
+    Message m;
+    m.kind = Kind::Error;
+    m.id = id;
+    m.errorKind = kind;
+    m.errorMessage = message;
+    m.begin = begin;
+    m.end = end;
+    m.cpuNs = cpu;
+    return m;
+}
+
+Message Message::exit()
+{
+    return Message{};
+}
+
+QString kindName(Message::Kind kind)
+{
+    switch (kind) {
+    case Message::Kind::Hello: return kHello;
+    case Message::Kind::Call: return kCall;
+    case Message::Kind::Result: return kResult;
+    case Message::Kind::Error: return kError;
+    case Message::Kind::Exit: return kExit;
+    }
+    return {};
+}
+
+static QCborMap toMap(const Message &m)
+{
+    QCborMap map;
+    map.insert(kType, kindName(m.kind));
+    switch (m.kind) {
+    case Message::Kind::Hello:
+        map.insert(kProtocol, m.protocolVersion);
+        map.insert(kPid, m.pid);
+        map.insert(kToken, m.token);
+        break;
+    case Message::Kind::Call:
+        map.insert(kId, m.id);
+        map.insert(kFn, m.function);
+        map.insert(kArgs, m.args);
+        if (!m.kwargs.isEmpty())
+            map.insert(kKwargs, m.kwargs);
+        break;
+    case Message::Kind::Result:
+        map.insert(kId, m.id);
+        map.insert(kValue, m.value);
+        map.insert(kBegin, m.begin);
+        map.insert(kEnd, m.end);
+        map.insert(kCpu, m.cpuNs);
+        break;
+    case Message::Kind::Error:
+        map.insert(kId, m.id);
+        map.insert(kKind, m.errorKind);
+        map.insert(kMessage, m.errorMessage);
+        map.insert(kBegin, m.begin);
+        map.insert(kEnd, m.end);
+        map.insert(kCpu, m.cpuNs);
+        break;
+    case Message::Kind::Exit:
+        break;
+    }
+    return map;
+}
+
+void encodeInto(const Message &message, QByteArray &out)
+{
+    const QByteArray payload = toMap(message).toCborValue().toCbor();
+    uchar header[HeaderSize];
+    qToBigEndian<quint32>(quint32(payload.size()), header);
+    out.append(reinterpret_cast<const char *>(header), HeaderSize);
+    out.append(payload);
+}
+
+QByteArray encode(const Message &message)
+{
+    QByteArray out;
+    encodeInto(message, out);
+    return out;
+}
+
+bool decodePayload(const QByteArray &payload, Message *message, QString *error)
+{
+    QCborParserError parseError;
+    const QCborValue root = QCborValue::fromCbor(payload, &parseError);
+    if (parseError.error != QCborError::NoError) {
+        *error = QStringLiteral("the frame is not valid CBOR (%1 at byte %2)")
+                     .arg(parseError.errorString())
+                     .arg(parseError.offset);
+        return false;
+    }
+    if (!root.isMap()) {
+        *error = QStringLiteral("the frame holds a CBOR value that is not a map");
+        return false;
+    }
+    const QCborMap map = root.toMap();
+    const QCborValue type = map.value(kType);
+    if (!type.isString()) {
+        *error = QStringLiteral("the frame has no text \"type\" field");
+        return false;
+    }
+    const QString kind = type.toString();
+    Message m;
+    if (kind == kHello) {
+        m.kind = Message::Kind::Hello;
+        qint64 version = 0;
+        if (!requireInteger(map, kProtocol, &version, error, kind)
+            || !requireInteger(map, kPid, &m.pid, error, kind))
+            return false;
+        m.protocolVersion = int(version);
+        const QCborValue token = map.value(kToken);
+        if (!token.isByteArray()) {
+            *error = QStringLiteral("a hello message needs a byte-string \"token\"");
+            return false;
+        }
+        m.token = token.toByteArray();
+    } else if (kind == kCall) {
+        m.kind = Message::Kind::Call;
+        if (!requireInteger(map, kId, &m.id, error, kind)
+            || !requireString(map, kFn, &m.function, error, kind))
+            return false;
+        const QCborValue args = map.value(kArgs);
+        if (!args.isArray()) {
+            *error = QStringLiteral("a call message needs an array \"args\"");
+            return false;
+        }
+        m.args = args.toArray();
+        const QCborValue kwargs = map.value(kKwargs);
+        if (!kwargs.isUndefined() && !kwargs.isMap()) {
+            *error = QStringLiteral("a call message's \"kwargs\" must be a map");
+            return false;
+        }
+        m.kwargs = kwargs.toMap();
+    } else if (kind == kResult || kind == kError) {
+        m.kind = kind == kResult ? Message::Kind::Result : Message::Kind::Error;
+        if (!requireInteger(map, kId, &m.id, error, kind)
+            || !requireInteger(map, kBegin, &m.begin, error, kind)
+            || !requireInteger(map, kEnd, &m.end, error, kind))
+            return false;
+        const QCborValue cpu = map.value(kCpu);
+        m.cpuNs = cpu.isInteger() ? cpu.toInteger() : 0;
+        if (m.kind == Message::Kind::Result) {
+            if (!map.contains(kValue)) {
+                *error = QStringLiteral("a result message needs a \"value\"");
+                return false;
+            }
+            m.value = map.value(kValue);
+        } else if (!requireString(map, kKind, &m.errorKind, error, kind)
+                   || !requireString(map, kMessage, &m.errorMessage, error, kind)) {
+            return false;
+        }
+    } else if (kind == kExit) {
+        m.kind = Message::Kind::Exit;
+    } else {
+        *error = QStringLiteral("unknown message type \"%1\"").arg(kind.left(40));
+        return false;
+    }
+    *message = std::move(m);
+    return true;
+}
+
+void FrameReader::feed(const QByteArray &bytes)
+{
+    feed(bytes.constData(), bytes.size());
+}
+
+void FrameReader::feed(const char *data, qsizetype size)
+{
+    if (hasError() || size <= 0)
+        return;
+    // Drop what has been consumed before growing, so the buffer stays one frame big.
+    if (m_pos > 0 && (m_pos == m_buffer.size() || m_pos > (1 << 16))) {
+        m_buffer.remove(0, m_pos);
+        m_pos = 0;
+    }
+    m_buffer.append(data, size);
+}
+
+FrameReader::Status FrameReader::next(Message *message)
+{
+    if (hasError())
+        return Status::Error;
+    const qsizetype available = m_buffer.size() - m_pos;
+    if (available < HeaderSize)
+        return Status::NeedMore;
+    const quint32 length =
+        qFromBigEndian<quint32>(reinterpret_cast<const uchar *>(m_buffer.constData() + m_pos));
+    if (length > m_maxFrame) {
+        m_error = QStringLiteral("a frame announced %1 bytes, more than the limit of %2 bytes")
+                      .arg(length)
+                      .arg(m_maxFrame);
+        m_buffer.clear();
+        m_pos = 0;
+        return Status::Error;
+    }
+    if (length == 0) {
+        m_error = QStringLiteral("an empty frame arrived");
+        return Status::Error;
+    }
+    if (available < HeaderSize + qsizetype(length))
+        return Status::NeedMore;
+    const QByteArray payload =
+        QByteArray::fromRawData(m_buffer.constData() + m_pos + HeaderSize, length);
+    m_pos += HeaderSize + length;
+    QString error;
+    if (!decodePayload(payload, message, &error)) {
+        m_error = error;
+        return Status::Error;
+    }
+    if (m_pos == m_buffer.size()) {
+        m_buffer.clear();
+        m_pos = 0;
+    }
+    return Status::Frame;
+}
+
+static void appendDisplay(const QCborValue &v, QString &out, int depth)
+{
+    if (depth > 8) {
+        out += QStringLiteral("…");
+        return;
+    }
+    switch (v.type()) {
+    case QCborValue::Integer: out += QString::number(v.toInteger()); break;
+    case QCborValue::Double: out += QString::number(v.toDouble(), 'g', 12); break;
+    case QCborValue::True: out += QStringLiteral("true"); break;
+    case QCborValue::False: out += QStringLiteral("false"); break;
+    case QCborValue::Null: out += QStringLiteral("null"); break;
+    case QCborValue::Undefined: out += QStringLiteral("undefined"); break;
+    case QCborValue::String: {
+        const QString s = v.toString();
+        out += QLatin1Char('"');
+        out += s.size() > 80 ? s.left(77) + QStringLiteral("…") : s;
+        out += QLatin1Char('"');
+        break;
+    }
+    case QCborValue::ByteArray: {
+        const qsizetype n = v.toByteArray().size();
+        out += n >= 1024 * 1024 ? QStringLiteral("bytes(%1 MiB)").arg(n / (1024.0 * 1024.0), 0, 'f', 1)
+                                : QStringLiteral("bytes(%1)").arg(n);
+        break;
+    }
+    case QCborValue::Array: {
+        const QCborArray a = v.toArray();
+        out += QLatin1Char('[');
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            if (i)
+                out += QStringLiteral(", ");
+            if (out.size() > 400) {
+                out += QStringLiteral("…");
+                break;
+            }
+            appendDisplay(a.at(i), out, depth + 1);
+        }
+        out += QLatin1Char(']');
+        break;
+    }
+    case QCborValue::Map: {
+        const QCborMap m = v.toMap();
+        out += QLatin1Char('{');
+        bool first = true;
+        for (auto it = m.constBegin(); it != m.constEnd(); ++it) {
+            if (!first)
+                out += QStringLiteral(", ");
+            first = false;
+            if (out.size() > 400) {
+                out += QStringLiteral("…");
+                break;
+            }
+            appendDisplay(it.key(), out, depth + 1);
+            out += QStringLiteral(": ");
+            appendDisplay(it.value(), out, depth + 1);
+        }
+        out += QLatin1Char('}');
+        break;
+    }
+    default: out += QStringLiteral("<%1>").arg(int(v.type())); break;
+    }
+}
+
+static QString clip(QString s, int maxLength)
+{
+    if (maxLength > 1 && s.size() > maxLength)
+        s = s.left(maxLength - 1) + QStringLiteral("…");
+    return s;
+}
+
+QString displayText(const QCborValue &value, int maxLength)
+{
+    QString out;
+    appendDisplay(value, out, 0);
+    return clip(out, maxLength);
+}
+
+QString displayArgs(const QCborArray &args, const QCborMap &kwargs, int maxLength)
+{
+    QString out;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (i)
+            out += QStringLiteral(", ");
+        appendDisplay(args.at(i), out, 1);
+    }
+    for (auto it = kwargs.constBegin(); it != kwargs.constEnd(); ++it) {
+        if (!out.isEmpty())
+            out += QStringLiteral(", ");
+        out += it.key().toString() + QLatin1Char('=');
+        appendDisplay(it.value(), out, 1);
+    }
+    return clip(out, maxLength);
+}
+
+} // namespace procession::protocol

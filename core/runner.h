@@ -1,0 +1,45 @@
+#pragma once
+
+#include "scenario.h"
+#include "session.h"
+
+#include <QString>
+
+#include <atomic>
+
+namespace procession {
+
+class Trace;
+
+struct RunResult
+{
+    // 0: every call went as the scenario expects; 1: a call failed unexpectedly
+    // (or succeeded where it should have failed); 130/143: interrupted by SIGINT/SIGTERM.
+    int exitCode = 0;
+    QString message;        // one sentence for the person
+    QStringList problems;   // one sentence per unexpected outcome
+};
+
+// Plays a scenario on a Session, step by step, filling the Trace. run() blocks the
+// calling thread (it spins that thread's event loop while it waits), so the GUI
+// calls it from a thread of its own; interrupt() may be called from any thread.
+class Runner
+{
+public:
+    Runner(Scenario scenario, Trace *trace, SessionOptions options = {});
+    ~Runner();
+
+    RunResult run();
+    // Stops the run as soon as possible; `exitCode` is what run() then returns (130, 143).
+    void interrupt(int exitCode = 130, const QString &why = QString());
+
+private:
+    Scenario m_scenario;
+    Trace *m_trace;
+    SessionOptions m_options;
+    std::atomic<Session *> m_session{nullptr};
+    std::atomic<int> m_interruptCode{0};
+    QString m_interruptWhy;
+};
+
+} // namespace procession

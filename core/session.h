@@ -1,0 +1,140 @@
+#pragma once
+
+#include "protocol.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QLocalServer;
+
+namespace procession {
+
+class Trace;
+struct WorkerState;
+struct PendingConnection;
+
+struct SessionOptions
+{
+    QString program;              // worker executable; empty = this program
+    QStringList arguments = {QStringLiteral("--worker")}; // put before the server name
+    int readyTimeoutMs = 10000;   // fork -> hello
+    int awaitTimeoutMs = 30000;   // default for callAwait
+    int joinTimeoutMs = 2000;     // exit request -> terminate -> kill, each step
+    int helloTimeoutMs = 1000;    // a connection must say hello within this
+    quint32 maxFrame = protocol::DefaultMaxFrame;
+    // Called for every line a worker prints (lane, line, fromStderr) as it arrives.
+    std::function<void(int lane, const QString &line, bool isStderr)> onOutput;
+};
+
+// What came back from a call: its value, or an error that says what happened.
+struct CallOutcome
+{
+    qint64 call = -1;
+    bool ok = false;
+    QCborValue value;
+    QString errorKind; // unknown-function, bad-arguments, task-error, crashed, timeout,
+                       // protocol, start-failed, interrupted, ...
+    QString error;     // one sentence, e.g. "worker 3 (pid 4812) crashed with SIGSEGV
+                       // while running square(7)"
+    int worker = 0;
+    qint64 pid = 0;
+};
+
+// The parent side of the recipe: starts workers (copies of this executable in worker
+// mode), sends them calls by name over a private QLocalSocket and waits for results.
+// Lives on one thread; its waits spin that thread's event loop, so output, crashes and
+// results of other workers are seen while one call is awaited.
+class Session : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Session(Trace *trace, SessionOptions options = {}, QObject *parent = nullptr);
+    ~Session() override; // stops and reaps every worker still running
+
+    // Opens the private server. Called by the first fork() if not called before.
+    bool listen(QString *error = nullptr);
+    QString serverName() const;
+
+    // Starts a worker process and returns its number (its lane, 1, 2, ...). Does not wait.
+    int fork();
+    bool waitReady(int worker, int timeoutMs = -1, QString *error = nullptr);
+    bool waitAllReady(int timeoutMs = -1, QString *error = nullptr);
+
+    // Sends fn(args, kwargs) to a worker; queued until the worker is ready. Returns the call id.
+    qint64 callAsync(int worker, const QString &fn, const QCborArray &args,
+                     const QCborMap &kwargs = {});
+    // One process for one call: starts a worker, sends the call; callAwait joins the worker.
+    qint64 callAsync(const QString &fn, const QCborArray &args, const QCborMap &kwargs = {});
+    // Waits for the oldest call on `worker` that nobody has awaited yet.
+    CallOutcome callAwait(int worker, int timeoutMs = -1);
+    // Waits for one call by id.
+    CallOutcome awaitCall(qint64 call, int timeoutMs = -1);
+    // Runs fn in this process, on the main lane, and returns when it is done.
+    CallOutcome callHere(const QString &fn, const QCborArray &args, const QCborMap &kwargs = {});
+
+    // Asks the worker to exit and waits; escalates to terminate, then kill. True when it
+    // ended by itself with status 0.
+    bool join(int worker, int timeoutMs = -1, QString *message = nullptr);
+    // Stops every worker now (exit request, then terminate, then kill) and reaps them.
+    void shutdown();
+
+    // Makes every wait return at once with an "interrupted" outcome. Thread-safe.
+    void interrupt();
+    bool interrupted() const { return m_interrupted.load(); }
+
+    // Lets the event loop run for ms milliseconds (output and crashes are still seen).
+    void idle(int ms);
+
+    qint64 pid(int worker) const;
+    bool isAlive(int worker) const;
+    int workerCount() const;
+    QString describe(int worker) const; // "worker 2 (pid 4812)"
+    // Connections dropped because they were not our workers.
+    int rejectedConnections() const { return m_rejected; }
+
+private:
+    struct Call;
+    WorkerState *state(int worker) const;
+    Call *findCall(qint64 id);
+    void onNewConnection();
+    void onHelloData(PendingConnection *pending);
+    void adopt(PendingConnection *pending, WorkerState *w, qint64 pid);
+    void reject(PendingConnection *pending, const QString &why);
+    void onSocketData(WorkerState *w);
+    void onSocketClosed(WorkerState *w);
+    void onProcessOutput(WorkerState *w, bool isStderr);
+    void onProcessFinished(WorkerState *w, int exitCode, bool crashed);
+    void onProcessError(WorkerState *w);
+    void sendQueued(WorkerState *w);
+    void dropWorker(WorkerState *w, const QString &kind, const QString &why);
+    void failCall(Call *call, const QString &kind, const QString &message, int lane);
+    void finishCall(Call *call, const protocol::Message &m, WorkerState *w);
+    CallOutcome outcomeOf(const Call &call) const;
+    bool waitUntil(const std::function<bool()> &done, int timeoutMs);
+    void wake();
+    void record(int type, int lane, qint64 pid, qint64 call = -1, qint64 code = 0,
+                const QString &text = {}, const QString &detail = {});
+
+    Trace *m_trace;
+    SessionOptions m_options;
+    QLocalServer *m_server = nullptr;
+    std::vector<std::unique_ptr<WorkerState>> m_workers;
+    std::vector<std::unique_ptr<PendingConnection>> m_pending;
+    std::vector<std::unique_ptr<Call>> m_calls;
+    qint64 m_nextCall = 1;
+    int m_rejected = 0;
+    std::atomic<bool> m_interrupted{false};
+    bool m_waiting = false;
+};
+
+// "SIGSEGV", "SIGABRT", or "signal 42".
+QString signalName(int signal);
+
+} // namespace procession

@@ -1,0 +1,231 @@
+#include "tracemodel.h"
+
+#include <algorithm>
+
+namespace procession {
+
+void TraceModel::clear()
+{
+    *this = TraceModel();
+}
+
+void TraceModel::applyAll(const QList<TraceEvent> &events)
+{
+    for (const TraceEvent &e : events)
+        apply(e);
+}
+
+CallRecord *TraceModel::callFor(qint64 id)
+{
+    auto it = m_callIndex.constFind(id);
+    if (it != m_callIndex.constEnd())
+        return &m_calls[*it];
+    CallRecord record;
+    record.id = id;
+    m_callIndex.insert(id, m_calls.size());
+    m_calls.append(record);
+    return &m_calls.last();
+}
+
+const CallRecord *TraceModel::call(qint64 id) const
+{
+    auto it = m_callIndex.constFind(id);
+    return it == m_callIndex.constEnd() ? nullptr : &m_calls.at(*it);
+}
+
+LaneRecord &TraceModel::laneFor(int lane)
+{
+    for (LaneRecord &l : m_lanes)
+        if (l.lane == lane)
+            return l;
+    LaneRecord record;
+    record.lane = lane;
+    record.name = lane == 0 ? QStringLiteral("main") : QStringLiteral("worker %1").arg(lane);
+    // Lanes are kept sorted by number so the picture is stable.
+    auto pos = std::lower_bound(m_lanes.begin(), m_lanes.end(), lane,
+                                [](const LaneRecord &l, int n) { return l.lane < n; });
+    return *m_lanes.insert(pos, record);
+}
+
+const LaneRecord *TraceModel::lane(int lane) const
+{
+    for (const LaneRecord &l : m_lanes)
+        if (l.lane == lane)
+            return &l;
+    return nullptr;
+}
+
+void TraceModel::apply(const TraceEvent &e)
+{
+    ++m_eventCount;
+    if (m_t0 < 0 || e.type == EventType::RunBegin)
+        m_t0 = m_t0 < 0 ? e.t : std::min(m_t0, e.t);
+    m_lastT = std::max(m_lastT, e.t);
+
+    switch (e.type) {
+    case EventType::RunBegin: {
+        m_scenarioId = e.text;
+        m_scenarioTitle = e.detail;
+        LaneRecord &main = laneFor(0);
+        main.pid = e.pid;
+        main.fork = e.t;
+        main.ready = e.t;
+        break;
+    }
+    case EventType::Fork: {
+        LaneRecord &l = laneFor(e.lane);
+        l.fork = e.t;
+        if (!e.text.isEmpty())
+            l.name = e.text;
+        break;
+    }
+    case EventType::Ready: {
+        LaneRecord &l = laneFor(e.lane);
+        l.ready = e.t;
+        l.pid = e.pid;
+        break;
+    }
+    case EventType::Dispatch: {
+        CallRecord *c = callFor(e.call);
+        c->lane = e.lane;
+        c->pid = e.pid;
+        c->function = e.text;
+        c->args = e.detail;
+        c->dispatch = e.t;
+        break;
+    }
+    case EventType::Begin: {
+        CallRecord *c = callFor(e.call);
+        c->begin = e.t;
+        if (c->dispatch < 0) { // an in-process call has no dispatch
+            c->lane = e.lane;
+            c->pid = e.pid;
+            c->function = e.text;
+            c->args = e.detail;
+        }
+        break;
+    }
+    case EventType::End: {
+        CallRecord *c = callFor(e.call);
+        c->end = e.t;
+        c->cpuNs = e.code;
+        break;
+    }
+    case EventType::Result: {
+        CallRecord *c = callFor(e.call);
+        c->result = e.t;
+        c->finished = true;
+        c->ok = true;
+        c->value = e.text;
+        break;
+    }
+    case EventType::Error: {
+        if (e.call < 0)
+            break;
+        CallRecord *c = callFor(e.call);
+        c->result = e.t;
+        c->finished = true;
+        c->ok = false;
+        c->error = e.text;
+        c->errorKind = e.detail;
+        if (c->lane == 0 && e.lane != 0)
+            c->lane = e.lane;
+        break;
+    }
+    case EventType::AwaitBegin:
+        m_openAwaits.insert(e.call, m_awaits.size());
+        m_awaits.append(AwaitSpan{e.call, e.t, -1});
+        break;
+    case EventType::AwaitEnd: {
+        auto it = m_openAwaits.find(e.call);
+        if (it != m_openAwaits.end()) {
+            m_awaits[*it].end = e.t;
+            m_openAwaits.erase(it);
+        }
+        break;
+    }
+    case EventType::Join:
+        laneFor(e.lane).join = e.t;
+        break;
+    case EventType::Exit: {
+        LaneRecord &l = laneFor(e.lane);
+        l.exit = e.t;
+        l.exitCode = int(e.code);
+        break;
+    }
+    case EventType::Crash: {
+        LaneRecord &l = laneFor(e.lane);
+        l.exit = e.t;
+        l.exitCode = int(e.code);
+        l.crashed = true;
+        l.reason = e.text;
+        break;
+    }
+    case EventType::Output:
+        m_outputs.append(OutputLine{e.t, e.lane, e.text});
+        break;
+    case EventType::Phase:
+        if (!m_phases.isEmpty() && m_phases.last().end < 0)
+            m_phases.last().end = e.t;
+        m_phases.append(PhaseRecord{e.text, e.t, -1});
+        break;
+    case EventType::Step:
+        m_steps.append(StepMark{int(e.code), e.t});
+        break;
+    case EventType::Rejected:
+        m_rejected.append(e);
+        break;
+    case EventType::RunEnd:
+        m_runEnd = e.t;
+        m_runExitCode = int(e.code);
+        m_runMessage = e.text;
+        if (!m_phases.isEmpty() && m_phases.last().end < 0)
+            m_phases.last().end = e.t;
+        break;
+    }
+}
+
+int TraceModel::stepAt(qint64 t) const
+{
+    auto it = std::upper_bound(m_steps.cbegin(), m_steps.cend(), t,
+                               [](qint64 time, const StepMark &m) { return time < m.t; });
+    return it == m_steps.cbegin() ? -1 : std::prev(it)->index;
+}
+
+RunSummary TraceModel::summary(qint64 nowNs) const
+{
+    RunSummary s;
+    if (m_t0 < 0)
+        return s;
+    const qint64 end = m_runEnd >= 0 ? m_runEnd : std::max(nowNs, m_lastT);
+    s.wallS = (end - m_t0) / 1e9;
+    for (const CallRecord &c : m_calls) {
+        ++s.calls;
+        if (c.finished) {
+            ++s.finishedCalls;
+            if (!c.ok)
+                ++s.failedCalls;
+        }
+        if (c.begin >= 0) {
+            const qint64 cEnd = c.end >= 0 ? c.end : (c.finished ? c.result : end);
+            s.workS += std::max<qint64>(0, cEnd - c.begin) / 1e9;
+        }
+        if (c.lane != 0 && c.dispatch >= 0 && c.begin >= 0)
+            s.dispatchS += std::max<qint64>(0, c.begin - c.dispatch) / 1e9;
+        if (c.lane != 0 && c.end >= 0 && c.result >= 0)
+            s.returnS += std::max<qint64>(0, c.result - c.end) / 1e9;
+    }
+    for (const LaneRecord &l : m_lanes) {
+        if (l.lane == 0)
+            continue;
+        ++s.workers;
+        if (l.crashed)
+            ++s.crashes;
+        if (l.fork >= 0 && l.ready >= 0)
+            s.startupS += (l.ready - l.fork) / 1e9;
+    }
+    s.speedup = s.wallS > 0 ? s.workS / s.wallS : 0;
+    return s;
+}
+
+} // namespace procession

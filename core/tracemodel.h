@@ -1,0 +1,150 @@
+#pragma once
+
+#include "traceevent.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+namespace procession {
+
+// What a trace's events add up to: lanes, calls, awaits, printed lines, phases and
+// the figures a person asks for first (wall time, work, speedup, overhead). Built
+// incrementally with apply(), so the GUI can feed it events as they arrive.
+// Times are absolute ns; subtract t0() for times from the run's start. -1 = not yet.
+
+struct CallRecord
+{
+    qint64 id = -1;
+    int lane = 0;
+    qint64 pid = 0;
+    QString function;
+    QString args;      // display text of the arguments, e.g. `1, "Chess"`
+    qint64 dispatch = -1;
+    qint64 begin = -1;
+    qint64 end = -1;
+    qint64 result = -1;
+    qint64 cpuNs = -1;
+    bool finished = false;
+    bool ok = false;
+    QString value;     // display text of the result
+    QString errorKind;
+    QString error;
+
+    QString label() const { return function + QLatin1Char('(') + args + QLatin1Char(')'); }
+    bool inProcess() const { return lane == 0; }
+};
+
+struct LaneRecord
+{
+    int lane = 0;
+    QString name;     // "main", "worker 2"
+    qint64 pid = 0;
+    qint64 fork = -1;
+    qint64 ready = -1;
+    qint64 join = -1;
+    qint64 exit = -1;
+    int exitCode = 0;
+    bool crashed = false;
+    QString reason;   // sentence for a crash
+};
+
+struct AwaitSpan
+{
+    qint64 call = -1;
+    qint64 begin = -1;
+    qint64 end = -1;
+};
+
+struct OutputLine
+{
+    qint64 t = 0;
+    int lane = 0;
+    QString text;
+};
+
+struct PhaseRecord
+{
+    QString name;
+    qint64 begin = -1;
+    qint64 end = -1;
+};
+
+struct StepMark
+{
+    int index = -1; // index into Scenario::steps
+    qint64 t = -1;
+};
+
+struct RunSummary
+{
+    double wallS = 0;     // run begin -> run end (or last event while running)
+    double workS = 0;     // sum of calls' begin -> end
+    double speedup = 0;   // work / wall
+    double startupS = 0;  // sum of fork -> ready over workers
+    double dispatchS = 0; // sum of dispatch -> begin over remote calls
+    double returnS = 0;   // sum of end -> result over remote calls
+    int calls = 0;
+    int finishedCalls = 0;
+    int failedCalls = 0;
+    int workers = 0;
+    int crashes = 0;
+};
+
+class TraceModel
+{
+public:
+    void apply(const TraceEvent &event);
+    void applyAll(const QList<TraceEvent> &events);
+    void clear();
+
+    qint64 t0() const { return m_t0; }
+    qint64 lastT() const { return m_lastT; }
+    bool running() const { return m_t0 >= 0 && m_runEnd < 0; }
+    bool finished() const { return m_runEnd >= 0; }
+    int runExitCode() const { return m_runExitCode; }
+    QString runMessage() const { return m_runMessage; }
+    QString scenarioId() const { return m_scenarioId; }
+    QString scenarioTitle() const { return m_scenarioTitle; }
+    qsizetype eventCount() const { return m_eventCount; }
+
+    const QList<LaneRecord> &lanes() const { return m_lanes; }
+    const QList<CallRecord> &calls() const { return m_calls; }   // in dispatch order
+    const QList<AwaitSpan> &awaits() const { return m_awaits; }
+    const QList<OutputLine> &outputs() const { return m_outputs; }
+    const QList<PhaseRecord> &phases() const { return m_phases; }
+    const QList<StepMark> &steps() const { return m_steps; }
+    // The scenario step being played at time t (-1 before the first).
+    int stepAt(qint64 t) const;
+    const QList<TraceEvent> &rejected() const { return m_rejected; }
+
+    const CallRecord *call(qint64 id) const;
+    const LaneRecord *lane(int lane) const;
+
+    // nowNs: the "current" time used for open spans while a run is live.
+    RunSummary summary(qint64 nowNs = -1) const;
+
+private:
+    CallRecord *callFor(qint64 id);
+    LaneRecord &laneFor(int lane);
+
+    qint64 m_t0 = -1;
+    qint64 m_lastT = -1;
+    qint64 m_runEnd = -1;
+    int m_runExitCode = 0;
+    QString m_runMessage;
+    QString m_scenarioId;
+    QString m_scenarioTitle;
+    qsizetype m_eventCount = 0;
+    QList<LaneRecord> m_lanes;
+    QList<CallRecord> m_calls;
+    QHash<qint64, qsizetype> m_callIndex;
+    QList<AwaitSpan> m_awaits;
+    QHash<qint64, qsizetype> m_openAwaits;
+    QList<OutputLine> m_outputs;
+    QList<PhaseRecord> m_phases;
+    QList<StepMark> m_steps;
+    QList<TraceEvent> m_rejected;
+};
+
+} // namespace procession
