@@ -18,6 +18,7 @@ namespace procession {
 class Trace;
 struct WorkerState;
 struct PendingConnection;
+class ServerDir;
 
 struct SessionOptions
 {
@@ -116,14 +117,16 @@ private:
     void dropWorker(WorkerState *w, const QString &kind, const QString &why);
     void failCall(Call *call, const QString &kind, const QString &message, int lane);
     void finishCall(Call *call, const protocol::Message &m, WorkerState *w);
-    CallOutcome outcomeOf(const Call &call) const;
     bool waitUntil(const std::function<bool()> &done, int timeoutMs);
     void wake();
     void record(int type, int lane, qint64 pid, qint64 call = -1, qint64 code = 0,
                 const QString &text = {}, const QString &detail = {});
+    void recordAt(qint64 t, int type, int lane, qint64 pid, qint64 call = -1, qint64 code = 0,
+                  const QString &text = {}, const QString &detail = {});
 
     Trace *m_trace;
     SessionOptions m_options;
+    ServerDir *m_serverDir = nullptr;
     QLocalServer *m_server = nullptr;
     std::vector<std::unique_ptr<WorkerState>> m_workers;
     std::vector<std::unique_ptr<PendingConnection>> m_pending;

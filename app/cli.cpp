@@ -1,0 +1,251 @@
+#include "cli.h"
+
+#include "chrometrace.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+#include "trace.h"
+#include "tracemodel.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QLibrary>
+#include <QSaveFile>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#if defined(Q_OS_UNIX)
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+namespace procession {
+
+int runBench(int argc, char **argv); // bench.cpp
+
+namespace {
+
+void printOut(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+void printErr(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+
+int usageError(const QString &message)
+{
+    printErr(QStringLiteral("procession: %1\nTry 'procession --help'.\n").arg(message));
+    return 2;
+}
+
+QString helpText()
+{
+    return QStringLiteral(
+        "Usage:\n"
+        "  procession                         open the window\n"
+        "  procession FILE                    open the window with a saved trace or a scenario file\n"
+        "  procession list                    list the bundled scenarios (id, tab, title)\n"
+        "  procession run ID|FILE [options]   run a scenario headless and print a report\n"
+        "      --json          print one JSON document on stdout (workers' prints go to stderr)\n"
+        "      --trace FILE    write the run as a Chrome trace (opens in Perfetto or the window)\n"
+        "  procession bench [--json] [--quick]   measure Procession's own costs\n"
+        "  procession --help | --version\n"
+        "\n"
+        "Window options: --scenario ID, --autorun, --compare ID ID, --screenshot FILE.png\n"
+        "\n"
+        "Exit status of run: 0 when every call went as the scenario expects, 1 when a call\n"
+        "failed unexpectedly, 2 for bad usage or an invalid scenario, 130/143 when\n"
+        "interrupted by SIGINT/SIGTERM.\n");
+}
+
+// Ctrl-C and SIGTERM become an event in the event loop: the handler only writes a byte.
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int signal)
+{
+    const char byte = char(signal);
+    if (g_signalPipe[1] >= 0) {
+        [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &byte, 1);
+    }
+}
+
+int cmdList()
+{
+    for (const Scenario &s : bundledScenarios())
+        printOut(s.id + QLatin1Char('\t') + s.title + QLatin1Char('\n'));
+    return 0;
+}
+
+int cmdRun(const QStringList &args)
+{
+    QString target;
+    QString tracePath;
+    bool json = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        if (a == QLatin1String("--json"))
+            json = true;
+        else if (a == QLatin1String("--trace")) {
+            if (i + 1 >= args.size())
+                return usageError(QStringLiteral("--trace needs a file name"));
+            tracePath = args.at(++i);
+        } else if (a.startsWith(QLatin1String("--trace=")))
+            tracePath = a.mid(8);
+        else if (a.startsWith(QLatin1Char('-')) && a.size() > 1)
+            return usageError(QStringLiteral("run: unknown option %1").arg(a));
+        else if (target.isEmpty())
+            target = a;
+        else
+            return usageError(QStringLiteral("run takes one scenario, got %1 and %2").arg(target, a));
+    }
+    if (target.isEmpty())
+        return usageError(QStringLiteral("run needs a scenario id or file; 'procession list' shows the ids"));
+
+    Scenario scenario;
+    QString error;
+    if (!findScenario(target, &scenario, &error)) {
+        printErr(QStringLiteral("procession: %1\n").arg(error));
+        return 2;
+    }
+
+    SessionOptions options;
+    options.onOutput = [json](int, const QString &line, bool isStderr) {
+        (json || isStderr ? printErr : printOut)(line + QLatin1Char('\n'));
+    };
+    Trace trace;
+    Runner runner(scenario, &trace, options);
+
+#if defined(Q_OS_UNIX)
+    QSocketNotifier *notifier = nullptr;
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) == 0) {
+        notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
+        QObject::connect(notifier, &QSocketNotifier::activated, qApp, [&runner, notifier] {
+            char sig = 0;
+            if (::read(g_signalPipe[0], &sig, 1) != 1)
+                return;
+            notifier->setEnabled(false);
+            const bool isInt = sig == SIGINT;
+            runner.interrupt(isInt ? 130 : 143,
+                             QStringLiteral("the run was interrupted by %1; every worker was stopped")
+                                 .arg(isInt ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
+        });
+        struct sigaction sa{};
+        sa.sa_handler = onSignal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGINT, &sa, nullptr);
+        sigaction(SIGTERM, &sa, nullptr);
+    }
+#endif
+
+    const RunResult result = runner.run();
+
+#if defined(Q_OS_UNIX)
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+#endif
+
+    TraceModel model;
+    const QList<TraceEvent> events = trace.events();
+    model.applyAll(events);
+    const bool ok = result.exitCode == 0;
+
+    if (!tracePath.isEmpty()) {
+        QSaveFile file(tracePath);
+        if (!file.open(QIODevice::WriteOnly) || file.write(toChromeTrace(events)) < 0 || !file.commit())
+            printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n").arg(tracePath, file.errorString()));
+    }
+    if (result.exitCode == 130 || result.exitCode == 143) {
+        // One line, not a wall of tracebacks.
+        printErr(QStringLiteral("procession: %1\n").arg(result.message));
+        if (json)
+            printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, false, result.message)).toJson(QJsonDocument::Indented)));
+        return result.exitCode;
+    }
+    if (json)
+        printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, ok, result.message)).toJson(QJsonDocument::Indented)));
+    else
+        printOut(runReportText(model, ok, result.message));
+    for (qsizetype i = 1; !json && i < result.problems.size(); ++i)
+        printErr(QStringLiteral("procession: also: %1\n").arg(result.problems.at(i)));
+    return result.exitCode;
+}
+
+QString selfDir(char **argv)
+{
+#if defined(Q_OS_LINUX)
+    const QString exe = QFileInfo(QStringLiteral("/proc/self/exe")).canonicalFilePath();
+    if (!exe.isEmpty())
+        return QFileInfo(exe).absolutePath();
+#endif
+    return QFileInfo(QString::fromLocal8Bit(argv[0])).absolutePath();
+}
+
+int openWindow(int argc, char **argv)
+{
+    // The window lives in a library of its own, loaded only now: worker processes and
+    // the command line never pay for Qt's GUI libraries.
+    const QString dir = selfDir(argv);
+    const QStringList candidates = {dir + QStringLiteral("/procession_gui"),
+                                    dir + QStringLiteral("/../lib/procession/procession_gui"),
+                                    dir + QStringLiteral("/gui/procession_gui")};
+    QString errors;
+    for (const QString &candidate : candidates) {
+        QLibrary library(candidate);
+        if (!library.load()) {
+            errors += QStringLiteral("\n  ") + library.errorString();
+            continue;
+        }
+        using Entry = int (*)(int, char **);
+        if (auto entry = reinterpret_cast<Entry>(library.resolve("procession_gui_main")))
+            return entry(argc, argv);
+        errors += QStringLiteral("\n  %1 has no procession_gui_main").arg(library.fileName());
+    }
+    printErr(QStringLiteral("procession: the window is not available; the command line still works "
+                            "(procession --help).%1\n").arg(errors));
+    return 2;
+}
+
+} // namespace
+
+int runCommandLine(int argc, char **argv)
+{
+    const QByteArray first = argc > 1 ? QByteArray(argv[1]) : QByteArray();
+    if (first == "--help" || first == "-h" || first == "help") {
+        printOut(QStringLiteral("procession %1 — see process-based concurrency happen.\n\n")
+                     .arg(QStringLiteral(PROCESSION_VERSION))
+                 + helpText());
+        return 0;
+    }
+    if (first == "--version" || first == "-v") {
+        printOut(QStringLiteral("procession %1 (Qt %2)\n").arg(QStringLiteral(PROCESSION_VERSION), QString::fromLatin1(qVersion())));
+        return 0;
+    }
+    if (first == "list" || first == "run" || first == "bench") {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("procession"));
+        QStringList rest = app.arguments().mid(2);
+        if (first == "list")
+            return rest.isEmpty() ? cmdList() : usageError(QStringLiteral("list takes no arguments"));
+        if (first == "bench")
+            return runBench(argc, argv);
+        return cmdRun(rest);
+    }
+    if (!first.isEmpty() && !first.startsWith('-') && !QFileInfo::exists(QString::fromLocal8Bit(first)))
+        return usageError(QStringLiteral("unknown command or file '%1'").arg(QString::fromLocal8Bit(first)));
+    return openWindow(argc, argv);
+}
+
+} // namespace procession

@@ -1,0 +1,167 @@
+#include "runner.h"
+
+#include "clock.h"
+#include "trace.h"
+
+#include <QCoreApplication>
+
+namespace procession {
+
+namespace {
+struct Pending
+{
+    qint64 call;
+    bool expectError;
+    QString label;
+};
+} // namespace
+
+Runner::Runner(Scenario scenario, Trace *trace, SessionOptions options)
+    : m_scenario(std::move(scenario)), m_trace(trace), m_options(std::move(options))
+{
+    m_options.awaitTimeoutMs = m_scenario.timeoutMs;
+}
+
+Runner::~Runner() = default;
+
+void Runner::interrupt(int exitCode, const QString &why)
+{
+    m_interruptWhy = why;
+    m_interruptCode.store(exitCode);
+    if (Session *s = m_session.load())
+        s->interrupt();
+}
+
+RunResult Runner::run()
+{
+    const qint64 selfPid = QCoreApplication::applicationPid();
+    auto record = [this, selfPid](EventType type, qint64 code = 0, const QString &text = {},
+                                  const QString &detail = {}) {
+        TraceEvent e;
+        e.t = nowNs();
+        e.type = type;
+        e.pid = selfPid;
+        e.code = code;
+        e.text = text;
+        e.detail = detail;
+        m_trace->append(std::move(e));
+    };
+
+    RunResult result;
+    record(EventType::RunBegin, 0, m_scenario.id, m_scenario.title);
+    {
+        Session session(m_trace, m_options);
+        m_session.store(&session);
+        if (m_interruptCode.load())
+            session.interrupt();
+
+        QList<int> pool;
+        QList<Pending> pending;
+        int calls = 0;
+        auto check = [&](const CallOutcome &out, const Pending &p) {
+            ++calls;
+            if (out.errorKind == QLatin1String("interrupted"))
+                return;
+            if (out.ok && p.expectError)
+                result.problems << QStringLiteral("%1 succeeded but was expected to fail").arg(p.label);
+            else if (!out.ok && !p.expectError)
+                result.problems << out.error;
+        };
+
+        QString error;
+        if (!session.listen(&error))
+            result.problems << error;
+
+        for (int index = 0; index < m_scenario.steps.size(); ++index) {
+            if (session.interrupted())
+                break;
+            const Step &step = m_scenario.steps.at(index);
+            record(EventType::Step, index, stepKindName(step.kind));
+            switch (step.kind) {
+            case Step::Kind::Phase:
+                record(EventType::Phase, 0, step.name);
+                break;
+            case Step::Kind::Fork: {
+                QList<int> forked;
+                for (int i = 0; i < step.count; ++i)
+                    forked << session.fork();
+                pool << forked;
+                // The recipe's fork() returns at once; waiting here keeps start-up out of
+                // the phase that follows, so each phase measures what it says.
+                for (int w : std::as_const(forked)) {
+                    if (!session.waitReady(w, -1, &error) && !session.interrupted())
+                        result.problems << error;
+                }
+                break;
+            }
+            case Step::Kind::CallAsync:
+                for (qsizetype i = 0; i < step.calls.size(); ++i) {
+                    const QCborArray &args = step.calls.at(i);
+                    const QString label = step.function + QLatin1Char('(')
+                                          + protocol::displayArgs(args, {}, 60) + QLatin1Char(')');
+                    qint64 id;
+                    if (step.target == Step::Target::NewProcess) {
+                        id = session.callAsync(step.function, args);
+                    } else {
+                        const int worker = step.workers.isEmpty()
+                                               ? pool.at(int(i % pool.size()))
+                                               : pool.at(step.workers.at(i % step.workers.size()) - 1);
+                        id = session.callAsync(worker, step.function, args);
+                    }
+                    pending.append(Pending{id, step.expectError, label});
+                }
+                break;
+            case Step::Kind::CallAwait:
+                for (const Pending &p : std::as_const(pending))
+                    check(session.awaitCall(p.call, step.timeoutMs > 0 ? step.timeoutMs : -1), p);
+                pending.clear();
+                break;
+            case Step::Kind::Call:
+                for (const QCborArray &args : step.calls) {
+                    if (session.interrupted())
+                        break;
+                    const QString label = step.function + QLatin1Char('(')
+                                          + protocol::displayArgs(args, {}, 60) + QLatin1Char(')');
+                    check(session.callHere(step.function, args), Pending{-1, step.expectError, label});
+                }
+                break;
+            case Step::Kind::Join:
+                for (int w : std::as_const(pool)) {
+                    QString message;
+                    session.join(w, -1, &message);
+                }
+                pool.clear();
+                break;
+            case Step::Kind::Sleep:
+                session.idle(step.ms);
+                break;
+            }
+        }
+        // Whatever the scenario left open (or an interrupt cut short) is awaited or stopped.
+        if (!session.interrupted()) {
+            for (const Pending &p : std::as_const(pending))
+                check(session.awaitCall(p.call), p);
+        }
+        m_session.store(nullptr);
+        session.shutdown();
+        Q_UNUSED(calls);
+    }
+
+    const int code = m_interruptCode.load();
+    if (code) {
+        result.exitCode = code;
+        result.message = m_interruptWhy.isEmpty()
+                             ? QStringLiteral("the run was interrupted; every worker was stopped")
+                             : m_interruptWhy;
+    } else if (!result.problems.isEmpty()) {
+        result.exitCode = 1;
+        result.message = result.problems.first();
+    } else {
+        result.exitCode = 0;
+        result.message = QStringLiteral("%1 finished as expected").arg(m_scenario.id);
+    }
+    record(EventType::RunEnd, result.exitCode, result.message);
+    return result;
+}
+
+} // namespace procession

@@ -1,0 +1,149 @@
+#include "worker.h"
+
+#include "clock.h"
+#include "protocol.h"
+#include "registry.h"
+
+#include <QCoreApplication>
+#include <QLocalSocket>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#if defined(Q_OS_UNIX)
+#include <unistd.h>
+#endif
+
+namespace procession {
+
+using protocol::FrameReader;
+using protocol::Message;
+
+bool isWorkerInvocation(int argc, char **argv)
+{
+    return argc >= 2 && std::strcmp(argv[1], "--worker") == 0;
+}
+
+namespace {
+
+[[noreturn]] void die(const char *message, int status)
+{
+    std::fprintf(stderr, "procession worker %lld: %s\n",
+                 static_cast<long long>(QCoreApplication::applicationPid()), message);
+    std::fflush(stderr);
+    std::_Exit(status);
+}
+
+// Stdin is a pipe from the parent: its end of file means the parent is gone, even
+// where no parent-death signal exists.
+void watchStdin()
+{
+#if defined(Q_OS_UNIX)
+    std::thread([] {
+        char buf[256];
+        for (;;) {
+            const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+            if (n == 0 || (n < 0 && errno != EINTR))
+                std::_Exit(0);
+        }
+    }).detach();
+#endif
+}
+
+bool writeAll(QLocalSocket &socket, const QByteArray &bytes)
+{
+    socket.write(bytes);
+    // Data left in the socket's buffer is lost if the process exits: wait for it.
+    while (socket.bytesToWrite() > 0) {
+        if (!socket.waitForBytesWritten(-1))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runWorker(int argc, char **argv)
+{
+    if (argc < 4)
+        die("usage: procession --worker SERVER LANE (started by procession itself)", 2);
+
+#if defined(Q_OS_UNIX)
+    // If the parent died between fork and the parent-death signal taking effect, stop now.
+    const QByteArray parentPid = qgetenv("PROCESSION_PARENT_PID");
+    if (!parentPid.isEmpty() && ::getppid() != parentPid.toLongLong())
+        std::_Exit(0);
+#endif
+    const QByteArray token = QByteArray::fromHex(qgetenv("PROCESSION_TOKEN"));
+    qunsetenv("PROCESSION_TOKEN"); // tasks have no business seeing it
+    if (token.size() != 32)
+        die("no valid PROCESSION_TOKEN in the environment; workers are started by procession", 2);
+
+    QCoreApplication app(argc, argv);
+    watchStdin();
+
+    QLocalSocket socket;
+    socket.connectToServer(QString::fromLocal8Bit(argv[2]));
+    if (!socket.waitForConnected(5000))
+        die("cannot connect to the parent's server", 3);
+    if (!writeAll(socket, protocol::encode(Message::hello(app.applicationPid(), token))))
+        die("cannot send hello to the parent", 3);
+
+    const Registry &registry = Registry::bundled();
+    TaskContext ctx;
+    ctx.print = [](const QString &line) {
+        const QByteArray bytes = line.toUtf8() + '\n';
+        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+        std::fflush(stdout);
+    };
+
+    FrameReader reader;
+    QByteArray out;
+    for (;;) {
+        Message m;
+        FrameReader::Status status;
+        qint64 batchStart = 0;
+        while ((status = reader.next(&m)) == FrameReader::Status::Frame) {
+            if (m.kind == Message::Kind::Exit) {
+                if (!out.isEmpty())
+                    writeAll(socket, out);
+                socket.disconnectFromServer();
+                return 0;
+            }
+            if (m.kind != Message::Kind::Call)
+                die("the parent sent a message that is not a call or exit", 4);
+            const qint64 begin = nowNs();
+            const qint64 cpu0 = threadCpuNs();
+            const Registry::Outcome r = registry.call(m.function, m.args, m.kwargs, ctx);
+            const qint64 end = nowNs();
+            const qint64 cpu = threadCpuNs() - cpu0;
+            protocol::encodeInto(r.ok ? Message::result(m.id, r.value, begin, end, cpu)
+                                      : Message::error(m.id, r.errorKind, r.errorMessage, begin, end, cpu),
+                                 out);
+            if (batchStart == 0)
+                batchStart = begin;
+            // Batch the answers to a burst of tiny calls, but never hold a result back
+            // behind work that takes time.
+            if (end - batchStart > 200000 || reader.buffered() == 0 || out.size() > (1 << 20)) {
+                if (!writeAll(socket, out))
+                    return 0;
+                out.clear();
+                batchStart = 0;
+            }
+        }
+        if (status == FrameReader::Status::Error)
+            die(qPrintable(QStringLiteral("protocol error from the parent: ") + reader.errorString()), 4);
+        if (!out.isEmpty()) {
+            if (!writeAll(socket, out))
+                return 0;
+            out.clear();
+        }
+        if (socket.bytesAvailable() <= 0 && !socket.waitForReadyRead(-1))
+            return 0; // the parent closed the connection: nothing left to do
+        reader.feed(socket.readAll());
+    }
+}
+
+} // namespace procession
