@@ -1,0 +1,116 @@
+#include "runcontroller.h"
+
+#include "clock.h"
+
+#include <QCoreApplication>
+#include <QMutexLocker>
+#include <QThread>
+
+namespace procession::gui {
+
+RunController::RunController(QObject *parent)
+    : QObject(parent), m_program(QCoreApplication::applicationFilePath())
+{
+    m_poll.setInterval(16);
+    connect(&m_poll, &QTimer::timeout, this, &RunController::poll);
+}
+
+RunController::~RunController()
+{
+    stopAndWait(tr("the window was closed"));
+}
+
+bool RunController::start(const Scenario &scenario)
+{
+    if (m_thread)
+        return false;
+    m_scenario = scenario;
+    m_source.clear();
+    m_trace.clear();
+    m_cursor = 0;
+    m_model.clear();
+    m_result = RunResult();
+    m_stopRequested = false;
+    m_startedAt = nowNs();
+
+    SessionOptions options;
+    options.program = m_program;
+    // The runner, its session and the worker processes all belong to this thread, which
+    // lives until the last worker is reaped (PR_SET_PDEATHSIG follows the starting thread).
+    m_thread = QThread::create([this, scenario, options] {
+        Runner runner(scenario, &m_trace, options);
+        {
+            QMutexLocker lock(&m_mutex);
+            m_runner = &runner;
+            if (m_stopRequested)
+                runner.interrupt(130, m_stopWhy);
+        }
+        const RunResult result = runner.run();
+        QMutexLocker lock(&m_mutex);
+        m_runner = nullptr;
+        m_result = result;
+    });
+    m_thread->setObjectName(QStringLiteral("runner"));
+    connect(m_thread, &QThread::finished, this, [this] {
+        poll();
+        m_poll.stop();
+        m_thread->deleteLater();
+        m_thread = nullptr;
+        emit finished();
+    });
+    m_thread->start();
+    m_poll.start();
+    emit started();
+    return true;
+}
+
+void RunController::load(const QList<TraceEvent> &events, const QString &source)
+{
+    stopAndWait();
+    m_scenario = Scenario();
+    m_source = source;
+    m_trace.clear();
+    m_cursor = 0;
+    m_result = RunResult();
+    m_model.setEvents(events);
+    emit eventsArrived();
+}
+
+void RunController::stop(const QString &why)
+{
+    QMutexLocker lock(&m_mutex);
+    m_stopRequested = true;
+    m_stopWhy = why.isEmpty() ? tr("stopped by the user") : why;
+    if (m_runner)
+        m_runner->interrupt(130, m_stopWhy);
+}
+
+void RunController::stopAndWait(const QString &why)
+{
+    if (!m_thread)
+        return;
+    stop(why);
+    m_thread->wait();
+    // Deliver what the last moments recorded, then let the finished handler run now.
+    QCoreApplication::sendPostedEvents(this);
+    QCoreApplication::sendPostedEvents(m_thread);
+    if (m_thread) {
+        poll();
+        m_poll.stop();
+        m_thread->deleteLater();
+        m_thread = nullptr;
+        emit finished();
+    }
+}
+
+void RunController::poll()
+{
+    const QList<TraceEvent> events = m_trace.eventsFrom(m_cursor);
+    if (events.isEmpty())
+        return;
+    m_cursor += events.size();
+    m_model.append(events);
+    emit eventsArrived();
+}
+
+} // namespace procession::gui
