@@ -11,12 +11,12 @@ QString callDetailsHtml(const TimelineModel &model, qsizetype callIndex)
         return QStringLiteral("<p><i>Click a call on the timeline to see its details.</i></p>");
     const CallRecord &c = model.callAt(callIndex);
     auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
-    auto at = [&](qint64 abs) {
+    auto at = [&](qint64 abs) -> QString {
         return abs < 0 ? QStringLiteral("—")
                        : QString::number(double(model.relative(abs)) / 1e9, 'f', 6) +
                              QStringLiteral(" s");
     };
-    auto gap = [](qint64 a, qint64 b) {
+    auto gap = [](qint64 a, qint64 b) -> QString {
         return a < 0 || b < 0 ? QStringLiteral("—") : formatDuration(double(b - a));
     };
     const LaneRecord *lane = model.trace().lane(c.lane);

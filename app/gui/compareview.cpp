@@ -73,9 +73,15 @@ void CompareView::refresh()
     const QColor accent = r >= 1 ? QColor(0x1f8a4c) : QColor(0xd23b2e);
     const QColor color =
         palette().color(QPalette::Window).lightness() < 128 ? accent.lighter(150) : accent;
-    m_headline->setText(
-        QStringLiteral("%1 → %2, <span style='color:%3'>%4</span>")
-            .arg(formatDuration(wa * 1e9), formatDuration(wb * 1e9), color.name(), verdict));
+    auto secs = [](double v) -> QString {
+        return QString::number(v, 'f', 2) + QStringLiteral(" s");
+    };
+    m_headline->setText(QStringLiteral("%1 → %2, <span style='color:%3'>%4</span>")
+                            .arg(secs(wa), secs(wb), color.name(), verdict));
+    // Each timeline gets room for its lanes: one main lane needs less than five.
+    auto *box = static_cast<QVBoxLayout *>(layout());
+    box->setStretchFactor(m_first, 3 + int(a->lanes().size()));
+    box->setStretchFactor(m_second, 3 + int(b->lanes().size()));
     m_subline->setText(
         tr("<b>%1</b> (top) against <b>%2</b> (bottom): wall time from the first event to the last")
             .arg(a->trace().scenarioId().toHtmlEscaped(), b->trace().scenarioId().toHtmlEscaped()));

@@ -74,10 +74,22 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
     const QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use the dark palette."));
     const QCommandLineOption light(QStringLiteral("light"),
                                    QStringLiteral("Use the light palette."));
+    const QCommandLineOption after(QStringLiteral("screenshot-after"),
+                                   QStringLiteral("With --autorun: take the screenshot MS after "
+                                                  "the run starts (a live run), not at its end."),
+                                   QStringLiteral("MS"));
+    const QCommandLineOption zoom(
+        QStringLiteral("zoom"),
+        QStringLiteral("Show only FROM-TO milliseconds of the run, e.g. 0-120."),
+        QStringLiteral("FROM-TO"));
+    const QCommandLineOption select(
+        QStringLiteral("select-call"),
+        QStringLiteral("Select the call with this id and show its details."), QStringLiteral("ID"));
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size, e.g. 1400x860."),
                                   QStringLiteral("WxH"));
-    parser.addOptions({scenario, autorun, compare, screenshot, dark, light, size});
+    parser.addOptions(
+        {scenario, autorun, compare, screenshot, after, zoom, select, dark, light, size});
     parser.process(app);
 
     QStringList positional = parser.positionalArguments();
@@ -127,16 +139,34 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
     }
     window.show();
 
+    // Zoom and selection asked for on the command line apply once there is a run to show.
+    auto arrange = [&] {
+        if (parser.isSet(zoom)) {
+            const QStringList r = parser.value(zoom).split(QLatin1Char('-'));
+            if (r.size() == 2)
+                window.zoomTo(qint64(r[0].toDouble() * 1e6), qint64(r[1].toDouble() * 1e6));
+        }
+        if (parser.isSet(select))
+            window.selectCall(parser.value(select).toLongLong());
+    };
+    if (!parser.isSet(autorun))
+        QTimer::singleShot(0, &window, arrange);
+    else
+        QObject::connect(&window, &MainWindow::runFinished, &window, arrange);
+
     int status = 0;
     if (shotMode) {
         const QString path = parser.value(screenshot);
         auto shoot = [&] {
+            arrange();
             if (!saveScreenshot(window, path))
                 status = 1;
-            window.close();
+            window.close(); // a live run is stopped, its workers with it
             app.quit();
         };
-        if (parser.isSet(autorun))
+        if (parser.isSet(autorun) && parser.isSet(after))
+            QTimer::singleShot(parser.value(after).toInt(), &app, shoot);
+        else if (parser.isSet(autorun))
             QObject::connect(&window, &MainWindow::runFinished, &app,
                              [shoot] { QTimer::singleShot(300, shoot); });
         else

@@ -13,7 +13,7 @@ struct LaneLayout
     double gap = 6;        // empty space at the bottom of every row
     int rows = 0;
 
-    static constexpr double MinRowHeight = 18;
+    static constexpr double MinRowHeight = 14; // more lanes than fit: the view scrolls
     static constexpr double MaxRowHeight = 58;
 
     // Shares `available` pixels between `rows` rows, within [MinRowHeight, MaxRowHeight].

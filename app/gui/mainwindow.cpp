@@ -571,6 +571,34 @@ void MainWindow::run()
     updateActions();
 }
 
+void MainWindow::zoomTo(qint64 from, qint64 to)
+{
+    const QList<TimelineView *> views =
+        m_compareMode ? QList<TimelineView *>{m_compare->first(), m_compare->second()}
+                      : QList<TimelineView *>{m_timeline};
+    for (TimelineView *v : views) {
+        TimeScale s = v->scale();
+        s.fit(double(from), double(to));
+        v->setVisibleRange(s.start, s.nsPerPx);
+    }
+}
+
+bool MainWindow::selectCall(qint64 id)
+{
+    TimelineView *v = m_compareMode ? m_compare->second() : m_timeline;
+    if (!v->model())
+        return false;
+    const QList<CallRecord> &calls = v->model()->trace().calls();
+    for (qsizetype i = 0; i < calls.size(); ++i) {
+        if (calls[i].id == id) {
+            v->setSelectedCall(i);
+            onCallClicked(v, i);
+            return true;
+        }
+    }
+    return false;
+}
+
 void MainWindow::stop()
 {
     for (RunController *c : {m_single, m_left, m_right})

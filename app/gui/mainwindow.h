@@ -47,6 +47,11 @@ public:
     // Window geometry, pane sizes and palette from the last launch; saved again on close.
     void restoreSettings();
 
+    // Shows [from, to] (ns from the run's start) on the visible timeline(s).
+    void zoomTo(qint64 from, qint64 to);
+    // Selects the call with this id on the visible (bottom) timeline and shows its details.
+    bool selectCall(qint64 id);
+
     void run(); // the selected scenario, or both in compare mode
     void stop();
     bool isRunning() const;

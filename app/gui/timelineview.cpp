@@ -31,9 +31,10 @@ double niceCeil(double v)
     return 10 * decade;
 }
 
+// Whole seconds keep two decimals ("4.00 s"), so the figures of two runs line up.
 QString secondsText(double s)
 {
-    return formatDuration(s * 1e9);
+    return s >= 1 ? QString::number(s, 'f', 2) + QStringLiteral(" s") : formatDuration(s * 1e9);
 }
 
 QString escaped(const QString &s)
@@ -213,8 +214,11 @@ void TimelineView::relayout()
     if (oldWidth != m_scale.width && oldWidth > 1 && !m_follow)
         m_scale.nsPerPx = std::clamp(m_scale.nsPerPx * oldWidth / m_scale.width,
                                      TimeScale::MinNsPerPx, TimeScale::MaxNsPerPx);
-    const double top = HeaderHeight + AxisHeight + PhaseHeight + 2;
-    m_layout = LaneLayout::make(int(shownRows().size()), top, height() - top - 6);
+    const double available = height() - LanesTop - 6;
+    m_layout = LaneLayout::make(int(shownRows().size()), LanesTop, available);
+    const double overflow = std::max(0.0, m_layout.rows * m_layout.rowHeight - available);
+    m_scrollY = std::clamp(m_scrollY, 0.0, overflow);
+    m_layout.top = LanesTop - m_scrollY;
 }
 
 void TimelineView::resizeEvent(QResizeEvent *event)
@@ -229,7 +233,17 @@ RunSummary TimelineView::summary() const
     if (!m_model)
         return {};
     const TraceModel &t = m_model->trace();
-    return t.summary(t.finished() ? -1 : t.t0() + m_playhead);
+    if (t.finished())
+        return t.summary();
+    RunSummary s = t.summary(t.t0() + m_playhead);
+    // Live, a remote call's begin and end arrive with its result: count the work of calls
+    // in flight up to now, so the figures grow with the picture instead of jumping at the end.
+    for (const TimelineLane &l : m_model->lanes())
+        for (const Span &span : l.spans)
+            if (span.kind == Span::Kind::Flight && span.start < m_playhead)
+                s.workS += double(m_playhead - span.start) / 1e9;
+    s.speedup = s.wallS > 0 ? s.workS / s.wallS : 0;
+    return s;
 }
 
 QString TimelineView::summaryText() const
@@ -272,9 +286,22 @@ void TimelineView::paintEvent(QPaintEvent *)
         return;
     }
     const QList<int> rows = shownRows();
+    p.save();
+    p.setClipRect(QRectF(0, LanesTop, width(), height() - LanesTop));
     paintLanes(p, rows);
     paintArrows(p, rows);
     paintMarkers(p, rows);
+    p.restore();
+    if (m_scrollY > 0 ||
+        m_layout.bottom() > height()) { // a hint that more lanes are below or above
+        const double view = height() - LanesTop;
+        const double content = m_layout.rows * m_layout.rowHeight;
+        const QRectF thumb(width() - 6, LanesTop + view * m_scrollY / content, 4,
+                           view * view / content);
+        p.setPen(Qt::NoPen);
+        p.setBrush(withAlpha(m_theme.mutedText, 140));
+        p.drawRoundedRect(thumb, 2, 2);
+    }
     paintPlayhead(p);
     if (m_drag == Drag::Zoom) {
         const double x0 =
@@ -343,9 +370,16 @@ void TimelineView::paintHeader(QPainter &p) const
     // Figures: muted names, bold values.
     const RunSummary s = summary();
     const double overhead = s.startupS + s.dispatchS + s.returnS;
+    // CPU time the calls really used: where bars are longer than this, workers were
+    // waiting (sleeping, or sharing too few cores).
+    double cpuS = -1;
+    for (const CallRecord &c : m_model->trace().calls())
+        if (c.cpuNs >= 0)
+            cpuS = std::max(cpuS, 0.0) + double(c.cpuNs) / 1e9;
     const QList<std::pair<QString, QString>> parts = {
         {tr("wall"), secondsText(s.wallS)},
         {tr("work"), secondsText(s.workS)},
+        {tr("CPU"), cpuS >= 0 ? secondsText(cpuS) : QStringLiteral("—")},
         {tr("speedup"), QString::number(s.speedup, 'f', 2) + QStringLiteral("×")},
         {tr("overhead"), secondsText(overhead)},
         {tr("start-up"), secondsText(s.startupS)},
@@ -359,7 +393,7 @@ void TimelineView::paintHeader(QPainter &p) const
     double x = 12;
     const double y = 6 + tfm.height() + 4 + vfm.ascent();
     for (int i = 0; i < parts.size(); ++i) {
-        if (i == 4) {
+        if (i == 5) {
             p.setFont(name);
             p.setPen(m_theme.mutedText);
             x -= 8;
@@ -371,15 +405,15 @@ void TimelineView::paintHeader(QPainter &p) const
         p.drawText(QPointF(x, y), parts[i].first);
         x += nfm.horizontalAdvance(parts[i].first) + 5;
         p.setFont(value);
-        p.setPen(i == 2 ? m_theme.text : m_theme.text);
+        p.setPen(m_theme.text);
         p.drawText(QPointF(x, y), parts[i].second);
         x += vfm.horizontalAdvance(parts[i].second);
-        if (i == 6) {
+        if (i == 7) {
             p.setFont(name);
             p.setPen(m_theme.mutedText);
             p.drawText(QPointF(x + 1, y), QStringLiteral(")"));
         }
-        x += i >= 4 ? 14 : 22;
+        x += i >= 5 ? 14 : 22;
     }
     if (s.crashes > 0 || s.failedCalls > 0) {
         p.setFont(value);
@@ -475,7 +509,8 @@ void TimelineView::paintLanes(QPainter &p, const QList<int> &rows) const
         }
 
         p.save();
-        p.setClipRect(QRectF(plotL, bar.top() - 2, plotR - plotL + 1, bar.height() + 4));
+        p.setClipRect(QRectF(plotL, bar.top() - 2, plotR - plotL + 1, bar.height() + 4),
+                      Qt::IntersectClip);
 
         // The process's lifeline: a thin line while it exists.
         if (lane.lane != 0) {
@@ -607,7 +642,8 @@ void TimelineView::paintArrows(QPainter &p, const QList<int> &rows) const
     if (last - first > m_scale.width / 6)
         return;
     p.save();
-    p.setClipRect(QRectF(m_scale.left, HeaderHeight + AxisHeight, m_scale.width + 1, height()));
+    p.setClipRect(QRectF(m_scale.left, LanesTop, m_scale.width + 1, height() - LanesTop),
+                  Qt::IntersectClip);
     for (auto it = first; it != last; ++it) {
         const Arrow &a = *it;
         const int fr = layoutRowOf.value(a.fromRow, -1), tr_ = layoutRowOf.value(a.toRow, -1);
@@ -793,7 +829,9 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
                              std::clamp(event->position().x(), m_scale.left, m_scale.right()));
         userChangedRange();
     } else if (drag == Drag::Maybe && m_model) {
-        const Hit hit = hitTest(*m_model, hitGeometry(), event->position());
+        const Hit hit = event->position().y() < LanesTop
+                            ? Hit()
+                            : hitTest(*m_model, hitGeometry(), event->position());
         const qsizetype call = hit.count == 1 ? hit.callIndex(*m_model) : -1;
         setSelectedCall(call);
         emit callClicked(call);
@@ -809,10 +847,18 @@ void TimelineView::mouseDoubleClickEvent(QMouseEvent *)
 void TimelineView::wheelEvent(QWheelEvent *event)
 {
     const QPoint delta = event->angleDelta();
+    const bool overflow = m_scrollY > 0 || m_layout.bottom() > height();
     if (event->modifiers() & Qt::ControlModifier) {
         const double steps = delta.y() / 120.0;
         m_scale.zoomAt(std::clamp(event->position().x(), m_scale.left, m_scale.right()),
                        std::pow(1.25, steps));
+    } else if (overflow && delta.x() == 0 && !(event->modifiers() & Qt::ShiftModifier)) {
+        // More lanes than fit: the wheel scrolls them; Shift+wheel still pans in time.
+        m_scrollY -= delta.y() / 120.0 * m_layout.rowHeight * 3;
+        relayout();
+        update();
+        event->accept();
+        return;
     } else {
         const int d = delta.x() != 0 ? delta.x() : delta.y();
         m_scale.panBy(d / 120.0 * m_scale.width * 0.1);
@@ -837,7 +883,7 @@ bool TimelineView::event(QEvent *event)
 
 QString TimelineView::toolTipAt(QPointF pos) const
 {
-    if (!m_model || m_model->isEmpty())
+    if (!m_model || m_model->isEmpty() || pos.y() < LanesTop) // rows scrolled under the axis
         return {};
     const Hit hit = hitTest(*m_model, hitGeometry(), pos);
     if (hit.kind == Hit::Kind::None)

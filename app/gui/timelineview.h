@@ -64,6 +64,7 @@ public:
     static constexpr int HeaderHeight = 58;
     static constexpr int AxisHeight = 26;
     static constexpr int PhaseHeight = 17; // scenario phase names, under the axis
+    static constexpr int LanesTop = HeaderHeight + AxisHeight + PhaseHeight + 2;
     static constexpr int LabelWidth = 172;
     static constexpr int RightMargin = 20;
 
@@ -112,6 +113,7 @@ private:
     TimeScale m_scale;
     LaneLayout m_layout;
     qint64 m_playhead = 0;
+    double m_scrollY = 0; // lanes scrolled up by this many pixels when they do not fit
     qint64 m_fitDuration = 0;
     qint64 m_maxArrowLength = 0;
     bool m_live = false;
