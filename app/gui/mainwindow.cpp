@@ -657,10 +657,10 @@ void MainWindow::onFinished(RunController *c)
 {
     TimelineView *v =
         c == m_single ? m_timeline : (c == m_left ? m_compare->first() : m_compare->second());
-    v->setLive(false);
     v->modelChanged();
     if (isRunning())
-        return; // the other compared run is still going
+        return; // the other compared run goes on: both views keep following the clock
+    v->setLive(false);
     m_playback->stopLive(playDuration());
     if (m_compareMode) {
         m_compare->first()->setLive(false);

@@ -337,7 +337,7 @@ void TimelineView::paintHeader(QPainter &p) const
     QColor statusColor = m_theme.mutedText;
     if (m_model && !m_model->isEmpty()) {
         const TraceModel &t = m_model->trace();
-        if (m_live || t.running()) {
+        if (t.running()) {
             status = tr("● live  %1").arg(formatDuration(double(m_playhead)));
             statusColor = m_theme.playhead;
         } else if (t.finished()) {
