@@ -302,12 +302,14 @@ void MainWindow::buildUi()
     m_bottomSplit->setStretchFactor(1, 1);
 
     m_centerSplit = new QSplitter(Qt::Vertical, this);
+    m_centerSplit->setObjectName(QStringLiteral("centerSplit"));
     m_centerSplit->addWidget(m_stack);
     m_centerSplit->addWidget(m_bottomSplit);
     m_centerSplit->setStretchFactor(0, 3);
     m_centerSplit->setStretchFactor(1, 1);
 
     m_mainSplit = new QSplitter(Qt::Horizontal, this);
+    m_mainSplit->setObjectName(QStringLiteral("mainSplit"));
     m_mainSplit->addWidget(m_sideSplit);
     m_mainSplit->addWidget(m_centerSplit);
     m_mainSplit->setStretchFactor(0, 0);

@@ -389,6 +389,16 @@ void TimelineView::paintHeader(QPainter &p) const
     QFont name = font();
     QFont value = font();
     value.setBold(true);
+    {
+        // A narrow window gets smaller figures rather than cut-off ones.
+        double need = 12 + 8 * 22;
+        for (const auto &part : parts)
+            need += QFontMetrics(name).horizontalAdvance(part.first) + 5 +
+                    QFontMetrics(value).horizontalAdvance(part.second);
+        const double shrink = std::clamp((width() - 16) / need, 0.72, 1.0);
+        name.setPointSizeF(name.pointSizeF() * shrink);
+        value.setPointSizeF(value.pointSizeF() * shrink);
+    }
     const QFontMetrics nfm(name), vfm(value);
     double x = 12;
     const double y = 6 + tfm.height() + 4 + vfm.ascent();
@@ -549,8 +559,8 @@ void TimelineView::paintLanes(QPainter &p, const QList<int> &rows) const
         const auto items = visibleItems(lane.spans, lane.spanMaxEnd, m_scale, m_playhead, MinBarPx);
         for (const DrawItem &it : items) {
             const Span &s = lane.spans.at(it.first);
-            const QRectF rect(it.x0, callRect.top(), std::max(it.x1 - it.x0, MinBarPx),
-                              callRect.height());
+            QRectF rect(it.x0, callRect.top(), std::max(it.x1 - it.x0, MinBarPx),
+                        callRect.height());
             if (s.kind == Span::Kind::Startup && !it.merged()) {
                 const QRectF sr = rect.adjusted(0, rect.height() * 0.15, 0, -rect.height() * 0.15);
                 p.setPen(Qt::NoPen);
@@ -584,6 +594,9 @@ void TimelineView::paintLanes(QPainter &p, const QList<int> &rows) const
                     drawLabel(rect, tr("%n calls", nullptr, int(it.count)), m_theme.barText, small);
                 continue;
             }
+            // A failed call may take microseconds: keep it wide enough to see it is red.
+            if (s.failed && rect.width() < 4)
+                rect.setWidth(4);
             p.setPen(flight ? QPen(fill, 1.2, Qt::DashLine) : QPen(fill.darker(125), 1));
             p.setBrush(flight ? withAlpha(fill, 70) : fill);
             p.drawRoundedRect(rect, 3, 3);
@@ -733,8 +746,10 @@ void TimelineView::paintMarkers(QPainter &p, const QList<int> &rows) const
                 const double room = m_scale.right() - x - s - 8;
                 QString text = fm.elidedText(lane.reason, Qt::ElideRight, int(std::max(0.0, room)));
                 QRectF box(x + s + 6, bar.top(), fm.horizontalAdvance(text) + 8, bar.height());
-                if (room < 160) { // no room on the right: write it to the left of the cross
-                    const double leftRoom = x - s - 8 - m_scale.left;
+                const double leftRoom = x - s - 8 - m_scale.left;
+                // Where the sentence fits, or else where most of it does: right, or left of the
+                // cross.
+                if (fm.horizontalAdvance(lane.reason) > room && leftRoom > room) {
                     text = fm.elidedText(lane.reason, Qt::ElideRight, int(std::max(0.0, leftRoom)));
                     const double w = fm.horizontalAdvance(text) + 8;
                     box = QRectF(x - s - 6 - w, bar.top(), w, bar.height());

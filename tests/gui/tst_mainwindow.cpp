@@ -9,8 +9,12 @@
 #include "timelinemodel.h"
 #include "timelineview.h"
 
+#include <QApplication>
 #include <QListWidget>
+#include <QSettings>
+#include <QSplitter>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace procession::gui;
@@ -24,6 +28,7 @@ private slots:
     void greetSpawnRunsInParallel();
     void compareShowsTheSpeedup();
     void crashIsShown();
+    void paneSizesAreRemembered();
 };
 
 void TestMainWindow::initTestCase()
@@ -118,6 +123,30 @@ void TestMainWindow::crashIsShown()
     }
     QCOMPARE(crashed, 1);
     QVERIFY(window.timeline()->summary().failedCalls >= 1);
+}
+
+void TestMainWindow::paneSizesAreRemembered()
+{
+    QTemporaryDir dir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+    QList<int> sizes;
+    {
+        MainWindow window(QStringLiteral(PROCESSION_EXE));
+        window.restoreSettings(); // nothing saved yet: the defaults
+        window.show();
+        auto *split = window.findChild<QSplitter *>(QStringLiteral("centerSplit"));
+        QVERIFY(split);
+        split->setSizes({300, 400});
+        sizes = split->sizes();
+        window.setDarkPalette(true);
+        QVERIFY(window.close());
+    }
+    MainWindow again(QStringLiteral(PROCESSION_EXE));
+    again.restoreSettings();
+    again.show();
+    QCOMPARE(again.findChild<QSplitter *>(QStringLiteral("centerSplit"))->sizes(), sizes);
+    QVERIFY(qApp->palette().color(QPalette::Window).lightness() < 128); // dark again
+    again.setDarkPalette(false);
 }
 
 QTEST_MAIN(TestMainWindow)
