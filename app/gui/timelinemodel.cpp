@@ -149,6 +149,9 @@ void TimelineModel::rebuild()
             // The worker's own stamps; an in-process call still running has no end yet.
             const qint64 e = end >= 0 ? end : (c.finished ? result : -1);
             lane.spans.append(Span{begin, e, i, Span::Kind::Call, failed});
+        } else if (dispatch >= 0 && !c.finished && lane.lane != 0 && lane.ready < 0) {
+            // Queued while its worker is still starting: the start-up span and the dispatch
+            // arrow show it; it cannot be running yet.
         } else if (dispatch >= 0) {
             // In flight (live), or lost with its worker: from the time it could start.
             const qint64 from = std::max(dispatch, lane.ready);

@@ -104,6 +104,13 @@ void TestTimelineModel::liveCallsAreInFlightUntilTheirResult()
     QCOMPARE(m.countArrows(Arrow::Kind::Return), 0);
     QCOMPARE(m.lanes().at(0).awaits.size(), 1);
     QCOMPARE(m.lanes().at(0).awaits[0].end, qint64(-1));
+
+    // Before the hellos the calls are queued, not running: only start-up is drawn.
+    TimelineModel early;
+    early.setEvents(sample::prefix(all, cut - 4));
+    QCOMPARE(early.countSpans(Span::Kind::Flight), 0);
+    QCOMPARE(early.countSpans(Span::Kind::Startup), 4);
+    QCOMPARE(early.countArrows(Arrow::Kind::Dispatch), 4);
 }
 
 void TestTimelineModel::incrementalEqualsAllAtOnce()

@@ -1,5 +1,6 @@
 // Keep and share: a run saved as a Chrome trace opens again for replay, exactly; the
 // timeline exports as PNG and SVG.
+#include "consoleview.h"
 #include "mainwindow.h"
 #include "playback.h"
 #include "runcontroller.h"
@@ -24,6 +25,7 @@ private slots:
     void realRunRoundTrip();
     void brokenFileIsASentence();
     void exportsPngAndSvg();
+    void keysDriveTheReplay();
 
 private:
     static void compareModels(const TimelineModel &a, const TimelineModel &b);
@@ -133,6 +135,52 @@ void TestTraceFile::exportsPngAndSvg()
     const QByteArray text = f.readAll();
     QVERIFY(text.contains("<svg"));
     QVERIFY(text.contains("greet(2"));
+}
+
+void TestTraceFile::keysDriveTheReplay()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("spawn.json"));
+    MainWindow writer(QStringLiteral(PROCESSION_EXE));
+    writer.controller()->load(sample::greetSpawn(), QStringLiteral("memory"));
+    QString error;
+    QVERIFY2(writer.saveTrace(path, &error), qPrintable(error));
+
+    MainWindow window(QStringLiteral(PROCESSION_EXE));
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY2(window.openFile(path, &error), qPrintable(error));
+    const TimelineModel &m = window.controller()->model();
+    Playback *play = window.playback();
+    QCOMPARE(play->playhead(), m.duration()); // a saved run opens complete
+
+    // Space plays and pauses, wherever the focus is (here: the console).
+    QWidget *console = window.console();
+    console->setFocus();
+    QTest::keyClick(console, Qt::Key_Space);
+    QVERIFY(play->isPlaying());
+    QTest::keyClick(console, Qt::Key_Space);
+    QVERIFY(!play->isPlaying());
+
+    // , and . step between events.
+    play->seek(0);
+    QTest::keyClick(window.timeline(), Qt::Key_Period);
+    QCOMPARE(play->playhead(), m.nextEventAfter(0));
+    QTest::keyClick(window.timeline(), Qt::Key_Period);
+    QCOMPARE(play->playhead(), m.nextEventAfter(m.nextEventAfter(0)));
+    QTest::keyClick(window.timeline(), Qt::Key_Comma);
+    QCOMPARE(play->playhead(), m.nextEventAfter(0));
+
+    // ] is faster, Ctrl+0 fits the run after a zoom.
+    const double speed = play->speed();
+    QTest::keyClick(window.timeline(), Qt::Key_BracketRight);
+    QVERIFY(play->speed() > speed);
+    window.timeline()->zoomBy(8);
+    QTest::keyClick(window.timeline(), Qt::Key_0, Qt::ControlModifier);
+    QVERIFY(window.timeline()->scale().toX(double(m.duration())) <=
+            window.timeline()->scale().right());
+    QCOMPARE(window.timeline()->scale().start, 0.0);
 }
 
 QTEST_MAIN(TestTraceFile)
