@@ -54,12 +54,10 @@ bool RunController::start(const Scenario &scenario)
         m_result = result;
     });
     m_thread->setObjectName(QStringLiteral("runner"));
-    connect(m_thread, &QThread::finished, this, [this] {
-        poll();
-        m_poll.stop();
-        m_thread->deleteLater();
-        m_thread = nullptr;
-        emit finished();
+    QThread *thread = m_thread;
+    connect(thread, &QThread::finished, this, [this, thread] {
+        if (m_thread == thread) // stopAndWait() may have finished it already
+            finish();
     });
     m_thread->start();
     m_poll.start(16);
@@ -94,16 +92,19 @@ void RunController::stopAndWait(const QString &why)
         return;
     stop(why);
     m_thread->wait();
-    // Deliver what the last moments recorded, then let the finished handler run now.
-    QCoreApplication::sendPostedEvents(this);
-    QCoreApplication::sendPostedEvents(m_thread);
-    if (m_thread) {
-        poll();
-        m_poll.stop();
-        m_thread->deleteLater();
-        m_thread = nullptr;
-        emit finished();
-    }
+    // The thread's finished() reached us as a queued call: run it now, not later.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+    if (m_thread) // not delivered: finish by hand
+        finish();
+}
+
+void RunController::finish()
+{
+    poll();
+    m_poll.stop();
+    m_thread->deleteLater();
+    m_thread = nullptr;
+    emit finished();
 }
 
 void RunController::poll()

@@ -51,6 +51,7 @@ signals:
 
 private:
     void poll();
+    void finish(); // the runner thread has ended
 
     QString m_program;
     Scenario m_scenario;
