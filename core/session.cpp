@@ -427,7 +427,22 @@ void Session::sendQueued(WorkerState *w)
         Call *c = findCall(id);
         if (!c || c->done)
             continue;
+        const qsizetype before = out.size();
         protocol::encodeInto(Message::call(c->id, c->function, c->args, c->kwargs), out);
+        // The worker drops the connection on a frame past its limit: refuse the one call
+        // here instead of losing the worker and everything queued on it.
+        const qsizetype frame = out.size() - before - protocol::HeaderSize;
+        if (frame > qsizetype(protocol::DefaultMaxFrame)) {
+            out.truncate(before);
+            failCall(c, QStringLiteral("too-large"),
+                     QStringLiteral("%1 was not sent to %2: its frame would be %3 bytes, more than "
+                                    "the limit of %4 bytes")
+                         .arg(c->label, describe(w->lane))
+                         .arg(frame)
+                         .arg(protocol::DefaultMaxFrame),
+                     w->lane);
+            continue;
+        }
         c->sent = true;
         w->inFlight.append(id);
         record(int(EventType::Dispatch), w->lane, w->pid, c->id, 0, c->function,
