@@ -655,14 +655,20 @@ void Session::onSocketClosed(WorkerState *w)
         connect(w->lostTimer, &QTimer::timeout, this, [this, w] {
             if (w->phase == WorkerState::Phase::Gone)
                 return;
+            // Bytes left in the reader are a frame cut short: the worker broke the protocol.
+            const qsizetype partial = w->reader.buffered();
             QString why = QStringLiteral("%1 closed its connection").arg(describe(w->lane));
+            if (partial > 0)
+                why += QStringLiteral(" in the middle of a frame (%1 bytes of it arrived)").arg(partial);
             if (!w->inFlight.isEmpty())
                 if (Call *c = findCall(w->inFlight.first()))
                     why += QStringLiteral(" while running ") + c->label;
-            dropWorker(w, QStringLiteral("disconnected"), why);
+            if (partial > 0)
+                record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
+            dropWorker(w, partial > 0 ? QStringLiteral("protocol") : QStringLiteral("disconnected"), why);
         });
     }
-    w->lostTimer->start(1000);
+    w->lostTimer->start(500);
 }
 
 void Session::onProcessOutput(WorkerState *w, bool isStderr)
