@@ -277,7 +277,7 @@ int Session::fork()
     process->setProcessEnvironment(env);
     process->setProcessChannelMode(QProcess::SeparateChannels);
     process->setProgram(m_options.program);
-    process->setArguments(m_options.arguments
+    process->setArguments(QStringList(m_options.arguments)
                           << m_server->fullServerName() << QString::number(w->lane));
 #if defined(Q_OS_LINUX)
     // The worker dies with the thread that started it, even if the parent is SIGKILLed.
