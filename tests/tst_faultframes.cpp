@@ -67,9 +67,11 @@ QString readAll(const QByteArray &bytes, int *frames, quint32 limit = DefaultMax
     }
 }
 
+// Bytes malloc has handed out, counting large blocks it took straight from mmap.
 size_t heapInUse()
 {
-    return mallinfo2().uordblks;
+    const struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
 }
 
 } // namespace
