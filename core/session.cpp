@@ -720,10 +720,13 @@ void Session::onProcessFinished(WorkerState *w, int exitCode, bool crashed)
             running = QStringLiteral(" while running ") + c->label;
 
     const QString who = describe(w->lane);
+    // Dropped already (protocol error, lost connection, no hello): the signal is our kill.
+    const bool dropped = w->phase == WorkerState::Phase::Gone;
     if (crashed) {
-        const QString why = w->escalation.isEmpty()
-                                ? QStringLiteral("%1 crashed with %2%3").arg(who, signalName(exitCode), running)
-                                : QStringLiteral("%1 %2 (%3)%4").arg(who, w->escalation, signalName(exitCode), running);
+        const QString why = !w->escalation.isEmpty()
+                                ? QStringLiteral("%1 %2 (%3)%4").arg(who, w->escalation, signalName(exitCode), running)
+                            : dropped ? QStringLiteral("%1 was killed (%2) after it was dropped").arg(who, signalName(exitCode))
+                                      : QStringLiteral("%1 crashed with %2%3").arg(who, signalName(exitCode), running);
         record(int(EventType::Crash), w->lane, w->pid, -1, exitCode, why, QStringLiteral("signal"));
         dropWorker(w, QStringLiteral("crashed"), why);
     } else if (w->joining && exitCode == 0 && w->inFlight.isEmpty() && w->queued.isEmpty()) {
