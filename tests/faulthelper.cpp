@@ -131,8 +131,9 @@ int main(int argc, char **argv)
     send(socket, protocol::encode(Message::hello(QCoreApplication::applicationPid(), token)));
 
     static const QStringList faults = {
-        QStringLiteral("junk"),           QStringLiteral("bad-cbor"),     QStringLiteral("not-map"),
-        QStringLiteral("unknown-type"),   QStringLiteral("wrong-id"),     QStringLiteral("over-limit"),
+        QStringLiteral("junk"),           QStringLiteral("bad-cbor"),
+        QStringLiteral("not-map"),        QStringLiteral("unknown-type"),
+        QStringLiteral("wrong-id"),       QStringLiteral("over-limit"),
         QStringLiteral("truncate-close"), QStringLiteral("truncate-exit")};
     TaskContext ctx;
     FrameReader reader;
@@ -164,14 +165,14 @@ int main(int argc, char **argv)
                 std::fflush(stdout);
             }
             const qint64 begin = nowNs();
-            const Registry::Outcome r = m.function == QLatin1String("spew")
-                                            ? Registry::Outcome{true, QCborValue(1), {}, {}}
-                                            : Registry::bundled().call(m.function, m.args,
-                                                                       m.kwargs, ctx);
+            const Registry::Outcome r =
+                m.function == QLatin1String("spew")
+                    ? Registry::Outcome{true, QCborValue(1), {}, {}}
+                    : Registry::bundled().call(m.function, m.args, m.kwargs, ctx);
             const qint64 end = nowNs();
             send(socket, protocol::encode(r.ok ? Message::result(m.id, r.value, begin, end, 0)
-                                               : Message::error(m.id, r.errorKind,
-                                                                r.errorMessage, begin, end, 0)));
+                                               : Message::error(m.id, r.errorKind, r.errorMessage,
+                                                                begin, end, 0)));
         }
         if (status == FrameReader::Status::Error)
             return 4;

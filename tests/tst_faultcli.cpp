@@ -116,11 +116,14 @@ void tst_FaultCli::interrupted()
     QCOMPARE(run.exitCode(), status);
     const QStringList err = lines(run.readAllStandardError());
     QVERIFY2(err.size() == 1, qPrintable(err.join(QLatin1Char('\n'))));
-    QCOMPARE(err.first(), QStringLiteral("procession: the run was interrupted by %1; every worker was stopped")
-                              .arg(signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
+    QCOMPARE(err.first(),
+             QStringLiteral("procession: the run was interrupted by %1; every worker was stopped")
+                 .arg(signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
     QVERIFY2(took < 3000, qPrintable(QString::number(took)));
     for (qint64 pid : workers)
-        QVERIFY2(processState(pid) == 0, qPrintable(QStringLiteral("worker %1 left as '%2'").arg(pid).arg(QLatin1Char(processState(pid)))));
+        QVERIFY2(processState(pid) == 0, qPrintable(QStringLiteral("worker %1 left as '%2'")
+                                                        .arg(pid)
+                                                        .arg(QLatin1Char(processState(pid)))));
     reapAdopted(workers);
 }
 
@@ -164,53 +167,76 @@ void tst_FaultCli::badScenarioStartsNothing_data()
     QTest::newRow("invalid JSON") << QByteArray("{\"id\": \"x\",\n \"steps\": [}")
                                   << "line 2, column ";
     QTest::newRow("not an object") << QByteArray("[1, 2]") << "a scenario must be a JSON object";
-    QTest::newRow("unknown top-level field") << QByteArray(R"({"id": "x", "title": "x", "stepz": []})")
-                                             << "stepz: is not a scenario field";
-    QTest::newRow("id of the wrong type") << QByteArray(R"({"id": 7, "title": "x", "steps": [{"fork": 1}]})")
-                                          << "id: must be text, got a number";
-    QTest::newRow("bad id") << QByteArray(R"({"id": "Bad Id", "title": "x", "steps": [{"fork": 1}]})")
+    QTest::newRow("unknown top-level field")
+        << QByteArray(R"({"id": "x", "title": "x", "stepz": []})")
+        << "stepz: is not a scenario field";
+    QTest::newRow("id of the wrong type")
+        << QByteArray(R"({"id": 7, "title": "x", "steps": [{"fork": 1}]})")
+        << "id: must be text, got a number";
+    QTest::newRow("bad id") << QByteArray(
+                                   R"({"id": "Bad Id", "title": "x", "steps": [{"fork": 1}]})")
                             << "id: must be lower-case letters";
     QTest::newRow("no steps") << steps("[]") << "steps: must be a non-empty list of steps";
-    QTest::newRow("steps not a list") << steps("{\"fork\": 1}") << "steps: must be a non-empty list";
+    QTest::newRow("steps not a list")
+        << steps("{\"fork\": 1}") << "steps: must be a non-empty list";
     QTest::newRow("step not an object") << steps("[3]") << "steps[0]: must be an object";
-    QTest::newRow("unknown step") << steps(R"([{"fork": 2}, {"spawn": 3}])") << "steps[1]: names no step";
-    QTest::newRow("two verbs in one step") << steps(R"([{"fork": 2, "join": "all"}])")
-                                           << "steps[0]: has both \"fork\" and \"join\"";
-    QTest::newRow("unknown field in a step") << steps(R"([{"fork": 2, "count": 3}])")
-                                             << "steps[0].count: is not a field of a fork step";
-    QTest::newRow("count as text") << steps(R"([{"fork": "four"}])") << "steps[0].fork: must be a whole number, got text";
-    QTest::newRow("fractional count") << steps(R"([{"fork": 1.5}])") << "steps[0].fork: must be a whole number, got 1.5";
-    QTest::newRow("negative count") << steps(R"([{"fork": -1}])") << "steps[0].fork: must be between 1 and 64, got -1";
-    QTest::newRow("absurd fork") << steps(R"([{"fork": 1e12}])") << "steps[0].fork: must be between 1 and 64";
-    QTest::newRow("pool too big") << steps(R"([{"fork": 64}, {"fork": 64}, {"fork": 64}, {"fork": 64}, {"fork": 64}])")
-                                  << "steps[4].fork: would make the pool 320 workers";
-    QTest::newRow("absurd sleep") << steps(R"([{"sleep": 999999999}])") << "steps[0].sleep: must be between 0 and 60000";
-    QTest::newRow("negative sleep") << steps(R"([{"sleep": -5}])") << "steps[0].sleep: must be between 0";
-    QTest::newRow("absurd range") << steps(R"([{"fork": 1}, {"call_async": "square", "range": 1000000000}])")
-                                  << "steps[1].range: must be between 1 and 1000000";
-    QTest::newRow("too many processes") << steps(R"([{"call_async": "square", "on": "new", "range": 5000}])")
-                                        << "steps[0]: would start 5000 processes";
-    QTest::newRow("unknown function") << steps(R"([{"fork": 1}, {"call_async": "sqaure", "args": [[1]]}])")
-                                      << "steps[1]";
-    QTest::newRow("wrong argument type") << steps(R"([{"fork": 1}, {"call_async": "square", "args": [["x"]]}])")
-                                         << "steps[1].args[0]: square(): argument \"i\" must be number, got text";
+    QTest::newRow("unknown step") << steps(R"([{"fork": 2}, {"spawn": 3}])")
+                                  << "steps[1]: names no step";
+    QTest::newRow("two verbs in one step")
+        << steps(R"([{"fork": 2, "join": "all"}])") << "steps[0]: has both \"fork\" and \"join\"";
+    QTest::newRow("unknown field in a step")
+        << steps(R"([{"fork": 2, "count": 3}])") << "steps[0].count: is not a field of a fork step";
+    QTest::newRow("count as text")
+        << steps(R"([{"fork": "four"}])") << "steps[0].fork: must be a whole number, got text";
+    QTest::newRow("fractional count")
+        << steps(R"([{"fork": 1.5}])") << "steps[0].fork: must be a whole number, got 1.5";
+    QTest::newRow("negative count")
+        << steps(R"([{"fork": -1}])") << "steps[0].fork: must be between 1 and 64, got -1";
+    QTest::newRow("absurd fork") << steps(R"([{"fork": 1e12}])")
+                                 << "steps[0].fork: must be between 1 and 64";
+    QTest::newRow("pool too big")
+        << steps(R"([{"fork": 64}, {"fork": 64}, {"fork": 64}, {"fork": 64}, {"fork": 64}])")
+        << "steps[4].fork: would make the pool 320 workers";
+    QTest::newRow("absurd sleep") << steps(R"([{"sleep": 999999999}])")
+                                  << "steps[0].sleep: must be between 0 and 60000";
+    QTest::newRow("negative sleep")
+        << steps(R"([{"sleep": -5}])") << "steps[0].sleep: must be between 0";
+    QTest::newRow("absurd range")
+        << steps(R"([{"fork": 1}, {"call_async": "square", "range": 1000000000}])")
+        << "steps[1].range: must be between 1 and 1000000";
+    QTest::newRow("too many processes")
+        << steps(R"([{"call_async": "square", "on": "new", "range": 5000}])")
+        << "steps[0]: would start 5000 processes";
+    QTest::newRow("unknown function")
+        << steps(R"([{"fork": 1}, {"call_async": "sqaure", "args": [[1]]}])") << "steps[1]";
+    QTest::newRow("wrong argument type")
+        << steps(R"([{"fork": 1}, {"call_async": "square", "args": [["x"]]}])")
+        << "steps[1].args[0]: square(): argument \"i\" must be number, got text";
     QTest::newRow("too many arguments") << steps(R"([{"call": "greet", "args": [[1, "a", 3]]}])")
                                         << "steps[0].args[0]: greet() takes 2 arguments, 3 given";
-    QTest::newRow("args not lists") << steps(R"([{"call": "square", "args": [1, 2]}])")
-                                    << "steps[0].args[0]: must be a list of arguments, got a number";
-    QTest::newRow("calls with no pool") << steps(R"([{"call_async": "square", "args": [[1]]}])")
-                                        << "steps[0]: sends calls to the pool, but no worker is forked";
-    QTest::newRow("worker out of range") << steps(R"([{"fork": 2}, {"call_async": "square", "args": [[1]], "workers": [3]}])")
-                                         << "steps[1].workers[0]: must be between 1 and 2, got 3";
-    QTest::newRow("bad target") << steps(R"([{"fork": 2}, {"call_async": "square", "args": [[1]], "on": "moon"}])")
-                                << "steps[1].on: must be \"pool\"";
-    QTest::newRow("bad expect") << steps(R"([{"call": "square", "args": [[1]], "expect": "maybe"}])")
+    QTest::newRow("args not lists")
+        << steps(R"([{"call": "square", "args": [1, 2]}])")
+        << "steps[0].args[0]: must be a list of arguments, got a number";
+    QTest::newRow("calls with no pool")
+        << steps(R"([{"call_async": "square", "args": [[1]]}])")
+        << "steps[0]: sends calls to the pool, but no worker is forked";
+    QTest::newRow("worker out of range")
+        << steps(R"([{"fork": 2}, {"call_async": "square", "args": [[1]], "workers": [3]}])")
+        << "steps[1].workers[0]: must be between 1 and 2, got 3";
+    QTest::newRow("bad target")
+        << steps(R"([{"fork": 2}, {"call_async": "square", "args": [[1]], "on": "moon"}])")
+        << "steps[1].on: must be \"pool\"";
+    QTest::newRow("bad expect") << steps(
+                                       R"([{"call": "square", "args": [[1]], "expect": "maybe"}])")
                                 << "steps[0].expect: must be \"ok\" or \"error\"";
-    QTest::newRow("bad await") << steps(R"([{"fork": 1}, {"call_await": "some"}])") << "steps[1].call_await: must be \"all\"";
-    QTest::newRow("negative await timeout") << steps(R"([{"fork": 1}, {"call_await": "all", "timeout_ms": -1}])")
-                                            << "steps[1].timeout_ms: must be between 1";
-    QTest::newRow("absurd timeout") << QByteArray(R"({"id": "x", "title": "x", "timeout_ms": 1e300, "steps": [{"fork": 1}]})")
-                                    << "timeout_ms: must be between 1 and 3600000";
+    QTest::newRow("bad await") << steps(R"([{"fork": 1}, {"call_await": "some"}])")
+                               << "steps[1].call_await: must be \"all\"";
+    QTest::newRow("negative await timeout")
+        << steps(R"([{"fork": 1}, {"call_await": "all", "timeout_ms": -1}])")
+        << "steps[1].timeout_ms: must be between 1";
+    QTest::newRow("absurd timeout")
+        << QByteArray(R"({"id": "x", "title": "x", "timeout_ms": 1e300, "steps": [{"fork": 1}]})")
+        << "timeout_ms: must be between 1 and 3600000";
     QByteArray huge = steps(R"([{"phase": ")");
     huge.chop(1);
     huge += QByteArray(17 * 1024 * 1024, 'x') + "\"}]}";
@@ -247,7 +273,8 @@ void tst_FaultCli::badScenarioStartsNothing()
     const QStringList err = lines(run.readAllStandardError());
     QVERIFY2(err.size() == 1, qPrintable(err.join(QLatin1Char('\n'))));
     const QString expected = QStringLiteral("procession: %1: %2").arg(file, says);
-    QVERIFY2(err.first().startsWith(expected), qPrintable(err.first() + QStringLiteral("\nexpected: ") + expected));
+    QVERIFY2(err.first().startsWith(expected),
+             qPrintable(err.first() + QStringLiteral("\nexpected: ") + expected));
     QVERIFY2(err.first().size() < 400, qPrintable(err.first()));
     const QStringList created = watch.created();
     QVERIFY2(created.isEmpty(), qPrintable(created.join(QLatin1Char(' '))));

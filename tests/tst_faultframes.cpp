@@ -42,7 +42,8 @@ QCborMap map(std::initializer_list<std::pair<const char *, QCborValue>> entries)
 QList<Message> validMessages()
 {
     QCborMap nested;
-    nested.insert(QStringLiteral("list"), QCborArray{1, 2.5, QStringLiteral("x"), QByteArray("\0\1", 2)});
+    nested.insert(QStringLiteral("list"),
+                  QCborArray{1, 2.5, QStringLiteral("x"), QByteArray("\0\1", 2)});
     return {Message::hello(4812, QByteArray(32, '\x5a')),
             Message::call(1, QStringLiteral("greet"), {0, QStringLiteral("Dan")}),
             Message::call(2, QStringLiteral("echo"), {nested}, {{QStringLiteral("k"), true}}),
@@ -60,9 +61,13 @@ QString readAll(const QByteArray &bytes, int *frames, quint32 limit = DefaultMax
     *frames = 0;
     for (;;) {
         switch (reader.next(&m)) {
-        case FrameReader::Status::Frame: ++*frames; continue;
-        case FrameReader::Status::NeedMore: return {};
-        case FrameReader::Status::Error: return reader.errorString();
+        case FrameReader::Status::Frame:
+            ++*frames;
+            continue;
+        case FrameReader::Status::NeedMore:
+            return {};
+        case FrameReader::Status::Error:
+            return reader.errorString();
         }
     }
 }
@@ -145,7 +150,9 @@ void tst_FaultFrames::truncatedPayloadIsAnError()
             QString error;
             QVERIFY2(!decodePayload(payload.left(cut), &m, &error),
                      qPrintable(QStringLiteral("%1 of %2 bytes of a %3 decoded")
-                                    .arg(cut).arg(payload.size()).arg(kindName(message.kind))));
+                                    .arg(cut)
+                                    .arg(payload.size())
+                                    .arg(kindName(message.kind))));
             QVERIFY(!error.isEmpty());
         }
     }
@@ -153,7 +160,8 @@ void tst_FaultFrames::truncatedPayloadIsAnError()
 
 void tst_FaultFrames::wrongLengths()
 {
-    const QByteArray payload = encode(Message::call(7, QStringLiteral("square"), {3})).mid(HeaderSize);
+    const QByteArray payload =
+        encode(Message::call(7, QStringLiteral("square"), {3})).mid(HeaderSize);
     int frames = 0;
     // Announces one byte less: the value is cut, the frame is refused.
     QString error = readAll(header(quint32(payload.size() - 1)) + payload, &frames);
@@ -194,7 +202,8 @@ void tst_FaultFrames::lengthPastTheLimitIsRefusedAtOnce()
     int frames = 0;
     const QString error = readAll(header(announced), &frames, limit);
     QCOMPARE(error, QStringLiteral("a frame announced %1 bytes, more than the limit of %2 bytes")
-                        .arg(announced).arg(limit));
+                        .arg(announced)
+                        .arg(limit));
 }
 
 // A header announcing 60 MiB (under the limit) makes the reader wait, not reserve.
@@ -207,8 +216,9 @@ void tst_FaultFrames::announcedSizeIsNeverAllocated()
         Message m;
         QCOMPARE(reader.next(&m), FrameReader::Status::NeedMore);
         const size_t during = heapInUse();
-        QVERIFY2(during < before + 1024 * 1024,
-                 qPrintable(QStringLiteral("%1 bytes allocated").arg(qint64(during) - qint64(before))));
+        QVERIFY2(
+            during < before + 1024 * 1024,
+            qPrintable(QStringLiteral("%1 bytes allocated").arg(qint64(during) - qint64(before))));
     }
 }
 
@@ -228,56 +238,101 @@ void tst_FaultFrames::badPayloads_data()
     row("array", cbor(QCborArray{1, 2}), "not a map");
     row("null", cbor(QCborValue(nullptr)), "not a map");
     row("tagged map", cbor(QCborValue(QCborKnownTags::Signature, QCborMap{})), "not a map");
-    row("huge array count", QByteArray("\x9b\xff\xff\xff\xff\xff\xff\xff\xff", 9), "not valid CBOR");
+    row("huge array count", QByteArray("\x9b\xff\xff\xff\xff\xff\xff\xff\xff", 9),
+        "not valid CBOR");
     row("huge map count", QByteArray("\xbb\x7f\xff\xff\xff\xff\xff\xff\xff", 9), "not valid CBOR");
-    row("huge byte string", QByteArray("\x5b\x7f\xff\xff\xff\xff\xff\xff\xff", 9), "not valid CBOR");
+    row("huge byte string", QByteArray("\x5b\x7f\xff\xff\xff\xff\xff\xff\xff", 9),
+        "not valid CBOR");
     row("huge text in a map", QByteArray("\xa1\x64type\x7a\xff\xff\xff\xf0", 10), "not valid CBOR");
     row("invalid UTF-8 key", QByteArray("\xa1\x62\xc3\x28\x01", 5), "not valid CBOR");
     row("empty map", cbor(QCborMap{}), "no text \"type\"");
     row("type not text", cbor(map({{"type", 1}})), "no text \"type\"");
-    row("unknown type", cbor(map({{"type", QStringLiteral("gossip")}})), "unknown message type \"gossip\"");
-    row("type with different case", cbor(map({{"type", QStringLiteral("CALL")}})), "unknown message type");
+    row("unknown type", cbor(map({{"type", QStringLiteral("gossip")}})),
+        "unknown message type \"gossip\"");
+    row("type with different case", cbor(map({{"type", QStringLiteral("CALL")}})),
+        "unknown message type");
     row("empty type", cbor(map({{"type", QStringLiteral("")}})), "unknown message type");
-    row("hello without token", cbor(map({{"type", QStringLiteral("hello")}, {"protocol", 1}, {"pid", 1}})),
+    row("hello without token",
+        cbor(map({{"type", QStringLiteral("hello")}, {"protocol", 1}, {"pid", 1}})),
         "needs a byte-string \"token\"");
-    row("hello with text token", cbor(map({{"type", QStringLiteral("hello")}, {"protocol", 1}, {"pid", 1},
-                                           {"token", QStringLiteral("t")}})),
+    row("hello with text token",
+        cbor(map({{"type", QStringLiteral("hello")},
+                  {"protocol", 1},
+                  {"pid", 1},
+                  {"token", QStringLiteral("t")}})),
         "needs a byte-string \"token\"");
-    row("hello without pid", cbor(map({{"type", QStringLiteral("hello")}, {"protocol", 1}, {"token", token}})),
+    row("hello without pid",
+        cbor(map({{"type", QStringLiteral("hello")}, {"protocol", 1}, {"token", token}})),
         "needs an integer \"pid\"");
-    row("hello with text protocol", cbor(map({{"type", QStringLiteral("hello")}, {"protocol", QStringLiteral("1")},
-                                              {"pid", 1}, {"token", token}})),
+    row("hello with text protocol",
+        cbor(map({{"type", QStringLiteral("hello")},
+                  {"protocol", QStringLiteral("1")},
+                  {"pid", 1},
+                  {"token", token}})),
         "needs an integer \"protocol\"");
-    row("call without id", cbor(map({{"type", QStringLiteral("call")}, {"fn", QStringLiteral("f")}, {"args", QCborArray{}}})),
+    row("call without id",
+        cbor(map({{"type", QStringLiteral("call")},
+                  {"fn", QStringLiteral("f")},
+                  {"args", QCborArray{}}})),
         "needs an integer \"id\"");
-    row("call with float id", cbor(map({{"type", QStringLiteral("call")}, {"id", 1.5}, {"fn", QStringLiteral("f")},
-                                        {"args", QCborArray{}}})),
+    row("call with float id",
+        cbor(map({{"type", QStringLiteral("call")},
+                  {"id", 1.5},
+                  {"fn", QStringLiteral("f")},
+                  {"args", QCborArray{}}})),
         "needs an integer \"id\"");
-    row("call with bytes fn", cbor(map({{"type", QStringLiteral("call")}, {"id", 1}, {"fn", QByteArray("f")},
-                                        {"args", QCborArray{}}})),
+    row("call with bytes fn",
+        cbor(map({{"type", QStringLiteral("call")},
+                  {"id", 1},
+                  {"fn", QByteArray("f")},
+                  {"args", QCborArray{}}})),
         "needs a text \"fn\"");
-    row("call without args", cbor(map({{"type", QStringLiteral("call")}, {"id", 1}, {"fn", QStringLiteral("f")}})),
+    row("call without args",
+        cbor(map({{"type", QStringLiteral("call")}, {"id", 1}, {"fn", QStringLiteral("f")}})),
         "needs an array \"args\"");
-    row("call with map args", cbor(map({{"type", QStringLiteral("call")}, {"id", 1}, {"fn", QStringLiteral("f")},
-                                        {"args", QCborMap{}}})),
+    row("call with map args",
+        cbor(map({{"type", QStringLiteral("call")},
+                  {"id", 1},
+                  {"fn", QStringLiteral("f")},
+                  {"args", QCborMap{}}})),
         "needs an array \"args\"");
-    row("call with list kwargs", cbor(map({{"type", QStringLiteral("call")}, {"id", 1}, {"fn", QStringLiteral("f")},
-                                           {"args", QCborArray{}}, {"kwargs", QCborArray{}}})),
+    row("call with list kwargs",
+        cbor(map({{"type", QStringLiteral("call")},
+                  {"id", 1},
+                  {"fn", QStringLiteral("f")},
+                  {"args", QCborArray{}},
+                  {"kwargs", QCborArray{}}})),
         "\"kwargs\" must be a map");
-    row("result without value", cbor(map({{"type", QStringLiteral("result")}, {"id", 1}, {"begin", 1}, {"end", 2}})),
+    row("result without value",
+        cbor(map({{"type", QStringLiteral("result")}, {"id", 1}, {"begin", 1}, {"end", 2}})),
         "needs a \"value\"");
-    row("result without begin", cbor(map({{"type", QStringLiteral("result")}, {"id", 1}, {"value", 1}, {"end", 2}})),
+    row("result without begin",
+        cbor(map({{"type", QStringLiteral("result")}, {"id", 1}, {"value", 1}, {"end", 2}})),
         "needs an integer \"begin\"");
-    row("result with text end", cbor(map({{"type", QStringLiteral("result")}, {"id", 1}, {"value", 1}, {"begin", 1},
-                                          {"end", QStringLiteral("2")}})),
+    row("result with text end",
+        cbor(map({{"type", QStringLiteral("result")},
+                  {"id", 1},
+                  {"value", 1},
+                  {"begin", 1},
+                  {"end", QStringLiteral("2")}})),
         "needs an integer \"end\"");
-    row("error without message", cbor(map({{"type", QStringLiteral("error")}, {"id", 1}, {"begin", 1}, {"end", 2},
-                                           {"kind", QStringLiteral("k")}})),
+    row("error without message",
+        cbor(map({{"type", QStringLiteral("error")},
+                  {"id", 1},
+                  {"begin", 1},
+                  {"end", 2},
+                  {"kind", QStringLiteral("k")}})),
         "needs a text \"message\"");
-    row("error with integer kind", cbor(map({{"type", QStringLiteral("error")}, {"id", 1}, {"begin", 1}, {"end", 2},
-                                             {"kind", 3}, {"message", QStringLiteral("m")}})),
+    row("error with integer kind",
+        cbor(map({{"type", QStringLiteral("error")},
+                  {"id", 1},
+                  {"begin", 1},
+                  {"end", 2},
+                  {"kind", 3},
+                  {"message", QStringLiteral("m")}})),
         "needs a text \"kind\"");
-    row("trailing bytes", cbor(map({{"type", QStringLiteral("exit")}})) + "junk", "after its CBOR value");
+    row("trailing bytes", cbor(map({{"type", QStringLiteral("exit")}})) + "junk",
+        "after its CBOR value");
 }
 
 void tst_FaultFrames::badPayloads()
@@ -312,11 +367,13 @@ void tst_FaultFrames::deepNesting()
 {
     QFETCH(QByteArray, open);
     QFETCH(int, depth);
-    const QByteArray head = cbor(map({{"type", QStringLiteral("call")}, {"id", 1}, {"fn", QStringLiteral("echo")}}));
+    const QByteArray head =
+        cbor(map({{"type", QStringLiteral("call")}, {"id", 1}, {"fn", QStringLiteral("echo")}}));
     // Replace the 3-entry map header (0xa3) by a 4-entry one and append "args": [deep].
     QByteArray payload = head;
     payload[0] = char(0xa4);
-    payload += cbor(QStringLiteral("args")) + QByteArray("\x81") + open.repeated(depth) + QByteArray("\x00");
+    payload += cbor(QStringLiteral("args")) + QByteArray("\x81") + open.repeated(depth) +
+               QByteArray("\x00");
     if (open == "\x9f")
         payload += QByteArray(depth, '\xff');
     Message m;

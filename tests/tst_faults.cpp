@@ -46,8 +46,8 @@ int countEvents(const Trace &trace, EventType type, int lane, const QString &det
 {
     int n = 0;
     for (const TraceEvent &e : trace.events())
-        n += e.type == type && e.lane == lane && (detail.isEmpty() || e.detail == detail)
-             && (call == -2 || e.call == call);
+        n += e.type == type && e.lane == lane && (detail.isEmpty() || e.detail == detail) &&
+             (call == -2 || e.call == call);
     return n;
 }
 
@@ -105,7 +105,8 @@ void tst_Faults::cleanup()
     for (qint64 pid : left)
         described << QStringLiteral("%1 (%2)").arg(pid).arg(QLatin1Char(processState(pid)));
     reapAdopted(left);
-    QVERIFY2(left.isEmpty(), qPrintable(QStringLiteral("processes left behind: ") + described.join(QStringLiteral(", "))));
+    QVERIFY2(left.isEmpty(), qPrintable(QStringLiteral("processes left behind: ") +
+                                        described.join(QStringLiteral(", "))));
 }
 
 void tst_Faults::crashMidCall_data()
@@ -114,9 +115,15 @@ void tst_Faults::crashMidCall_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("ending");
     QTest::addColumn<qint64>("code");
-    QTest::newRow("abort") << "abort" << "crashed" << "crashed with SIGABRT" << qint64(SIGABRT);
-    QTest::newRow("segfault") << "segfault" << "crashed" << "crashed with SIGSEGV" << qint64(SIGSEGV);
-    QTest::newRow("exit(3)") << "exit" << "exited" << "exited with status 3" << qint64(3);
+    QTest::newRow("abort") << "abort"
+                           << "crashed"
+                           << "crashed with SIGABRT" << qint64(SIGABRT);
+    QTest::newRow("segfault") << "segfault"
+                              << "crashed"
+                              << "crashed with SIGSEGV" << qint64(SIGSEGV);
+    QTest::newRow("exit(3)") << "exit"
+                             << "exited"
+                             << "exited with status 3" << qint64(3);
 }
 
 // The awaiting call fails within a fraction of a second with a sentence naming the
@@ -152,7 +159,9 @@ void tst_Faults::crashMidCall()
     QCOMPARE(out.errorKind, kind);
     QCOMPARE(out.pid, pid);
     const QString expected = QStringLiteral("worker 1 (pid %1) %2 while running crash(\"%3\", %4)")
-                                 .arg(pid).arg(ending, how).arg(crashAfterMs);
+                                 .arg(pid)
+                                 .arg(ending, how)
+                                 .arg(crashAfterMs);
     QCOMPARE(out.error, expected);
     // The process ends 0.3 s in; noticing it must not take a timeout's worth of waiting.
     QVERIFY2(elapsed < crashAfterMs + 700, qPrintable(QStringLiteral("took %1 ms").arg(elapsed)));
@@ -160,7 +169,8 @@ void tst_Faults::crashMidCall()
     const CallOutcome never = s.awaitCall(behind, 1000);
     QVERIFY(!never.ok);
     QCOMPARE(never.errorKind, kind);
-    QVERIFY2(never.error.startsWith(QLatin1String("square(2) never ran: worker 1")), qPrintable(never.error));
+    QVERIFY2(never.error.startsWith(QLatin1String("square(2) never ran: worker 1")),
+             qPrintable(never.error));
 
     const CallOutcome slowOut = s.awaitCall(slow, 10000);
     QVERIFY2(slowOut.ok, qPrintable(slowOut.error));
@@ -174,8 +184,8 @@ void tst_Faults::crashMidCall()
 
     bool crashRecorded = false;
     for (const TraceEvent &e : trace.events())
-        crashRecorded = crashRecorded || (e.type == EventType::Crash && e.lane == a && e.code == code
-                                          && e.text == expected);
+        crashRecorded = crashRecorded || (e.type == EventType::Crash && e.lane == a &&
+                                          e.code == code && e.text == expected);
     QVERIFY(crashRecorded);
 
     const int d = s.fork();
@@ -210,8 +220,11 @@ void tst_Faults::hungWorkerTimesOutAndJoins()
     const qint64 waited = timer.elapsed();
     QVERIFY(!out.ok);
     QCOMPARE(out.errorKind, QStringLiteral("timeout"));
-    QCOMPARE(out.error, QStringLiteral("timed out after 0.5 s waiting for worker 1 (pid %1) to finish %2(600000)")
-                            .arg(pid).arg(function));
+    QCOMPARE(
+        out.error,
+        QStringLiteral("timed out after 0.5 s waiting for worker 1 (pid %1) to finish %2(600000)")
+            .arg(pid)
+            .arg(function));
     QVERIFY2(waited >= 450 && waited < 3000, qPrintable(QString::number(waited)));
 
     timer.restart();
@@ -228,9 +241,11 @@ void tst_Faults::joinEscalatesToTerminateAndKill_data()
     QTest::addColumn<QString>("mode");
     QTest::addColumn<QString>("ending");
     QTest::newRow("ignores exit, dies on SIGTERM")
-        << "termable" << "did not exit within 0.3 s of join and was terminated (SIGTERM)";
+        << "termable"
+        << "did not exit within 0.3 s of join and was terminated (SIGTERM)";
     QTest::newRow("ignores exit and SIGTERM")
-        << "stubborn" << "ignored join and terminate and was killed (SIGKILL)";
+        << "stubborn"
+        << "ignored join and terminate and was killed (SIGKILL)";
 }
 
 void tst_Faults::joinEscalatesToTerminateAndKill()
@@ -274,16 +289,27 @@ void tst_Faults::taskErrorsComeBackAndWorkerKeepsServing()
         QString says;
     };
     const QList<Case> cases = {
-        {QStringLiteral("fail"), {QStringLiteral("boom")}, QStringLiteral("task-error"),
+        {QStringLiteral("fail"),
+         {QStringLiteral("boom")},
+         QStringLiteral("task-error"),
          QStringLiteral("fail(\"boom\") failed on worker 1 (pid %1): boom").arg(pid)},
-        {QStringLiteral("nosuch"), {}, QStringLiteral("unknown-function"),
+        {QStringLiteral("nosuch"),
+         {},
+         QStringLiteral("unknown-function"),
          QStringLiteral("there is no function called \"nosuch\"")},
-        {QStringLiteral("square"), {QStringLiteral("x")}, QStringLiteral("bad-arguments"),
+        {QStringLiteral("square"),
+         {QStringLiteral("x")},
+         QStringLiteral("bad-arguments"),
          QStringLiteral("argument \"i\" must be number, got text")},
-        {QStringLiteral("crash"), {QStringLiteral("sideways")}, QStringLiteral("bad-arguments"),
+        {QStringLiteral("crash"),
+         {QStringLiteral("sideways")},
+         QStringLiteral("bad-arguments"),
          QStringLiteral("how must be")},
         {QStringLiteral("sleep"), {-5}, QStringLiteral("bad-arguments"), QStringLiteral("got -5")},
-        {QStringLiteral("greet"), {1, 2, 3}, QStringLiteral("bad-arguments"), QStringLiteral("takes 2 arguments")},
+        {QStringLiteral("greet"),
+         {1, 2, 3},
+         QStringLiteral("bad-arguments"),
+         QStringLiteral("takes 2 arguments")},
     };
     for (const Case &c : cases) {
         s.callAsync(w, c.fn, c.args);
@@ -309,15 +335,21 @@ void tst_Faults::workerThatCannotStart_data()
     const QStringList worker{QStringLiteral("--worker")};
     QTest::newRow("missing program") << "/nonexistent/procession" << worker << "start-failed"
                                      << "worker 1 could not start /nonexistent/procession: ";
-    QTest::newRow("not executable") << "@noexec" << worker << "start-failed" << "worker 1 could not start ";
-    QTest::newRow("exits at once") << "/bin/true" << worker << "exited" << "exited unexpectedly";
-    QTest::newRow("fails at once") << "/bin/false" << worker << "exited" << "exited with status 1";
-    QTest::newRow("never connects") << FAULT_HELPER_EXE << QStringList{QStringLiteral("noconnect")}
-                                    << "start-timeout" << "did not say hello within 800 ms";
-    QTest::newRow("connects, says nothing") << FAULT_HELPER_EXE << QStringList{QStringLiteral("nohello")}
-                                            << "start-timeout" << "did not say hello within 800 ms";
+    QTest::newRow("not executable") << "@noexec" << worker << "start-failed"
+                                    << "worker 1 could not start ";
+    QTest::newRow("exits at once") << "/bin/true" << worker << "exited"
+                                   << "exited unexpectedly";
+    QTest::newRow("fails at once") << "/bin/false" << worker << "exited"
+                                   << "exited with status 1";
+    QTest::newRow("never connects")
+        << FAULT_HELPER_EXE << QStringList{QStringLiteral("noconnect")} << "start-timeout"
+        << "did not say hello within 800 ms";
+    QTest::newRow("connects, says nothing")
+        << FAULT_HELPER_EXE << QStringList{QStringLiteral("nohello")} << "start-timeout"
+        << "did not say hello within 800 ms";
     QTest::newRow("wrong token") << FAULT_HELPER_EXE << QStringList{QStringLiteral("wrongtoken")}
-                                 << "exited" << "exited unexpectedly";
+                                 << "exited"
+                                 << "exited unexpectedly";
 }
 
 void tst_Faults::workerThatCannotStart()
@@ -364,15 +396,30 @@ void tst_Faults::badFramesFromWorker_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("says");
     QTest::newRow("text instead of a frame")
-        << "junk" << "protocol" << "a frame announced 1751477356 bytes, more than the limit of 67108864 bytes";
-    QTest::newRow("bytes that are not CBOR") << "bad-cbor" << "protocol" << "the frame is not valid CBOR";
-    QTest::newRow("CBOR that is not a map") << "not-map" << "protocol" << "not a map";
-    QTest::newRow("unknown message type") << "unknown-type" << "protocol" << "unknown message type \"gossip\"";
-    QTest::newRow("result for another call") << "wrong-id" << "protocol" << "sent an unexpected result message";
-    QTest::newRow("length past the limit") << "over-limit" << "protocol" << "announced 4294967280 bytes";
-    QTest::newRow("half a frame, then close")
-        << "truncate-close" << "protocol" << "closed its connection in the middle of a frame";
-    QTest::newRow("half a frame, then exit") << "truncate-exit" << "exited" << "exited unexpectedly while running truncate-exit()";
+        << "junk"
+        << "protocol"
+        << "a frame announced 1751477356 bytes, more than the limit of 67108864 bytes";
+    QTest::newRow("bytes that are not CBOR") << "bad-cbor"
+                                             << "protocol"
+                                             << "the frame is not valid CBOR";
+    QTest::newRow("CBOR that is not a map") << "not-map"
+                                            << "protocol"
+                                            << "not a map";
+    QTest::newRow("unknown message type") << "unknown-type"
+                                          << "protocol"
+                                          << "unknown message type \"gossip\"";
+    QTest::newRow("result for another call") << "wrong-id"
+                                             << "protocol"
+                                             << "sent an unexpected result message";
+    QTest::newRow("length past the limit") << "over-limit"
+                                           << "protocol"
+                                           << "announced 4294967280 bytes";
+    QTest::newRow("half a frame, then close") << "truncate-close"
+                                              << "protocol"
+                                              << "closed its connection in the middle of a frame";
+    QTest::newRow("half a frame, then exit") << "truncate-exit"
+                                             << "exited"
+                                             << "exited unexpectedly while running truncate-exit()";
 }
 
 // A worker that writes garbage loses its connection and its calls; the run goes on.
@@ -400,12 +447,14 @@ void tst_Faults::badFramesFromWorker()
     const CallOutcome out = s.awaitCall(faulty, 10000);
     QVERIFY(!out.ok);
     QVERIFY2(out.errorKind == kind, qPrintable(out.errorKind + QStringLiteral(": ") + out.error));
-    QVERIFY2(out.error.contains(QStringLiteral("worker 1 (pid %1)").arg(pid)), qPrintable(out.error));
+    QVERIFY2(out.error.contains(QStringLiteral("worker 1 (pid %1)").arg(pid)),
+             qPrintable(out.error));
     QVERIFY2(out.error.contains(says), qPrintable(out.error));
     QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
     const CallOutcome never = s.awaitCall(behind, 1000);
     QVERIFY(!never.ok);
-    QVERIFY2(never.error.startsWith(QLatin1String("square(5) never ran: ")), qPrintable(never.error));
+    QVERIFY2(never.error.startsWith(QLatin1String("square(5) never ran: ")),
+             qPrintable(never.error));
     if (kind == QLatin1String("protocol")) // the frame itself is reported once, then its calls
         QCOMPARE(countEvents(trace, EventType::Error, bad, QStringLiteral("protocol"), -1), 1);
 
@@ -413,7 +462,8 @@ void tst_Faults::badFramesFromWorker()
     QTRY_COMPARE_WITH_TIMEOUT(processState(pid), 0, 5000); // killed and reaped
     // The parent killed it after dropping it: the trace must not call that a crash.
     for (const TraceEvent &e : trace.events())
-        QVERIFY2(e.lane != bad || !e.text.contains(QLatin1String("crashed with")), qPrintable(e.text));
+        QVERIFY2(e.lane != bad || !e.text.contains(QLatin1String("crashed with")),
+                 qPrintable(e.text));
 
     QCOMPARE(s.awaitCall(other, 10000).value.toInteger(), 9);
     s.callAsync(good, QStringLiteral("square"), {6});
@@ -442,7 +492,8 @@ void tst_Faults::binaryOutputIsHarmless()
         ++lines;
         QVERIFY2(e.text.size() <= 512 * 1024, qPrintable(QString::number(e.text.size())));
     }
-    QVERIFY2(lines >= 2 && lines <= 20, qPrintable(QString::number(lines))); // cut, not one 1 MiB line
+    QVERIFY2(lines >= 2 && lines <= 20,
+             qPrintable(QString::number(lines))); // cut, not one 1 MiB line
 }
 
 namespace {
@@ -554,7 +605,8 @@ void tst_Faults::resultPastLimitIsRefused()
     const CallOutcome out = s.callAwait(w, 10000);
     QVERIFY(!out.ok);
     QCOMPARE(out.errorKind, QStringLiteral("protocol"));
-    QVERIFY2(out.error.contains(QLatin1String("more than the limit of 1048576 bytes")), qPrintable(out.error));
+    QVERIFY2(out.error.contains(QLatin1String("more than the limit of 1048576 bytes")),
+             qPrintable(out.error));
 }
 
 // A call too large for the worker to accept is not sent: it fails on its own, with a

@@ -57,8 +57,8 @@ QByteArray tokenOf(qint64 pid)
 QByteArrayList spellings(const QByteArray &hexToken)
 {
     const QByteArray raw = QByteArray::fromHex(hexToken);
-    return {hexToken, hexToken.toUpper(), raw.toBase64(), raw.toBase64(QByteArray::Base64UrlEncoding),
-            raw};
+    return {hexToken, hexToken.toUpper(), raw.toBase64(),
+            raw.toBase64(QByteArray::Base64UrlEncoding), raw};
 }
 
 } // namespace
@@ -87,19 +87,22 @@ void tst_Security::foreignClientIsRejected_data()
     QByteArray wrong(32, 'a');
     QTest::newRow("wrong token") << protocol::encode(Message::hello(4242, wrong)) << "wrong token";
     QTest::newRow("empty token") << protocol::encode(Message::hello(4242, {})) << "wrong token";
-    QTest::newRow("short token") << protocol::encode(Message::hello(4242, wrong.left(31))) << "wrong token";
-    QTest::newRow("a call first")
-        << protocol::encode(Message::call(1, QStringLiteral("square"), {3})) << "not hello";
+    QTest::newRow("short token") << protocol::encode(Message::hello(4242, wrong.left(31)))
+                                 << "wrong token";
+    QTest::newRow("a call first") << protocol::encode(
+                                         Message::call(1, QStringLiteral("square"), {3}))
+                                  << "not hello";
     QTest::newRow("an exit first") << protocol::encode(Message::exit()) << "not hello";
-    QTest::newRow("old protocol")
-        << frameOf(QCborMap{{QStringLiteral("type"), QStringLiteral("hello")},
-                            {QStringLiteral("protocol"), 0},
-                            {QStringLiteral("pid"), 1},
-                            {QStringLiteral("token"), wrong}})
-        << "protocol 0";
+    QTest::newRow("old protocol") << frameOf(
+                                         QCborMap{{QStringLiteral("type"), QStringLiteral("hello")},
+                                                  {QStringLiteral("protocol"), 0},
+                                                  {QStringLiteral("pid"), 1},
+                                                  {QStringLiteral("token"), wrong}})
+                                  << "protocol 0";
     QTest::newRow("text") << QByteArray("GET / HTTP/1.1\r\n\r\n") << "malformed first frame";
     QTest::newRow("huge length") << QByteArray("\x7f\xff\xff\xff", 4) << "malformed first frame";
-    QTest::newRow("not CBOR") << QByteArray("\0\0\0\4\xff\xff\xff\xff", 8) << "malformed first frame";
+    QTest::newRow("not CBOR") << QByteArray("\0\0\0\4\xff\xff\xff\xff", 8)
+                              << "malformed first frame";
 }
 
 // A client that knows the server's name but not the token is dropped, recorded, and
@@ -118,7 +121,8 @@ void tst_Security::foreignClientIsRejected()
     intruder.connectToServer(s.serverName());
     QVERIFY(intruder.waitForConnected(5000));
     intruder.write(first);
-    intruder.write(protocol::encode(Message::call(1, QStringLiteral("crash"), {QStringLiteral("abort")})));
+    intruder.write(
+        protocol::encode(Message::call(1, QStringLiteral("crash"), {QStringLiteral("abort")})));
     intruder.flush();
     QTRY_COMPARE_WITH_TIMEOUT(intruder.state(), QLocalSocket::UnconnectedState, 1500);
     QCOMPARE(intruder.bytesAvailable(), 0);
@@ -138,7 +142,8 @@ void tst_Security::silentClientIsDroppedWithinASecond_data()
     QTest::addColumn<QByteArray>("says");
     QTest::newRow("nothing") << QByteArray();
     QTest::newRow("three bytes of a header") << QByteArray("\0\0\0", 3);
-    QTest::newRow("half a hello") << protocol::encode(Message::hello(1, QByteArray(32, 'x'))).left(20);
+    QTest::newRow("half a hello")
+        << protocol::encode(Message::hello(1, QByteArray(32, 'x'))).left(20);
 }
 
 void tst_Security::silentClientIsDroppedWithinASecond()
@@ -161,7 +166,8 @@ void tst_Security::silentClientIsDroppedWithinASecond()
     QVERIFY2(took >= 800 && took < 2000, qPrintable(QString::number(took)));
     QCOMPARE(s.rejectedConnections(), 1);
     const QStringList why = rejections(trace);
-    QCOMPARE(why, QStringList{QStringLiteral("a connection said nothing for 1000 ms and was dropped")});
+    QCOMPARE(why,
+             QStringList{QStringLiteral("a connection said nothing for 1000 ms and was dropped")});
 }
 
 // A worker's token is good for one hello: someone who read it later cannot pose as it.
@@ -198,12 +204,12 @@ void tst_Security::serverIsPrivateAndFresh()
         QVERIFY2(name.toLocal8Bit().size() < 104, qPrintable(name)); // fits sun_path everywhere
         const QFileInfo socket(name);
         QVERIFY(socket.exists());
-        QCOMPARE(socket.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther
-                                         | QFile::WriteOther | QFile::ExeGroup | QFile::ExeOther),
+        QCOMPARE(socket.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther |
+                                         QFile::WriteOther | QFile::ExeGroup | QFile::ExeOther),
                  QFile::Permissions());
         const QFileInfo dir(socket.absolutePath());
-        QCOMPARE(dir.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
-                                      | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther),
+        QCOMPARE(dir.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup |
+                                      QFile::ReadOther | QFile::WriteOther | QFile::ExeOther),
                  QFile::Permissions());
     }
 }
@@ -253,7 +259,8 @@ void tst_Security::tokenIsNotInTraceOrOutput()
         QCOMPARE(run.exitCode(), 0);
         QFile file(traceFile);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QByteArray everything = run.readAllStandardOutput() + run.readAllStandardError() + file.readAll();
+        const QByteArray everything =
+            run.readAllStandardOutput() + run.readAllStandardError() + file.readAll();
         QVERIFY(everything.size() > 1000);
         QCOMPARE(tokens.size(), 4);
         for (const QByteArray &token : std::as_const(tokens)) {

@@ -22,7 +22,8 @@ void use(const Message &m)
     Message again;
     QString error;
     const QByteArray frame = encode(m);
-    if (!decodePayload(frame.mid(HeaderSize), &again, &error) || again.kind != m.kind || again.id != m.id)
+    if (!decodePayload(frame.mid(HeaderSize), &again, &error) || again.kind != m.kind ||
+        again.id != m.id)
         std::abort(); // an accepted message must encode to one that is accepted again
 }
 
@@ -30,7 +31,8 @@ void use(const Message &m)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArray bytes = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray bytes =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
 
     // The input as one payload.
     Message m;

@@ -18,8 +18,9 @@ using namespace procession::protocol;
 static int writeSeeds(const QString &dir)
 {
     QCborMap nested;
-    nested.insert(QStringLiteral("list"), QCborArray{1, -2, 2.5, QStringLiteral("x"), QByteArray("\0\1", 2), true,
-                                                     QCborValue(nullptr)});
+    nested.insert(QStringLiteral("list"),
+                  QCborArray{1, -2, 2.5, QStringLiteral("x"), QByteArray("\0\1", 2), true,
+                             QCborValue(nullptr)});
     const QList<QPair<const char *, Message>> messages = {
         {"hello", Message::hello(4812, QByteArray(32, '\x5a'))},
         {"call", Message::call(1, QStringLiteral("greet"), {0, QStringLiteral("Dan")})},
@@ -38,8 +39,8 @@ static int writeSeeds(const QString &dir)
     for (const auto &[name, m] : messages) {
         const QByteArray frame = encode(m);
         stream += frame;
-        if (!write(QStringLiteral("frame-%1").arg(QLatin1String(name)), frame)
-            || !write(QStringLiteral("payload-%1").arg(QLatin1String(name)), frame.mid(HeaderSize)))
+        if (!write(QStringLiteral("frame-%1").arg(QLatin1String(name)), frame) ||
+            !write(QStringLiteral("payload-%1").arg(QLatin1String(name)), frame.mid(HeaderSize)))
             return 1;
     }
     const QByteArray nestedDeep = QByteArray("\x81").repeated(2000) + '\0';
@@ -85,7 +86,8 @@ int main(int argc, char **argv)
                 return 1;
             }
             const QByteArray bytes = f.readAll();
-            LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(bytes.constData()), size_t(bytes.size()));
+            LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(bytes.constData()),
+                                   size_t(bytes.size()));
             ++files;
         }
     }
