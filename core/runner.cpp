@@ -153,6 +153,10 @@ RunResult Runner::run()
         session.shutdown();
         Q_UNUSED(calls);
     }
+    // A signal that arrived while the run was ending (SIGTERM to the whole process group
+    // kills the workers as it reaches the parent) is still an interruption: let a pending
+    // notification reach interrupt() before deciding how the run ended.
+    QCoreApplication::processEvents();
 
     const int code = m_interruptCode.load();
     if (code) {
