@@ -1,6 +1,7 @@
 #include "codeview.h"
 
 #include <QFontDatabase>
+#include <QScrollBar>
 
 namespace procession::gui {
 
@@ -10,9 +11,12 @@ CodeView::CodeView(QWidget *parent) : QListWidget(parent)
     setFont(mono);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setFocusPolicy(Qt::NoFocus);
-    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setResizeMode(QListView::Adjust);
-    setWordWrap(true); // a long argument list wraps rather than hides
+    // Code does not wrap: a long argument list scrolls sideways (its tooltip has it all),
+    // so each step stays one line and the line numbers stay in their column.
+    setWordWrap(false);
+    setTextElideMode(Qt::ElideNone);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
 }
 
 void CodeView::setLines(const QStringList &lines)
@@ -39,7 +43,10 @@ void CodeView::setCurrentStep(int step)
         return;
     }
     setCurrentRow(step);
+    // Keep the highlighted line in sight vertically without jumping sideways.
+    const int x = horizontalScrollBar()->value();
     scrollToItem(item(step));
+    horizontalScrollBar()->setValue(x);
 }
 
 } // namespace procession::gui

@@ -93,4 +93,16 @@ QList<DrawItem> visibleItems(const QList<SpanT> &spans, const QList<qint64> &max
     return items;
 }
 
+// Arrows: one every few pixels on average is a hatch, not information. Up to this many
+// in a plot `widthPx` wide are drawn; beyond it none are, and the view says why.
+constexpr double MinPxPerArrow = 6;
+inline qsizetype arrowBudget(double widthPx)
+{
+    return qsizetype(std::max(0.0, widthPx) / MinPxPerArrow);
+}
+inline bool arrowsFit(qsizetype arrowsInView, double widthPx)
+{
+    return arrowsInView <= arrowBudget(widthPx);
+}
+
 } // namespace procession::gui

@@ -7,6 +7,7 @@
 #include "consoleview.h"
 #include "playback.h"
 #include "runcontroller.h"
+#include "scenariodelegate.h"
 #include "theme.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
@@ -34,6 +35,7 @@
 #include <QStatusBar>
 #include <QSvgGenerator>
 #include <QTextBrowser>
+#include <QTextDocumentFragment>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -82,7 +84,7 @@ MainWindow::MainWindow(const QString &workerProgram, QWidget *parent)
         addEntry(e, false);
     }
     if (m_list->count() > 0)
-        m_list->setCurrentRow(0);
+        m_list->setCurrentRow(0); // the first bundled scenario
     setCompareMode(false);
     updateActions();
 }
@@ -201,6 +203,11 @@ void MainWindow::buildUi()
     m_compareB = new QComboBox(this);
     m_compareA->setToolTip(tr("Top timeline"));
     m_compareB->setToolTip(tr("Bottom timeline"));
+    for (QComboBox *box : {m_compareA, m_compareB})
+        connect(box, &QComboBox::currentTextChanged, this, [this] {
+            if (m_compareMode)
+                updateFollowed(); // before a run, the recipe shows the chosen scenario
+        });
     m_compareBarActions << bar->addWidget(m_compareA)
                         << bar->addWidget(new QLabel(tr(" vs "), this))
                         << bar->addWidget(m_compareB);
@@ -235,11 +242,16 @@ void MainWindow::buildUi()
     // Left: scenarios, what the selected one teaches, and the clicked call's details.
     m_list = new QListWidget(this);
     m_list->setObjectName(QStringLiteral("scenarios"));
-    m_list->setWordWrap(true);
+    m_list->setItemDelegate(new ScenarioDelegate(m_list));
     m_list->setSpacing(2);
-    m_list->setAlternatingRowColors(true);
+    m_list->setResizeMode(QListView::Adjust); // titles re-wrap when the pane is resized
+    m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_list, &QListWidget::currentRowChanged, this, &MainWindow::onEntrySelected);
-    connect(m_list, &QListWidget::itemActivated, this, [this] { run(); });
+    connect(m_list, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        if (item->data(ScenarioDelegate::EntryRole).toInt() >= 0)
+            run();
+    });
     m_description = new QLabel(this);
     m_description->setWordWrap(true);
     m_description->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -278,26 +290,39 @@ void MainWindow::buildUi()
             m_playback->seek(t);
         });
     }
+    connect(m_compare->first(), &TimelineView::engaged, this, [this] {
+        if (m_compareMode)
+            setFollowedSide(0);
+    });
+    connect(m_compare->second(), &TimelineView::engaged, this, [this] {
+        if (m_compareMode)
+            setFollowedSide(1);
+    });
 
     m_console = new ConsoleView(this);
     m_console->setObjectName(QStringLiteral("console"));
     m_code = new CodeView(this);
     m_code->setObjectName(QStringLiteral("code"));
-    auto titled = [this](const QString &title, QWidget *w) {
+    auto titled = [this](QLabel *label, QWidget *w) {
         auto *box = new QWidget(this);
         auto *l = new QVBoxLayout(box);
         l->setContentsMargins(0, 0, 0, 0);
         l->setSpacing(2);
-        auto *label = new QLabel(title, box);
         label->setMargin(3);
+        label->setTextFormat(Qt::RichText);
+        // A long header is cut, it never widens its pane.
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         l->addWidget(label);
         l->addWidget(w, 1);
         return box;
     };
+    m_consoleTitle = new QLabel(this);
+    m_consoleTitle->setObjectName(QStringLiteral("consoleTitle"));
+    m_codeTitle = new QLabel(this);
+    m_codeTitle->setObjectName(QStringLiteral("codeTitle"));
     m_bottomSplit = new QSplitter(Qt::Horizontal, this);
-    m_bottomSplit->addWidget(titled(tr("<b>Console</b> — what the workers printed"), m_console));
-    m_bottomSplit->addWidget(
-        titled(tr("<b>Recipe</b> — the step being played is highlighted"), m_code));
+    m_bottomSplit->addWidget(titled(m_consoleTitle, m_console));
+    m_bottomSplit->addWidget(titled(m_codeTitle, m_code));
     m_bottomSplit->setStretchFactor(0, 1);
     m_bottomSplit->setStretchFactor(1, 1);
 
@@ -316,6 +341,7 @@ void MainWindow::buildUi()
     m_mainSplit->setStretchFactor(1, 1);
     m_mainSplit->setSizes({280, 1100});
     m_centerSplit->setSizes({560, 200});
+    m_bottomSplit->setSizes({550, 550});
     setCentralWidget(m_mainSplit);
     statusBar()->showMessage(tr("Pick a scenario and press F5."));
     resize(1400, 860);
@@ -324,16 +350,27 @@ void MainWindow::buildUi()
 void MainWindow::addEntry(const Entry &entry, bool select)
 {
     m_entries.append(entry);
+    if (!entry.path.isEmpty() && !m_openedHeading) {
+        // Files the person opened go under their own heading, after the bundled scenarios.
+        m_openedHeading = new QListWidgetItem(tr("Opened"), m_list);
+        m_openedHeading->setFlags(Qt::NoItemFlags);
+        m_openedHeading->setData(ScenarioDelegate::HeadingRole, true);
+        m_openedHeading->setData(ScenarioDelegate::EntryRole, -1);
+    }
     auto *item = new QListWidgetItem(m_list);
+    item->setData(ScenarioDelegate::EntryRole, int(m_entries.size() - 1));
     if (entry.isTrace()) {
         TimelineModel m;
         m.setEvents(entry.events);
-        item->setText(
-            tr("Saved run: %1\n%2").arg(QFileInfo(entry.path).fileName(), m.trace().scenarioId()));
+        item->setText(tr("Saved run: %1").arg(QFileInfo(entry.path).fileName()));
+        item->setData(ScenarioDelegate::SubtitleRole, m.trace().scenarioId());
         item->setToolTip(entry.path);
     } else {
-        item->setText(entry.scenario.title + QStringLiteral("\n") + entry.scenario.id);
-        item->setToolTip(entry.scenario.description);
+        item->setText(entry.scenario.title);
+        item->setData(ScenarioDelegate::SubtitleRole, entry.scenario.id);
+        item->setToolTip(entry.path.isEmpty()
+                             ? entry.scenario.description
+                             : entry.scenario.description + QStringLiteral("\n\n") + entry.path);
         for (QComboBox *box : {m_compareA, m_compareB})
             box->addItem(entry.scenario.id);
         m_compareA->setCurrentText(m_compareIds[0]);
@@ -355,8 +392,10 @@ const Scenario *MainWindow::scenarioById(const QString &id) const
 
 bool MainWindow::selectScenario(const QString &id)
 {
-    for (int i = 0; i < m_entries.size(); ++i) {
-        if (!m_entries[i].isTrace() && m_entries[i].scenario.id == id) {
+    for (int i = 0; i < m_list->count(); ++i) {
+        const int e = m_list->item(i)->data(ScenarioDelegate::EntryRole).toInt();
+        if (e >= 0 && e < m_entries.size() && !m_entries[e].isTrace() &&
+            m_entries[e].scenario.id == id) {
             m_list->setCurrentRow(i);
             return true;
         }
@@ -364,16 +403,23 @@ bool MainWindow::selectScenario(const QString &id)
     return false;
 }
 
+int MainWindow::currentEntry() const
+{
+    const QListWidgetItem *item = m_list->currentItem();
+    const int e = item ? item->data(ScenarioDelegate::EntryRole).toInt() : -1;
+    return e >= 0 && e < m_entries.size() ? e : -1;
+}
+
 QString MainWindow::selectedScenarioId() const
 {
-    const int row = m_list->currentRow();
-    return row >= 0 && row < m_entries.size() ? m_entries[row].scenario.id : QString();
+    const int row = currentEntry();
+    return row >= 0 ? m_entries[row].scenario.id : QString();
 }
 
 void MainWindow::onEntrySelected()
 {
-    const int row = m_list->currentRow();
-    if (row < 0 || row >= m_entries.size())
+    const int row = currentEntry();
+    if (row < 0)
         return;
     const Entry &e = m_entries[row];
     if (e.isTrace()) {
@@ -448,7 +494,7 @@ bool MainWindow::openFile(const QString &path, QString *error)
 
 bool MainWindow::saveTrace(const QString &path, QString *error)
 {
-    const RunController *c = m_compareMode ? m_right : m_single;
+    const RunController *c = activeController();
     if (c->model().isEmpty()) {
         if (error)
             *error = tr("There is no run to save yet.");
@@ -525,14 +571,74 @@ void MainWindow::setCompareMode(bool on)
         m_compare->first()->setModel(&m_left->model());
         m_compare->second()->setModel(&m_right->model());
         m_compare->refresh();
-        const Scenario *s = scenarioById(m_compareIds[1]);
-        m_code->setLines(s ? s->recipeLines() : QStringList());
+        updateFollowed();
         m_playback->stopLive(playDuration());
     } else {
+        updateFollowed();
         onEntrySelected();
         m_playback->stopLive(playDuration());
     }
     updateActions();
+}
+
+void MainWindow::setFollowedSide(int side)
+{
+    side = side == 0 ? 0 : 1;
+    if (side == m_followSide)
+        return;
+    m_followSide = side;
+    updateFollowed();
+    updateActions();
+}
+
+QString MainWindow::compareScenarioId(int side) const
+{
+    const RunController *c = side == 0 ? m_left : m_right;
+    if (!c->model().isEmpty() && !c->model().trace().scenarioId().isEmpty())
+        return c->model().trace().scenarioId();
+    const QComboBox *box = side == 0 ? m_compareA : m_compareB;
+    return box && !box->currentText().isEmpty() ? box->currentText() : m_compareIds[side];
+}
+
+void MainWindow::updateFollowed()
+{
+    m_compare->first()->setFollowed(m_compareMode && m_followSide == 0);
+    m_compare->second()->setFollowed(m_compareMode && m_followSide == 1);
+    if (!m_compareMode) {
+        m_consoleTitle->setToolTip(QString());
+        m_codeTitle->setToolTip(QString());
+        m_consoleTitle->setText(tr("<b>Console</b> — what the workers printed"));
+        m_codeTitle->setText(tr("<b>Recipe</b> — the step being played is highlighted"));
+        return;
+    }
+    const QString id = compareScenarioId(m_followSide).toHtmlEscaped();
+    const QString where = m_followSide == 0 ? tr("top") : tr("bottom");
+    const QString muted = palette().color(QPalette::PlaceholderText).name();
+    m_consoleTitle->setText(tr("<b>Console</b> — %1 <span style='color:%3'>(%2 timeline)</span>")
+                                .arg(id, where, muted));
+    m_codeTitle->setText(tr("<b>Recipe</b> — %1 <span style='color:%3'>(%2 timeline)</span>")
+                             .arg(id, where, muted));
+    const QString hint = tr("The console and the recipe follow the timeline you last clicked "
+                            "or rested the pointer on; Ctrl+S saves that run.");
+    m_consoleTitle->setToolTip(hint);
+    m_codeTitle->setToolTip(hint);
+    m_console->setModel(&activeModel());
+    const Scenario *s = scenarioById(compareScenarioId(m_followSide));
+    m_code->setLines(s ? s->recipeLines() : QStringList());
+    const TimelineModel &m = activeModel();
+    const qint64 t = m_playback->playhead();
+    m_console->setPlayhead(t);
+    m_code->setCurrentStep(m.isEmpty() ? -1 : m.trace().stepAt(m.t0() + t));
+}
+
+QString MainWindow::consoleTitle() const
+{
+    return QTextDocumentFragment::fromHtml(m_consoleTitle->text()).toPlainText();
+}
+
+QString MainWindow::codeTitle() const
+{
+    return QTextDocumentFragment::fromHtml(m_codeTitle->text()).toPlainText();
 }
 
 void MainWindow::run()
@@ -548,7 +654,8 @@ void MainWindow::run()
             statusBar()->showMessage(tr("Pick two scenarios to compare."));
             return;
         }
-        m_code->setLines(b->recipeLines());
+        const Scenario *followed = m_followSide == 0 ? a : b;
+        m_code->setLines(followed->recipeLines());
         m_compare->first()->setTitle(viewTitle(m_left->model(), a));
         m_compare->second()->setTitle(viewTitle(m_right->model(), b));
         // Both at once: greet sleeps, so the two runs barely disturb each other.
@@ -557,8 +664,8 @@ void MainWindow::run()
         m_playback->startLive(std::min(m_left->startedAtNs(), m_right->startedAtNs()));
         statusBar()->showMessage(tr("Running %1 and %2 side by side…").arg(a->id, b->id));
     } else {
-        const int row = m_list->currentRow();
-        if (row < 0 || row >= m_entries.size() || m_entries[row].isTrace()) {
+        const int row = currentEntry();
+        if (row < 0 || m_entries[row].isTrace()) {
             statusBar()->showMessage(
                 tr("Pick a scenario to run (a saved run can only be replayed)."));
             return;
@@ -587,7 +694,8 @@ void MainWindow::zoomTo(qint64 from, qint64 to)
 
 bool MainWindow::selectCall(qint64 id)
 {
-    TimelineView *v = m_compareMode ? m_compare->second() : m_timeline;
+    TimelineView *v = m_compareMode ? (m_followSide == 0 ? m_compare->first() : m_compare->second())
+                                    : m_timeline;
     if (!v->model())
         return false;
     const QList<CallRecord> &calls = v->model()->trace().calls();
@@ -613,9 +721,16 @@ bool MainWindow::isRunning() const
     return m_single->isRunning() || m_left->isRunning() || m_right->isRunning();
 }
 
+RunController *MainWindow::activeController() const
+{
+    if (!m_compareMode)
+        return m_single;
+    return m_followSide == 0 ? m_left : m_right;
+}
+
 const TimelineModel &MainWindow::activeModel() const
 {
-    return m_compareMode ? m_right->model() : m_single->model();
+    return activeController()->model();
 }
 
 qint64 MainWindow::playDuration() const
@@ -636,9 +751,10 @@ void MainWindow::onStarted(RunController *c)
         TimelineView *v = c == m_left ? m_compare->first() : m_compare->second();
         v->setModel(&c->model());
         v->setLive(true);
-        if (c == m_right)
+        if (c == activeController())
             m_console->setModel(&c->model());
         m_compare->refresh();
+        updateFollowed(); // the headers name the scenario now running
     }
 }
 
@@ -733,9 +849,8 @@ void MainWindow::showDetails(const TimelineModel *model, qsizetype call)
 void MainWindow::updateActions()
 {
     const bool running = isRunning();
-    const int row = m_list->currentRow();
-    const bool runnable =
-        m_compareMode || (row >= 0 && row < m_entries.size() && !m_entries[row].isTrace());
+    const int row = currentEntry();
+    const bool runnable = m_compareMode || (row >= 0 && !m_entries[row].isTrace());
     m_runAction->setEnabled(!running && runnable);
     m_stopAction->setEnabled(running);
     m_compareAction->setEnabled(!running);
@@ -769,7 +884,12 @@ void MainWindow::openDialog()
 void MainWindow::saveDialog()
 {
     const QString id = activeModel().trace().scenarioId();
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save the run's trace"),
+    // In compare mode the run saved is the followed one: the title says which.
+    const QString title =
+        m_compareMode ? tr("Save the trace of %1 (the %2 timeline)")
+                            .arg(id, m_followSide == 0 ? tr("top") : tr("bottom"))
+                      : tr("Save the run's trace");
+    const QString path = QFileDialog::getSaveFileName(this, title,
                                                       id + QStringLiteral(".trace.json"),
                                                       tr("Chrome trace (*.json)"));
     if (path.isEmpty())

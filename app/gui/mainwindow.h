@@ -9,6 +9,7 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QListWidget;
+class QListWidgetItem;
 class QSlider;
 class QSplitter;
 class QStackedWidget;
@@ -43,13 +44,18 @@ public:
     void setCompareScenarios(const QString &first, const QString &second);
     void setCompareMode(bool on);
     bool inCompareMode() const { return m_compareMode; }
+    // Compare mode: which timeline (0 top, 1 bottom) the console, the recipe and Ctrl+S
+    // follow: the one last clicked or hovered; the bottom one at first.
+    void setFollowedSide(int side);
+    int followedSide() const { return m_followSide; }
     void setDarkPalette(bool dark);
     // Window geometry, pane sizes and palette from the last launch; saved again on close.
     void restoreSettings();
 
     // Shows [from, to] (ns from the run's start) on the visible timeline(s).
     void zoomTo(qint64 from, qint64 to);
-    // Selects the call with this id on the visible (bottom) timeline and shows its details.
+    // Selects the call with this id on the followed (in compare mode, at first the bottom)
+    // timeline and shows its details.
     bool selectCall(qint64 id);
 
     void run(); // the selected scenario, or both in compare mode
@@ -64,6 +70,8 @@ public:
     CodeView *codeView() const { return m_code; }
     Playback *playback() const { return m_playback; }
     QTextBrowser *details() const { return m_details; }
+    QString consoleTitle() const; // the headers above the console and the recipe, as text
+    QString codeTitle() const;
 
 signals:
     void runFinished(); // the run (or both compared runs) ended
@@ -85,6 +93,7 @@ private:
     void buildUi();
     void addEntry(const Entry &entry, bool select);
     void onEntrySelected();
+    int currentEntry() const; // index into m_entries of the selected list item, or -1
     void onStarted(RunController *c);
     void onEvents(RunController *c);
     void onFinished(RunController *c);
@@ -95,6 +104,9 @@ private:
     void stepEvent(bool forward);
     const Scenario *scenarioById(const QString &id) const;
     const TimelineModel &activeModel() const; // the one the console and code panel follow
+    RunController *activeController() const;
+    QString compareScenarioId(int side) const; // the run shown, or else the one chosen
+    void updateFollowed();                     // console, recipe and headers to the followed run
     qint64 playDuration() const;
     void applyTheme();
     void saveSettings() const;
@@ -108,6 +120,7 @@ private:
     QList<Entry> m_entries;
     QString m_compareIds[2] = {QStringLiteral("greet-sequential"), QStringLiteral("greet-spawn")};
     bool m_compareMode = false;
+    int m_followSide = 1;
     bool m_dark = false;
     bool m_useSettings = false;
     QList<QAction *> m_compareBarActions;
@@ -122,8 +135,11 @@ private:
     QSplitter *m_bottomSplit = nullptr;
     QSplitter *m_sideSplit = nullptr;
     QListWidget *m_list = nullptr;
+    QListWidgetItem *m_openedHeading = nullptr; // "Opened", over the files opened
     QLabel *m_description = nullptr;
     QTextBrowser *m_details = nullptr;
+    QLabel *m_consoleTitle = nullptr;
+    QLabel *m_codeTitle = nullptr;
     QStackedWidget *m_stack = nullptr;
     TimelineView *m_timeline = nullptr;
     CompareView *m_compare = nullptr;

@@ -7,6 +7,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QTimer>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -69,7 +70,33 @@ TimelineView::TimelineView(QWidget *parent) : QWidget(parent)
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setTheme(Theme::forPalette(palette()));
+    // Hovering counts as choosing a view only after a moment, so that passing over one on
+    // the way to the console does not switch what the console shows.
+    m_hoverTimer = new QTimer(this);
+    m_hoverTimer->setSingleShot(true);
+    m_hoverTimer->setInterval(400);
+    connect(m_hoverTimer, &QTimer::timeout, this, &TimelineView::engaged);
     relayout();
+}
+
+void TimelineView::enterEvent(QEnterEvent *event)
+{
+    m_hoverTimer->start();
+    QWidget::enterEvent(event);
+}
+
+void TimelineView::leaveEvent(QEvent *event)
+{
+    m_hoverTimer->stop();
+    QWidget::leaveEvent(event);
+}
+
+void TimelineView::setFollowed(bool followed)
+{
+    if (followed == m_followed)
+        return;
+    m_followed = followed;
+    update();
 }
 
 void TimelineView::setModel(const TimelineModel *model)
@@ -256,6 +283,43 @@ QString TimelineView::summaryText() const
              secondsText(s.startupS), secondsText(s.dispatchS), secondsText(s.returnS));
 }
 
+TimelineView::ArrowRange TimelineView::arrowCandidates() const
+{
+    if (!m_model)
+        return {};
+    const QList<Arrow> &arrows = m_model->arrows();
+    const qint64 viewStart = qint64(m_scale.start);
+    const qint64 viewEnd = std::min(qint64(m_scale.end()), m_playhead);
+    auto first = std::lower_bound(arrows.cbegin(), arrows.cend(), viewStart - m_maxArrowLength,
+                                  [](const Arrow &a, qint64 t) { return a.from < t; });
+    auto last = std::upper_bound(arrows.cbegin(), arrows.cend(), viewEnd,
+                                 [](qint64 t, const Arrow &a) { return t < a.from; });
+    if (last < first)
+        last = first;
+    return {first - arrows.cbegin(), last - arrows.cbegin()};
+}
+
+qsizetype TimelineView::arrowsInView() const
+{
+    if (!m_model)
+        return 0;
+    const ArrowRange range = arrowCandidates();
+    const qsizetype budget = arrowBudget(m_scale.width);
+    const qint64 viewStart = qint64(m_scale.start);
+    qsizetype n = 0;
+    for (qsizetype i = range.first; i < range.last && n <= budget; ++i) {
+        const Arrow &a = m_model->arrows().at(i);
+        if (std::max(a.from, a.to < 0 ? m_playhead : a.to) >= viewStart)
+            ++n; // it reaches into the view (an earlier, longer arrow widened the search)
+    }
+    return n;
+}
+
+bool TimelineView::arrowsHidden() const
+{
+    return !arrowsFit(arrowsInView(), m_scale.width);
+}
+
 HitGeometry TimelineView::hitGeometry() const
 {
     HitGeometry g;
@@ -356,14 +420,30 @@ void TimelineView::paintHeader(QPainter &p) const
     QFont statusFont = font();
     statusFont.setBold(true);
     const int statusWidth = QFontMetrics(statusFont).horizontalAdvance(status) + 16;
+    // A quiet note in the corner when the arrows are too many to draw.
+    QFont noteFont = font();
+    noteFont.setPointSizeF(font().pointSizeF() * 0.85);
+    noteFont.setItalic(true);
+    const QString note =
+        m_model && !m_model->isEmpty() && arrowsHidden() ? tr("arrows hidden: zoom in") : QString();
+    const int noteWidth = note.isEmpty() ? 0 : QFontMetrics(noteFont).horizontalAdvance(note) + 14;
     const QFontMetrics tfm(titleFont);
-    p.drawText(QRectF(12, 6, width() - 24 - statusWidth, tfm.height()),
-               Qt::AlignLeft | Qt::AlignVCenter,
-               tfm.elidedText(title, Qt::ElideRight, width() - 24 - statusWidth));
+    const int titleRoom = width() - 24 - statusWidth - noteWidth;
+    p.drawText(QRectF(12, 6, titleRoom, tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+               tfm.elidedText(title, Qt::ElideRight, titleRoom));
     p.setFont(statusFont);
     p.setPen(statusColor);
     p.drawText(QRectF(width() - statusWidth - 8, 6, statusWidth, tfm.height()),
                Qt::AlignRight | Qt::AlignVCenter, status);
+    if (!note.isEmpty()) {
+        p.setFont(noteFont);
+        p.setPen(m_theme.mutedText);
+        p.drawText(QRectF(width() - statusWidth - 8 - noteWidth, 6, noteWidth, tfm.height()),
+                   Qt::AlignRight | Qt::AlignVCenter, note);
+    }
+    if (m_followed) { // compare mode: the console and the recipe below show this run
+        p.fillRect(QRectF(0, 0, 4, HeaderHeight), m_theme.selection);
+    }
 
     if (!m_model || m_model->isEmpty())
         return;
@@ -471,9 +551,14 @@ void TimelineView::paintAxis(QPainter &p) const
             p.fillRect(strip, m_theme.laneBandAlt);
             p.setPen(QPen(m_theme.mutedText, 1));
             p.drawLine(strip.topLeft(), strip.bottomLeft());
-            p.drawText(
-                strip.adjusted(4, 0, -2, 0), Qt::AlignLeft | Qt::AlignVCenter,
-                QFontMetrics(small).elidedText(ph.name, Qt::ElideRight, int(strip.width() - 6)));
+            // The phase's length, growing while it runs ("greet in parallel · 1.001 s").
+            const double length = std::min(e, double(m_playhead)) - b;
+            const QFontMetrics sfm(small);
+            const QString label =
+                fitPhaseLabel(ph.name, formatPhaseDuration(length), strip.width() - 8,
+                              [&sfm](const QString &t) { return double(sfm.horizontalAdvance(t)); });
+            p.setPen(m_theme.text);
+            p.drawText(strip.adjusted(4, 0, -2, 0), Qt::AlignLeft | Qt::AlignVCenter, label);
         }
     }
 }
@@ -642,18 +727,15 @@ void TimelineView::paintArrows(QPainter &p, const QList<int> &rows) const
     const QList<Arrow> &arrows = m_model->arrows();
     if (arrows.isEmpty())
         return;
+    // Too many to tell apart: the bars say enough, and the header says the arrows are hidden.
+    if (arrowsHidden())
+        return;
     QList<int> layoutRowOf(m_model->lanes().size(), -1);
     for (int r = 0; r < rows.size(); ++r)
         layoutRowOf[rows[r]] = r;
-    const qint64 viewStart = qint64(m_scale.start);
-    const qint64 viewEnd = std::min(qint64(m_scale.end()), m_playhead);
-    auto first = std::lower_bound(arrows.cbegin(), arrows.cend(), viewStart - m_maxArrowLength,
-                                  [](const Arrow &a, qint64 t) { return a.from < t; });
-    auto last = std::upper_bound(arrows.cbegin(), arrows.cend(), viewEnd,
-                                 [](qint64 t, const Arrow &a) { return t < a.from; });
-    // Too many to tell apart: the bars say enough (the LOD of arrows is none at all).
-    if (last - first > m_scale.width / 6)
-        return;
+    const ArrowRange range = arrowCandidates();
+    const auto first = arrows.cbegin() + range.first;
+    const auto last = arrows.cbegin() + range.last;
     p.save();
     p.setClipRect(QRectF(m_scale.left, LanesTop, m_scale.width + 1, height() - LanesTop),
                   Qt::IntersectClip);
@@ -792,6 +874,8 @@ void TimelineView::paintPlayhead(QPainter &p) const
 
 void TimelineView::mousePressEvent(QMouseEvent *event)
 {
+    m_hoverTimer->stop();
+    emit engaged();
     m_pressPos = m_lastPos = event->position();
     const bool onAxis =
         event->position().y() >= HeaderHeight && event->position().y() < HeaderHeight + AxisHeight;
@@ -896,9 +980,37 @@ bool TimelineView::event(QEvent *event)
     return QWidget::event(event);
 }
 
+QString TimelineView::phaseTip(QPointF pos) const
+{
+    const double t = m_scale.toTime(pos.x());
+    if (pos.x() < m_scale.left || t > double(m_playhead))
+        return {};
+    const QList<PhaseRecord> &phases = m_model->trace().phases();
+    for (qsizetype i = phases.size() - 1; i >= 0; --i) { // the latest phase begun by t
+        const PhaseRecord &ph = phases.at(i);
+        const double b = double(m_model->relative(ph.begin));
+        if (b > t)
+            continue;
+        const double e = ph.end >= 0 ? std::min(double(m_model->relative(ph.end)), double(m_playhead))
+                                     : double(m_playhead);
+        if (t > e)
+            return {};
+        return tr("<b>%1</b><br>%2 → %3: <b>%4</b>")
+            .arg(escaped(ph.name), formatDuration(b), formatDuration(e),
+                 formatPhaseDuration(e - b));
+    }
+    return {};
+}
+
 QString TimelineView::toolTipAt(QPointF pos) const
 {
-    if (!m_model || m_model->isEmpty() || pos.y() < LanesTop) // rows scrolled under the axis
+    if (!m_model || m_model->isEmpty())
+        return {};
+    if (pos.y() >= HeaderHeight + AxisHeight && pos.y() < HeaderHeight + AxisHeight + PhaseHeight)
+        return phaseTip(pos);
+    if (m_followed && pos.y() < HeaderHeight && pos.x() < 40)
+        return tr("The console and the recipe below follow this run.");
+    if (pos.y() < LanesTop) // rows scrolled under the axis
         return {};
     const Hit hit = hitTest(*m_model, hitGeometry(), pos);
     if (hit.kind == Hit::Kind::None)

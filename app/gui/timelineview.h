@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+class QTimer;
+
 namespace procession {
 struct RunSummary;
 }
@@ -58,6 +60,15 @@ public:
     HitGeometry hitGeometry() const;
     QString toolTipAt(QPointF pos) const;
 
+    // Arrows in view, counted up to one past what fits (arrowBudget of the plot's width);
+    // when more are in view none are drawn and the header says "arrows hidden: zoom in".
+    qsizetype arrowsInView() const;
+    bool arrowsHidden() const;
+
+    // Compare mode: the console and the recipe below follow this view (a mark on its header).
+    void setFollowed(bool followed);
+    bool isFollowed() const { return m_followed; }
+
     QSize sizeHint() const override { return {900, 360}; }
     QSize minimumSizeHint() const override { return {400, 200}; }
 
@@ -72,6 +83,8 @@ signals:
     void callClicked(qsizetype callIndex);           // -1: clicked on nothing
     void rangeChanged(double start, double nsPerPx); // the person zoomed or panned
     void scrubbed(qint64 t);
+    // The person clicked into this view, or rested the pointer on it for a moment.
+    void engaged();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -83,6 +96,8 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
     bool event(QEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void enterEvent(QEnterEvent *event) override;
+    void leaveEvent(QEvent *event) override;
 
 private:
     enum class Drag
@@ -93,6 +108,14 @@ private:
         Zoom,
         Scrub
     };
+
+    struct ArrowRange
+    {
+        qsizetype first = 0;
+        qsizetype last = 0;
+    };
+    ArrowRange arrowCandidates() const; // by binary search on the tail time
+    QString phaseTip(QPointF pos) const;
 
     void relayout();
     void follow();
@@ -119,6 +142,8 @@ private:
     bool m_live = false;
     bool m_follow = true;
     qsizetype m_selected = -1;
+    bool m_followed = false;
+    QTimer *m_hoverTimer = nullptr;
 
     Drag m_drag = Drag::None;
     QPointF m_pressPos;

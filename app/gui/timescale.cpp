@@ -96,4 +96,35 @@ QString formatDuration(double ns)
     return fmt(ns, "ns");
 }
 
+QString formatPhaseDuration(double ns)
+{
+    if (std::abs(ns) >= 1e9)
+        return QString::number(ns / 1e9, 'f', 3) + QStringLiteral(" s");
+    return formatDuration(ns);
+}
+
+QString fitPhaseLabel(const QString &name, const QString &duration, double room,
+                      const std::function<double(const QString &)> &width)
+{
+    const QString sep = QStringLiteral(" · ");
+    const QString full = name + sep + duration;
+    if (width(full) <= room)
+        return full;
+    // The longest prefix of the name that still fits with "…" and the duration: binary search.
+    const QString tail = QStringLiteral("…") + sep + duration;
+    qsizetype lo = 0, hi = name.size();
+    while (lo < hi) {
+        const qsizetype mid = (lo + hi + 1) / 2;
+        if (width(name.left(mid).trimmed() + tail) <= room)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    if (lo >= 3) // fewer letters than that say nothing
+        return name.left(lo).trimmed() + tail;
+    if (width(duration) <= room)
+        return duration;
+    return QString();
+}
+
 } // namespace procession::gui

@@ -3,6 +3,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 namespace procession::gui {
 
 // Maps run time (ns from the run's start) to x pixels of the timeline's plot area and
@@ -46,5 +48,15 @@ double tickStep(double nsPerPx, double minSpacingPx);
 
 // "1.01 s", "250 ms", "12.5 µs", "800 ns" — three significant figures at most.
 QString formatDuration(double ns);
+
+// A phase's length: milliseconds shown at a second and above ("1.001 s", "2.013 s"), so two
+// phases of one run compare at a glance; below a second as formatDuration ("250 ms").
+QString formatPhaseDuration(double ns);
+
+// The label of a phase band `room` pixels wide: "name · 1.001 s" when it fits; else the name
+// elided before the duration ("eight spins o… · 2.013 s"); else the duration alone; else
+// nothing. `width` measures a string in pixels (QFontMetrics::horizontalAdvance).
+QString fitPhaseLabel(const QString &name, const QString &duration, double room,
+                      const std::function<double(const QString &)> &width);
 
 } // namespace procession::gui
