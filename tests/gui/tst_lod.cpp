@@ -39,6 +39,8 @@ private slots:
     void playheadCutsAndHides();
     void longEarlierSpanStaysVisible();
     void hundredThousandSpansFitTheWidth();
+    void arrowsFitTheWidth_data();
+    void arrowsFitTheWidth();
 };
 
 void TestLod::runningMaxEndIsMonotonic()
@@ -140,6 +142,29 @@ void TestLod::hundredThousandSpansFitTheWidth()
     const auto zoomed = visibleItems(spans, m, scale(5e8, 100, 1000), Never);
     QCOMPARE(zoomed.size(), 11); // 5.0000 s .. 5.0001 s, both ends included
     QCOMPARE(zoomed.first().first, 50000);
+}
+
+void TestLod::arrowsFitTheWidth_data()
+{
+    QTest::addColumn<double>("widthPx");
+    QTest::addColumn<qsizetype>("arrows");
+    QTest::addColumn<bool>("drawn");
+    // One arrow per MinPxPerArrow (6) pixels at most.
+    QTest::newRow("none") << 1000.0 << qsizetype(0) << true;
+    QTest::newRow("a few") << 1000.0 << qsizetype(8) << true;
+    QTest::newRow("exactly the budget") << 1200.0 << qsizetype(200) << true;
+    QTest::newRow("one over") << 1200.0 << qsizetype(201) << false;
+    QTest::newRow("thousands") << 1200.0 << qsizetype(4000) << false;
+    QTest::newRow("narrow plot") << 60.0 << qsizetype(11) << false;
+    QTest::newRow("no plot at all") << -5.0 << qsizetype(1) << false;
+}
+
+void TestLod::arrowsFitTheWidth()
+{
+    QFETCH(double, widthPx);
+    QFETCH(qsizetype, arrows);
+    QFETCH(bool, drawn);
+    QCOMPARE(arrowsFit(arrows, widthPx), drawn);
 }
 
 QTEST_APPLESS_MAIN(TestLod)

@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "playback.h"
 #include "runcontroller.h"
+#include "scenario.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
 
@@ -27,6 +28,8 @@ private slots:
     void initTestCase();
     void greetSpawnRunsInParallel();
     void compareShowsTheSpeedup();
+    void compareFollowsTheChosenTimeline();
+    void openedFilesAreGrouped();
     void crashIsShown();
     void paneSizesAreRemembered();
 };
@@ -103,6 +106,104 @@ void TestMainWindow::compareShowsTheSpeedup()
     // One time axis: both views show the same times.
     QCOMPARE(c->first()->scale().nsPerPx, c->second()->scale().nsPerPx);
     QCOMPARE(c->first()->scale().start, c->second()->scale().start);
+}
+
+// The console, the recipe and Ctrl+S follow the timeline last clicked or rested on.
+void TestMainWindow::compareFollowsTheChosenTimeline()
+{
+    MainWindow window(QStringLiteral(PROCESSION_EXE));
+    window.show();
+    window.setCompareScenarios(QStringLiteral("greet-spawn"), QStringLiteral("task-error"));
+    window.setCompareMode(true);
+    QCOMPARE(window.followedSide(), 1); // the bottom one at first
+    QVERIFY2(window.consoleTitle().contains(QStringLiteral("task-error")),
+             qPrintable(window.consoleTitle()));
+    window.run();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isRunning(), 40000);
+
+    auto recipeOf = [](const QString &id) {
+        for (const procession::Scenario &s : procession::bundledScenarios())
+            if (s.id == id)
+                return s.recipeLines();
+        return QStringList();
+    };
+    auto recipeShown = [&window] {
+        QStringList lines;
+        for (int i = 0; i < window.codeView()->count(); ++i)
+            lines << window.codeView()->item(i)->toolTip();
+        return lines;
+    };
+    QCOMPARE(recipeShown(), recipeOf(QStringLiteral("task-error")));
+    QVERIFY(!window.console()->toPlainText().contains(QStringLiteral("Hello")));
+    CompareView *c = window.compareView();
+    QVERIFY(c->second()->isFollowed() && !c->first()->isFollowed());
+
+    // A click on the top timeline: the panels below show greet-spawn.
+    QTest::mouseClick(c->first(), Qt::LeftButton, {},
+                      QPoint(c->first()->width() / 2, TimelineView::LanesTop + 8));
+    QCOMPARE(window.followedSide(), 0);
+    QVERIFY(c->first()->isFollowed() && !c->second()->isFollowed());
+    QVERIFY2(window.consoleTitle().contains(QStringLiteral("greet-spawn")),
+             qPrintable(window.consoleTitle()));
+    QVERIFY2(window.codeTitle().contains(QStringLiteral("greet-spawn")),
+             qPrintable(window.codeTitle()));
+    QCOMPARE(recipeShown(), recipeOf(QStringLiteral("greet-spawn")));
+    QVERIFY(window.console()->toPlainText().contains(QStringLiteral("Hello Chess!")));
+    QCOMPARE(window.console()->shownLines(), 4);
+
+    // Ctrl+S saves the followed run.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("followed.trace.json"));
+    QString error;
+    QVERIFY2(window.saveTrace(path, &error), qPrintable(error));
+    QVERIFY(window.openFile(path, &error));
+    QCOMPARE(window.controller()->model().trace().scenarioId(), QStringLiteral("greet-spawn"));
+    window.setCompareMode(true); // opening a saved run left compare mode
+
+    // Passing over the bottom timeline on the way somewhere else does not switch ...
+    const QPointF inside(c->second()->width() / 2.0, TimelineView::LanesTop + 8.0);
+    QEnterEvent enter(inside, inside, c->second()->mapToGlobal(inside));
+    QApplication::sendEvent(c->second(), &enter);
+    QEvent leave(QEvent::Leave);
+    QApplication::sendEvent(c->second(), &leave);
+    QTest::qWait(700); // longer than the hover needs: proving that nothing happens takes time
+    QCOMPARE(window.followedSide(), 0);
+    // ... resting on it does.
+    QApplication::sendEvent(c->second(), &enter);
+    QTRY_COMPARE(window.followedSide(), 1);
+    QVERIFY2(window.consoleTitle().contains(QStringLiteral("task-error")),
+             qPrintable(window.consoleTitle()));
+    QCOMPARE(recipeShown(), recipeOf(QStringLiteral("task-error")));
+}
+
+// Files opened by the person are listed under "Opened", after the bundled scenarios.
+void TestMainWindow::openedFilesAreGrouped()
+{
+    MainWindow window(QStringLiteral(PROCESSION_EXE));
+    window.show();
+    auto *list = window.findChild<QListWidget *>(QStringLiteral("scenarios"));
+    QVERIFY(list);
+    const int bundled = int(procession::bundledScenarios().size());
+    QCOMPARE(list->count(), bundled); // no heading while nothing is opened
+
+    QString error;
+    QVERIFY2(window.openFile(QStringLiteral(PROCESSION_SOURCE_DIR
+                                            "/resources/scenarios/task-error.json"),
+                             &error),
+             qPrintable(error));
+    QCOMPARE(list->count(), bundled + 2);
+    QListWidgetItem *heading = list->item(bundled);
+    QCOMPARE(heading->text(), QStringLiteral("Opened"));
+    QCOMPARE(heading->flags(), Qt::NoItemFlags); // not selectable
+    QCOMPARE(list->currentRow(), bundled + 1);   // the opened file is selected
+    QCOMPARE(window.selectedScenarioId(), QStringLiteral("task-error"));
+
+    // The list's rows and the entries behind them still match.
+    QVERIFY(window.selectScenario(QStringLiteral("greet-spawn")));
+    QCOMPARE(window.selectedScenarioId(), QStringLiteral("greet-spawn"));
+    QVERIFY(window.selectScenario(QStringLiteral("task-error")));
+    QCOMPARE(window.selectedScenarioId(), QStringLiteral("task-error"));
+    QCOMPARE(list->currentRow(), bundled - 1); // the bundled one of that id comes first
 }
 
 void TestMainWindow::crashIsShown()

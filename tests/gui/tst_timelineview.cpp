@@ -1,5 +1,6 @@
 // The timeline widget: what a click, a wheel, a drag and a hover do, and that painting
 // 100 000 calls stays fast because only what is in view is touched.
+#include "lod.h"
 #include "sampletrace.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
@@ -31,6 +32,8 @@ private slots:
     void workersAppearWithThePlayhead();
     void liveViewFollowsTheRun();
     void paintingManyCallsIsFast();
+    void arrowsHiddenUntilZoomedIn();
+    void phaseBandSaysHowLong();
 
 private:
     void press(QPointF pos, Qt::MouseButton button, Qt::KeyboardModifiers mods = Qt::NoModifier);
@@ -216,6 +219,53 @@ void TestTimelineView::paintingManyCallsIsFast()
     // call, arrow and tick would take far longer than this.
     QVERIFY2(whole < 250, qPrintable(QString::number(whole)));
     QVERIFY2(zoomed < 250, qPrintable(QString::number(zoomed)));
+}
+
+void TestTimelineView::arrowsHiddenUntilZoomedIn()
+{
+    // The four calls of greet-spawn: eight arrows, all drawn.
+    QCOMPARE(m_view->arrowsInView(), 8);
+    QVERIFY(!m_view->arrowsHidden());
+
+    // 2000 calls, 4000 arrows in 20 ms: too many to draw across the whole run.
+    TimelineModel many;
+    many.setEvents(sample::manyCalls(2000));
+    TimelineView view;
+    view.resize(1200, 400);
+    view.setModel(&many);
+    view.setPlayhead(many.duration());
+    view.fitToWindow();
+    QVERIFY(view.arrowsHidden());
+    QCOMPARE(view.arrowsInView(), arrowBudget(view.scale().width) + 1); // counting stops there
+
+    // 100 µs of it: ten calls, twenty arrows, drawn again.
+    const double width = view.scale().width;
+    view.setVisibleRange(double(10 * Ms + 1000 * 10000), 100000.0 / width);
+    QVERIFY(!view.arrowsHidden());
+    QVERIFY2(view.arrowsInView() >= 20 && view.arrowsInView() <= 24,
+             qPrintable(QString::number(view.arrowsInView())));
+}
+
+void TestTimelineView::phaseBandSaysHowLong()
+{
+    QList<procession::TraceEvent> events = sample::greetSpawn();
+    events.insert(1, sample::ev(0, procession::EventType::Phase, 0, 100, -1, 0,
+                                QStringLiteral("greet in parallel")));
+    TimelineModel model;
+    model.setEvents(events);
+    TimelineView view;
+    view.resize(1200, 400);
+    view.setModel(&model);
+    view.setPlayhead(model.duration());
+    view.fitToWindow();
+    const double y = TimelineView::HeaderHeight + TimelineView::AxisHeight + 5;
+    const QString tip = view.toolTipAt(QPointF(view.scale().toX(500.0 * Ms), y));
+    const QString length = formatPhaseDuration(double(model.duration()));
+    QVERIFY2(tip.contains(QStringLiteral("greet in parallel")), qPrintable(tip));
+    QVERIFY2(tip.contains(length), qPrintable(tip + QStringLiteral(" / ") + length));
+    QVERIFY(length.endsWith(QStringLiteral(" s")) && length.contains(QLatin1Char('.')));
+    // Left of the plot there is no phase.
+    QVERIFY(view.toolTipAt(QPointF(10, y)).isEmpty());
 }
 
 QTEST_MAIN(TestTimelineView)

@@ -23,6 +23,10 @@ private slots:
     void ticksAreRound();
     void formatDuration_data();
     void formatDuration();
+    void formatPhaseDuration_data();
+    void formatPhaseDuration();
+    void phaseLabelFits_data();
+    void phaseLabelFits();
 };
 
 static TimeScale scale(double start, double nsPerPx, double left = 100, double width = 1000)
@@ -178,6 +182,47 @@ void TestTimeScale::formatDuration()
     QFETCH(double, ns);
     QFETCH(QString, text);
     QCOMPARE(procession::gui::formatDuration(ns), text);
+}
+
+void TestTimeScale::formatPhaseDuration_data()
+{
+    QTest::addColumn<double>("ns");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("a second and a bit") << 1.0013e9 << QStringLiteral("1.001 s");
+    QTest::newRow("two seconds") << 2e9 << QStringLiteral("2.000 s");
+    QTest::newRow("below a second") << 2.5e8 << QStringLiteral("250 ms");
+    QTest::newRow("tiny") << 12500.0 << QStringLiteral("12.5 µs");
+}
+
+void TestTimeScale::formatPhaseDuration()
+{
+    QFETCH(double, ns);
+    QFETCH(QString, text);
+    QCOMPARE(procession::gui::formatPhaseDuration(ns), text);
+}
+
+void TestTimeScale::phaseLabelFits_data()
+{
+    // Every character is 10 px wide, so the room decides exactly what is shown.
+    QTest::addColumn<double>("room");
+    QTest::addColumn<QString>("label");
+    const QString full = QStringLiteral("eight spins on one worker · 2.013 s"); // 35 chars
+    QTest::newRow("room for all") << 400.0 << full;
+    QTest::newRow("just enough") << 350.0 << full;
+    QTest::newRow("name shortened") << 200.0 << QStringLiteral("eight spi… · 2.013 s");
+    QTest::newRow("cut at a space, none kept") << 170.0 << QStringLiteral("eight… · 2.013 s");
+    QTest::newRow("too short a name: the time alone") << 120.0 << QStringLiteral("2.013 s");
+    QTest::newRow("not even the time") << 60.0 << QString();
+}
+
+void TestTimeScale::phaseLabelFits()
+{
+    QFETCH(double, room);
+    QFETCH(QString, label);
+    const auto width = [](const QString &s) { return 10.0 * double(s.size()); };
+    QCOMPARE(procession::gui::fitPhaseLabel(QStringLiteral("eight spins on one worker"),
+                                            QStringLiteral("2.013 s"), room, width),
+             label);
 }
 
 QTEST_APPLESS_MAIN(TestTimeScale)
