@@ -109,6 +109,12 @@ struct Options
 {
     bool json = false;
     bool quick = false;
+    QStringList only; // --only rtt,calls,...: measure a part (for profiling)
+
+    bool wants(const char *part) const
+    {
+        return only.isEmpty() || only.contains(QLatin1String(part));
+    }
 };
 
 // A session on this executable in worker mode, with its own trace.
@@ -418,6 +424,8 @@ int runBench(int argc, char **argv)
             opt.json = true;
         else if (a == "--quick")
             opt.quick = true;
+        else if (a.startsWith("--only="))
+            opt.only = QString::fromLocal8Bit(a.mid(7)).split(QLatin1Char(','));
         else {
             std::fprintf(stderr, "procession: bench: unknown option %s\nTry 'procession --help'.\n", argv[i]);
             return 2;
@@ -463,7 +471,8 @@ int runBench(int argc, char **argv)
     progress(talk, QStringLiteral("procession bench%1: measuring"
                                   " (load average %2)…\n").arg(opt.quick ? QStringLiteral(" --quick") : QString(), loadBefore));
     progress(talk, QStringLiteral("  round trips\n"));
-    measureRoundTrip(opt, &rtt, &raw, &problems);
+    if (opt.wants("rtt"))
+        measureRoundTrip(opt, &rtt, &raw, &problems);
     if (raw.measured()) {
         rtt.goal = Goal::AtMost;
         rtt.target = 1.3 * raw.value();
@@ -471,21 +480,26 @@ int runBench(int argc, char **argv)
         rtt.baseline = QStringLiteral("%1× raw").arg(rtt.value() / raw.value(), 0, 'f', 2);
     }
     progress(talk, QStringLiteral("  start-up\n"));
-    measureReady(opt, &ready, &rss, &problems);
-    measureSpawnCall(opt, &spawn, &problems);
+    if (opt.wants("ready"))
+        measureReady(opt, &ready, &rss, &problems);
+    if (opt.wants("spawn"))
+        measureSpawnCall(opt, &spawn, &problems);
     progress(talk, QStringLiteral("  throughput\n"));
     QList<TraceEvent> sample;
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < 3 && opt.wants("calls"); ++i)
         measureThroughput(opt, workerCounts[i], &cps[i], i == 1 ? &sample : nullptr, &problems);
     if (cps[0].measured())
         for (int i = 1; i < 3; ++i)
             cps[i].baseline = QStringLiteral("%1× 1 worker").arg(cps[i].value() / cps[0].value(), 0, 'f', 2);
     progress(talk, QStringLiteral("  payload\n"));
-    measurePayload(opt, &payload, &problems);
+    if (opt.wants("payload"))
+        measurePayload(opt, &payload, &problems);
     measureTrace(opt, sample, &traceNs, &traceBytes);
     progress(talk, QStringLiteral("  scenarios\n"));
-    measureScenario(opt, QStringLiteral("greet-spawn"), QString(), &greetSpawn, &problems);
-    measureScenario(opt, QStringLiteral("greet-square-pool"), QStringLiteral("greet in parallel"), &greetPool, &problems);
+    if (opt.wants("scenarios"))
+        measureScenario(opt, QStringLiteral("greet-spawn"), QString(), &greetSpawn, &problems);
+    if (opt.wants("scenarios"))
+        measureScenario(opt, QStringLiteral("greet-square-pool"), QStringLiteral("greet in parallel"), &greetPool, &problems);
 
     const QList<const Figure *> figures = {&rtt, &raw, &ready, &spawn, &cps[0], &cps[1], &cps[2],
                                            &payload, &traceNs, &traceBytes, &rss, &greetSpawn,

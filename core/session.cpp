@@ -94,6 +94,10 @@ struct PendingConnection
 };
 
 namespace {
+// How long an await blocks on the answering worker's socket before it lets the event
+// loop look at everything else.
+constexpr qint64 kFastWaitSliceMs = 5;
+
 // The socket lives in a private directory with a short random name: short, because a
 // Unix socket path must fit in sun_path (108 bytes); private, so other users cannot
 // even see it; random, so a stale file from a crashed run never collides.
@@ -135,7 +139,8 @@ public:
 };
 
 Session::Session(Trace *trace, SessionOptions options, QObject *parent)
-    : QObject(parent), m_trace(trace), m_options(std::move(options))
+    : QObject(parent), m_trace(trace), m_options(std::move(options)),
+      m_selfPid(QCoreApplication::applicationPid())
 {
     if (m_options.program.isEmpty())
         m_options.program = QCoreApplication::applicationFilePath();
@@ -491,7 +496,7 @@ CallOutcome Session::callHere(const QString &fn, const QCborArray &args, const Q
     c->lane = 0;
     c->function = fn;
     c->outcome.call = c->id;
-    c->outcome.pid = QCoreApplication::applicationPid();
+    c->outcome.pid = m_selfPid;
     const qint64 pid = c->outcome.pid;
     TaskContext ctx;
     ctx.print = [this, pid](const QString &line) {
@@ -724,7 +729,7 @@ void Session::onProcessFinished(WorkerState *w, int exitCode, bool crashed)
     wake();
 }
 
-bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs)
+bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, WorkerState *source)
 {
     if (done())
         return true;
@@ -736,6 +741,18 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs)
     while (!done()) {
         if (m_interrupted.load() || deadline.hasExpired())
             return done();
+        if (source && source->socket && source->phase == WorkerState::Phase::Ready) {
+            // The answer can only come through this socket: block on it alone, so a round
+            // trip costs what the kernel costs, not an event-loop trip (a poll over every
+            // descriptor plus wake-ups). Short slices, each followed by a non-blocking
+            // pass of the event loop, keep other workers' output and exits and
+            // interrupt() seen within a few milliseconds.
+            const qint64 slice = deadline.isForever() ? kFastWaitSliceMs
+                                                      : std::min<qint64>(kFastWaitSliceMs, deadline.remainingTime());
+            if (!source->socket->waitForReadyRead(int(std::max<qint64>(0, slice))))
+                loop.processEvents(QEventLoop::AllEvents); // timed out, or the socket closed
+            continue;
+        }
         if (!deadline.isForever())
             timer.start(int(std::max<qint64>(1, deadline.remainingTime())));
         loop.processEvents(QEventLoop::WaitForMoreEvents);
@@ -745,6 +762,11 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs)
 
 void Session::wake()
 {
+    // Only another thread (interrupt()) needs to wake this one up: on its own thread every
+    // wait re-checks its condition after each event it handles, and a needless wake-up
+    // costs a write, a poll and a read on every call.
+    if (QThread::currentThread() == thread())
+        return;
     if (QAbstractEventDispatcher *d = QAbstractEventDispatcher::instance(thread()))
         d->wakeUp();
 }
@@ -826,8 +848,8 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
     }
     WorkerState *w = state(c->lane);
     const int t = timeoutMs < 0 ? m_options.awaitTimeoutMs : timeoutMs;
-    record(int(EventType::AwaitBegin), 0, QCoreApplication::applicationPid(), c->id, 0, c->label);
-    waitUntil([c] { return c->done; }, t);
+    record(int(EventType::AwaitBegin), 0, m_selfPid, c->id, 0, c->label);
+    waitUntil([c] { return c->done; }, t, w);
     if (!c->done) {
         const QString who = w ? describe(c->lane) : QStringLiteral("worker %1").arg(c->lane);
         if (m_interrupted.load())
@@ -841,7 +863,7 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
                          .arg(who, c->label),
                      c->lane);
     }
-    record(int(EventType::AwaitEnd), 0, QCoreApplication::applicationPid(), c->id);
+    record(int(EventType::AwaitEnd), 0, m_selfPid, c->id);
     c->awaited = true;
     if (w) {
         w->unawaited.removeOne(c->id);

@@ -117,7 +117,8 @@ private:
     void dropWorker(WorkerState *w, const QString &kind, const QString &why);
     void failCall(Call *call, const QString &kind, const QString &message, int lane);
     void finishCall(Call *call, const protocol::Message &m, WorkerState *w);
-    bool waitUntil(const std::function<bool()> &done, int timeoutMs);
+    // `source`: the worker whose socket will bring what is awaited, if one does.
+    bool waitUntil(const std::function<bool()> &done, int timeoutMs, WorkerState *source = nullptr);
     void wake();
     void record(int type, int lane, qint64 pid, qint64 call = -1, qint64 code = 0,
                 const QString &text = {}, const QString &detail = {});
@@ -135,6 +136,7 @@ private:
     int m_rejected = 0;
     std::atomic<bool> m_interrupted{false};
     bool m_waiting = false;
+    qint64 m_selfPid = 0; // getpid() is a system call; awaits record it twice
 };
 
 // "SIGSEGV", "SIGABRT", or "signal 42".
