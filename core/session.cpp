@@ -20,6 +20,13 @@
 #include <csignal>
 #include <cstring>
 
+#include <algorithm>
+
+#if defined(Q_OS_UNIX)
+#include <cerrno>
+#include <poll.h>
+#include <sys/socket.h>
+#endif
 #if defined(Q_OS_LINUX)
 #include <sys/prctl.h>
 #endif
@@ -83,6 +90,7 @@ struct WorkerState
     QString endKind;          // why calls on it fail: crashed, exited, protocol, ...
     QString endReason;        // sentence
     QTimer *lostTimer = nullptr;
+    bool peerClosed = false;  // a direct read met end of file: leave the rest to QLocalSocket
     QString escalation;       // set when join had to terminate or kill it
 };
 
@@ -97,6 +105,8 @@ namespace {
 // How long an await blocks on the answering worker's socket before it lets the event
 // loop look at everything else.
 constexpr qint64 kFastWaitSliceMs = 5;
+// Writes up to this size skip QLocalSocket's buffer.
+constexpr qsizetype kDirectWriteMax = 256 * 1024;
 
 // The socket lives in a private directory with a short random name: short, because a
 // Unix socket path must fit in sun_path (108 bytes); private, so other users cannot
@@ -439,10 +449,8 @@ void Session::sendQueued(WorkerState *w)
                protocol::displayArgs(c->args, c->kwargs));
     }
     w->queued.clear();
-    if (!out.isEmpty()) {
-        w->socket->write(out);
-        w->socket->flush();
-    }
+    if (!out.isEmpty())
+        writeToWorker(w, out);
 }
 
 qint64 Session::callAsync(int worker, const QString &fn, const QCborArray &args,
@@ -526,38 +534,108 @@ CallOutcome Session::callHere(const QString &fn, const QCborArray &args, const Q
 
 void Session::onSocketData(WorkerState *w)
 {
-    if (!w->socket)
-        return;
     while (w->socket && w->socket->bytesAvailable() > 0) {
         w->reader.feed(w->socket->readAll());
-        Message m;
-        for (;;) {
-            const FrameReader::Status status = w->reader.next(&m);
-            if (status == FrameReader::Status::NeedMore)
-                break;
-            if (status == FrameReader::Status::Error) {
-                const QString why = QStringLiteral("%1 sent a malformed frame (%2); its connection was dropped")
-                                        .arg(describe(w->lane), w->reader.errorString());
-                record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
-                dropWorker(w, QStringLiteral("protocol"), why);
-                return;
-            }
-            if ((m.kind != Message::Kind::Result && m.kind != Message::Kind::Error)
-                || w->inFlight.isEmpty() || w->inFlight.first() != m.id) {
-                const QString why =
-                    QStringLiteral("%1 sent an unexpected %2 message (call id %3); its connection was dropped")
-                        .arg(describe(w->lane), protocol::kindName(m.kind))
-                        .arg(m.id);
-                record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
-                dropWorker(w, QStringLiteral("protocol"), why);
-                return;
-            }
-            w->inFlight.removeFirst();
-            if (Call *c = findCall(m.id))
-                finishCall(c, m, w);
+        if (!takeFrames(w))
+            return;
+    }
+}
+
+bool Session::takeFrames(WorkerState *w)
+{
+    Message m;
+    for (;;) {
+        const FrameReader::Status status = w->reader.next(&m);
+        if (status == FrameReader::Status::NeedMore)
+            return true;
+        if (status == FrameReader::Status::Error) {
+            const QString why = QStringLiteral("%1 sent a malformed frame (%2); its connection was dropped")
+                                    .arg(describe(w->lane), w->reader.errorString());
+            record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
+            dropWorker(w, QStringLiteral("protocol"), why);
+            return false;
+        }
+        if ((m.kind != Message::Kind::Result && m.kind != Message::Kind::Error)
+            || w->inFlight.isEmpty() || w->inFlight.first() != m.id) {
+            const QString why =
+                QStringLiteral("%1 sent an unexpected %2 message (call id %3); its connection was dropped")
+                    .arg(describe(w->lane), protocol::kindName(m.kind))
+                    .arg(m.id);
+            record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
+            dropWorker(w, QStringLiteral("protocol"), why);
+            return false;
+        }
+        w->inFlight.removeFirst();
+        if (Call *c = findCall(m.id))
+            finishCall(c, m, w);
+    }
+}
+
+void Session::writeToWorker(WorkerState *w, const QByteArray &bytes)
+{
+    qsizetype sent = 0;
+#if defined(Q_OS_UNIX)
+    // Small writes go straight to the descriptor when QLocalSocket holds nothing to send
+    // before them: its write() arms a write notifier and wakes the event dispatcher up
+    // (an eventfd write per call, strace). Large ones go through QLocalSocket, which
+    // keeps the bytes without a copy and sends them as the worker takes them.
+    if (bytes.size() <= kDirectWriteMax && w->socket->bytesToWrite() == 0) {
+        const int fd = int(w->socket->socketDescriptor());
+        while (fd >= 0 && sent < bytes.size()) {
+            const ssize_t n = ::send(fd, bytes.constData() + sent, size_t(bytes.size() - sent),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break; // full, or an error QLocalSocket will meet and report itself
+            sent += n;
         }
     }
-    wake();
+#endif
+    if (sent == bytes.size())
+        return;
+    w->socket->write(sent == 0 ? bytes : bytes.mid(sent));
+    w->socket->flush();
+}
+
+bool Session::waitForWorker(WorkerState *w, int timeoutMs)
+{
+    QLocalSocket *socket = w->socket;
+    if (socket->bytesToWrite() > 0)
+        return socket->waitForBytesWritten(timeoutMs); // reads what arrives meanwhile too
+    if (socket->bytesAvailable() > 0) {
+        onSocketData(w);
+        return true;
+    }
+#if defined(Q_OS_UNIX)
+    // Block on this one descriptor and read straight into the frame reader: a poll and a
+    // read, where QLocalSocket::waitForReadyRead makes a poll, an ioctl, a read and a copy.
+    const int fd = int(socket->socketDescriptor());
+    if (fd >= 0) {
+        pollfd p{fd, POLLIN, 0};
+        int r;
+        while ((r = ::poll(&p, 1, timeoutMs)) < 0 && errno == EINTR) {
+        }
+        if (r <= 0)
+            return false;
+        const qsizetype size = std::max<qsizetype>(w->reader.wanted(), 64 * 1024);
+        ssize_t n;
+        while ((n = ::recv(fd, w->reader.space(size), size_t(size), MSG_DONTWAIT)) < 0 && errno == EINTR) {
+        }
+        if (n > 0) {
+            w->reader.commit(n);
+            takeFrames(w);
+            return true;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        // End of file or an error: QLocalSocket sees it too when the event loop runs, and
+        // reports the worker gone; stop reading past it here.
+        w->peerClosed = true;
+        return false;
+    }
+#endif
+    return socket->waitForReadyRead(timeoutMs);
 }
 
 void Session::finishCall(Call *c, const Message &m, WorkerState *w)
@@ -741,7 +819,8 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, Worker
     while (!done()) {
         if (m_interrupted.load() || deadline.hasExpired())
             return done();
-        if (source && source->socket && source->phase == WorkerState::Phase::Ready) {
+        if (source && source->socket && source->phase == WorkerState::Phase::Ready
+            && !source->peerClosed) {
             // The answer can only come through this socket: block on it alone, so a round
             // trip costs what the kernel costs, not an event-loop trip (a poll over every
             // descriptor plus wake-ups). Short slices, each followed by a non-blocking
@@ -749,7 +828,7 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, Worker
             // interrupt() seen within a few milliseconds.
             const qint64 slice = deadline.isForever() ? kFastWaitSliceMs
                                                       : std::min<qint64>(kFastWaitSliceMs, deadline.remainingTime());
-            if (!source->socket->waitForReadyRead(int(std::max<qint64>(0, slice))))
+            if (!waitForWorker(source, int(std::max<qint64>(0, slice))))
                 loop.processEvents(QEventLoop::AllEvents); // timed out, or the socket closed
             continue;
         }

@@ -109,6 +109,9 @@ private:
     void adopt(PendingConnection *pending, WorkerState *w, qint64 pid);
     void reject(PendingConnection *pending, const QString &why);
     void onSocketData(WorkerState *w);
+    bool takeFrames(WorkerState *w); // false when the worker was dropped
+    void writeToWorker(WorkerState *w, const QByteArray &bytes);
+    bool waitForWorker(WorkerState *w, int timeoutMs);
     void onSocketClosed(WorkerState *w);
     void onProcessOutput(WorkerState *w, bool isStderr);
     void onProcessFinished(WorkerState *w, int exitCode, bool crashed);
