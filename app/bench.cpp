@@ -160,6 +160,17 @@ qint64 residentKb(qint64 pid)
     return -1;
 }
 
+qint64 minorFaults(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray stat = file.readAll();
+    // Fields after the command name (which may hold spaces): state is field 3, minflt 10.
+    const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    return f.value(7).toLongLong();
+}
+
 // rtt_us and raw_rtt_us, in interleaved blocks so both see the same machine.
 void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, QStringList *problems)
 {
@@ -306,7 +317,7 @@ void measurePayload(const Options &opt, Figure *figure, QStringList *problems)
     QByteArray bytes(size, Qt::Uninitialized);
     for (qsizetype i = 0; i < size; ++i)
         bytes[i] = char(i * 131);
-    const QCborValue value(bytes);
+    const QCborArray args{QCborValue(bytes)}; // made once: the copy into the array is not the echo's
     Bench b;
     QString error;
     if (!b.start(1, &error)) {
@@ -314,13 +325,17 @@ void measurePayload(const Options &opt, Figure *figure, QStringList *problems)
         return;
     }
     for (int rep = 0; rep < reps + 1; ++rep) {
+        const qint64 f0 = minorFaults(QCoreApplication::applicationPid()), w0 = minorFaults(b.session.pid(1));
         const qint64 t0 = nowNs();
-        const CallOutcome r = b.session.awaitCall(b.session.callAsync(1, QStringLiteral("echo"), QCborArray{value}));
+        const CallOutcome r = b.session.awaitCall(b.session.callAsync(1, QStringLiteral("echo"), args));
         const qint64 t1 = nowNs();
         if (!r.ok || r.value.toByteArray().size() != size) {
             *problems << QStringLiteral("payload: %1").arg(r.ok ? QStringLiteral("the echo came back changed") : r.error);
             return;
         }
+        if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG"))
+            std::fprintf(stderr, "echo %.1f ms, faults parent %lld worker %lld\n", (t1 - t0) / 1e6,
+                         minorFaults(QCoreApplication::applicationPid()) - f0, minorFaults(b.session.pid(1)) - w0);
         if (rep > 0) // the first one warms up buffers on both sides
             figure->samples << double(size) / 1e6 / (double(t1 - t0) / 1e9);
         b.trace.clear();

@@ -1,6 +1,9 @@
 #include "protocol.h"
 
 #include <QCborStreamReader>
+#include <QCborStreamWriter>
+#include <QBuffer>
+#include <QIODevice>
 #include <QtEndian>
 
 #include <algorithm>
@@ -121,6 +124,38 @@ QString kindName(Message::Kind kind)
     return {};
 }
 
+namespace {
+// Sees the bytes QCborStreamWriter writes without keeping them.
+class CountingDevice : public QIODevice
+{
+public:
+    CountingDevice() { open(QIODevice::WriteOnly | QIODevice::Unbuffered); }
+    qint64 first = -1; // the first write is the item's head
+    qint64 total = 0;
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *, qint64 size) override
+    {
+        if (first < 0)
+            first = size;
+        total += size;
+        return size;
+    }
+};
+
+// The length of a byte-string value without copying it: QCborValue has no accessor for
+// it, and toByteArray() copies (16 MiB for a large payload, for every label made of it).
+// Written to a device that only counts, the bytes are handed over in place.
+qsizetype byteStringSize(const QCborValue &v)
+{
+    CountingDevice device;
+    QCborStreamWriter writer(&device);
+    v.toCbor(writer);
+    return qsizetype(device.total - std::max<qint64>(device.first, 0));
+}
+} // namespace
+
 // The codec's hot path. Tiny calls and results dominate a pipelined run, and building a
 // QCborMap to encode them, or parsing one to decode them, cost about a microsecond
 // each (bench_protocol). This writes and reads the same CBOR bytes directly. Encoding
@@ -207,9 +242,14 @@ void putValue(QByteArray &out, const QCborValue &v, int depth = 0)
     case QCborValue::Undefined: out.append(char(0xf7)); return;
     case QCborValue::String: putText(out, v.toString()); return;
     case QCborValue::ByteArray: {
-        const QByteArray bytes = v.toByteArray();
-        putHead(out, Bytes, quint64(bytes.size()));
-        out.append(bytes);
+        // Written in place from the value's own storage, into room reserved to the byte:
+        // no copy in between, and no buffer grown to twice the payload.
+        const qsizetype size = byteStringSize(v);
+        out.reserve(out.size() + size + 9);
+        QBuffer buffer(&out); // QCborStreamWriter(QByteArray *) would write from its start
+        buffer.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered);
+        QCborStreamWriter writer(&buffer);
+        v.toCbor(writer);
         return;
     }
     case QCborValue::Array:
@@ -332,8 +372,22 @@ bool asciiRun(const uchar *p, quint64 n)
     return true;
 }
 
+constexpr quint64 kLargeBytes = 64 * 1024;
+
+// Decodes the item at `start` with QCborValue::fromCbor and moves the cursor past it.
+bool readWithQt(Cursor &c, const uchar *start, QCborValue *out)
+{
+    QCborStreamReader reader(QByteArray::fromRawData(reinterpret_cast<const char *>(start), c.end - start));
+    *out = QCborValue::fromCbor(reader);
+    if (reader.lastError() != QCborError::NoError)
+        return false;
+    c.p = start + reader.currentOffset();
+    return true;
+}
+
 bool readValue(Cursor &c, QCborValue *out, int depth)
 {
+    const uchar *start = c.p;
     Head h;
     if (!readHead(c, &h))
         return false;
@@ -367,10 +421,18 @@ bool readValue(Cursor &c, QCborValue *out, int depth)
             return false;
         QCborArray a;
         for (quint64 i = 0; i < h.arg; ++i) {
-            QCborValue item;
-            if (!readValue(c, &item, depth + 1))
+            Head item;
+            Cursor peek = c;
+            if (readHead(peek, &item) && item.major == Bytes && item.arg > kLargeBytes
+                && item.arg <= quint64(c.end - peek.p)) {
+                // QCborArray::append copies a byte string into the array's storage; let
+                // QCborValue decode it straight into the array instead (one copy).
+                return readWithQt(c, start, out);
+            }
+            QCborValue v;
+            if (!readValue(c, &v, depth + 1))
                 return false;
-            a.append(item);
+            a.append(v);
         }
         *out = QCborValue(a);
         return true;
@@ -630,7 +692,12 @@ void FrameReader::compact()
 {
     // Drop what has been consumed before growing, so the buffer stays one frame big.
     if (m_pos > 0 && (m_pos == m_buffer.size() || m_pos > (1 << 16))) {
-        m_buffer.remove(0, m_pos);
+        // Moved by hand: QByteArray::remove(0, n) only advances the start, and the room
+        // it leaves there is out of reach for space().
+        const qsizetype rest = m_buffer.size() - m_pos;
+        if (rest > 0)
+            std::memmove(m_buffer.data(), m_buffer.constData() + m_pos, size_t(rest));
+        m_buffer.resize(rest);
         m_pos = 0;
     }
 }
@@ -660,9 +727,13 @@ char *FrameReader::space(qsizetype size)
 {
     compact();
     const qsizetype used = m_buffer.size();
-    m_buffer.resize(used + std::max<qsizetype>(size, 0));
-    m_buffer.resize(used); // keeps the capacity: the bytes past size() are ours to fill
-    return m_buffer.data() + used;
+    const qsizetype need = used + std::max<qsizetype>(size, 0);
+    if (need > m_buffer.capacity()) {
+        // A large frame gets exactly its size (a doubled buffer would be touched and
+        // zeroed by the kernel for nothing); small ones grow geometrically.
+        m_buffer.reserve(need > (1 << 20) ? need : std::max(need, 2 * m_buffer.capacity()));
+    }
+    return m_buffer.data() + used; // the bytes past size() up to capacity() are ours to fill
 }
 
 void FrameReader::commit(qsizetype written)
@@ -740,7 +811,7 @@ static void appendDisplay(const QCborValue &v, QString &out, int depth)
         break;
     }
     case QCborValue::ByteArray: {
-        const qsizetype n = v.toByteArray().size();
+        const qsizetype n = byteStringSize(v);
         out += n >= 1024 * 1024 ? QStringLiteral("bytes(%1 MiB)").arg(n / (1024.0 * 1024.0), 0, 'f', 1)
                                 : QStringLiteral("bytes(%1)").arg(n);
         break;
