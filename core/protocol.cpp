@@ -706,13 +706,21 @@ void FrameReader::consumed()
 {
     if (m_pos != m_buffer.size())
         return;
-    // Keep a small buffer for the next burst rather than allocate it again; give a big
-    // one (a large payload went through) back.
-    if (m_buffer.capacity() > (1 << 20))
-        m_buffer.clear();
-    else
-        m_buffer.resize(0);
+    m_buffer.resize(0); // keeps the capacity for the next frame
     m_pos = 0;
+}
+
+bool FrameReader::holdsLargeBuffer() const
+{
+    return m_pos == m_buffer.size() && m_buffer.capacity() > (1 << 20);
+}
+
+void FrameReader::shrink()
+{
+    if (holdsLargeBuffer()) {
+        m_buffer = QByteArray();
+        m_pos = 0;
+    }
 }
 
 void FrameReader::feed(const char *data, qsizetype size)

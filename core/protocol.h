@@ -78,6 +78,11 @@ public:
     // How many more bytes the frame being collected needs (a header's worth when no
     // frame has been announced yet); a good size for the next read.
     qsizetype wanted() const;
+    // The buffer keeps its size between frames, so a run of large payloads does not make
+    // the kernel hand out and zero fresh pages for each. True when it holds more than
+    // 1 MiB with nothing in it; shrink() gives that memory back (call it when idle).
+    bool holdsLargeBuffer() const;
+    void shrink();
     // Takes the next complete message from the buffer, if any. After Error the
     // reader stays in error: the stream cannot be trusted any more.
     Status next(Message *message);

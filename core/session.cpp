@@ -90,6 +90,7 @@ struct WorkerState
     QString endKind;          // why calls on it fail: crashed, exited, protocol, ...
     QString endReason;        // sentence
     QTimer *lostTimer = nullptr;
+    QTimer *shrinkTimer = nullptr;
     bool peerClosed = false;  // a direct read met end of file: leave the rest to QLocalSocket
     QString escalation;       // set when join had to terminate or kill it
 };
@@ -568,7 +569,21 @@ bool Session::takeFrames(WorkerState *w)
         w->inFlight.removeFirst();
         if (Call *c = findCall(m.id))
             finishCall(c, m, w);
+        if (w->reader.holdsLargeBuffer())
+            keepLargeBufferAWhile(w);
     }
+}
+
+void Session::keepLargeBufferAWhile(WorkerState *w)
+{
+    // The reader keeps a large payload's buffer for the next one (fresh pages cost a
+    // fault each); a second without another gives it back.
+    if (!w->shrinkTimer) {
+        w->shrinkTimer = new QTimer(this);
+        w->shrinkTimer->setSingleShot(true);
+        connect(w->shrinkTimer, &QTimer::timeout, this, [w] { w->reader.shrink(); });
+    }
+    w->shrinkTimer->start(1000);
 }
 
 void Session::writeToWorker(WorkerState *w, const QByteArray &bytes)

@@ -110,6 +110,7 @@ private:
     void reject(PendingConnection *pending, const QString &why);
     void onSocketData(WorkerState *w);
     bool takeFrames(WorkerState *w); // false when the worker was dropped
+    void keepLargeBufferAWhile(WorkerState *w);
     void writeToWorker(WorkerState *w, const QByteArray &bytes);
     bool waitForWorker(WorkerState *w, int timeoutMs);
     void onSocketClosed(WorkerState *w);

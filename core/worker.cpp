@@ -13,9 +13,13 @@
 #include <cstring>
 #include <thread>
 
+#if defined(Q_OS_LINUX)
+#include <malloc.h>
+#endif
 #if defined(Q_OS_UNIX)
 #include <cerrno>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #endif
@@ -83,6 +87,22 @@ public:
         if (flags < 0 || ::fcntl(m_fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
             m_fd = -1; // fall back to QLocalSocket
 #endif
+    }
+
+    // Waits up to timeoutMs for bytes to arrive; false when none did.
+    bool waitReadable(int timeoutMs)
+    {
+#if defined(Q_OS_UNIX)
+        if (m_fd >= 0) {
+            pollfd p{m_fd, POLLIN, 0};
+            int r;
+            while ((r = ::poll(&p, 1, timeoutMs)) < 0 && errno == EINTR) {
+            }
+            return r != 0;
+        }
+#endif
+        return m_socket.bytesAvailable() > 0 || m_socket.waitForReadyRead(timeoutMs)
+               || m_socket.state() != QLocalSocket::ConnectedState;
     }
 
     // Blocks until more bytes arrive and hands them to the reader. False when the
@@ -213,8 +233,16 @@ int runWorker(int argc, char **argv)
                 return 0;
             out.resize(0);
         }
-        if (out.capacity() > (1 << 20))
-            out.clear(); // a large result went out: give its buffer back
+        // Large payloads leave large buffers behind: they are kept while calls keep
+        // coming (fresh ones cost a page fault per 4 KiB, most of a 16 MiB echo), and
+        // given back once the worker has been idle for a second.
+        if ((reader.holdsLargeBuffer() || out.capacity() > (1 << 20)) && !channel.waitReadable(1000)) {
+            reader.shrink();
+            out = QByteArray();
+#if defined(Q_OS_LINUX)
+            ::malloc_trim(0);
+#endif
+        }
         if (!channel.read(reader))
             return 0; // the parent closed the connection: nothing left to do
     }
