@@ -91,7 +91,9 @@ struct WorkerState
     QString endReason;        // sentence
     QTimer *lostTimer = nullptr;
     QTimer *shrinkTimer = nullptr;
-    bool peerClosed = false;  // a direct read met end of file: leave the rest to QLocalSocket
+    bool peerClosed = false;
+    QByteArray outbox;        // the unsent rest of a large frame (direct path)
+    qsizetype outboxSent = 0;  // a direct read met end of file: leave the rest to QLocalSocket
     QString escalation;       // set when join had to terminate or kill it
 };
 
@@ -107,7 +109,7 @@ namespace {
 // loop look at everything else.
 constexpr qint64 kFastWaitSliceMs = 5;
 // Writes up to this size skip QLocalSocket's buffer.
-constexpr qsizetype kDirectWriteMax = 256 * 1024;
+constexpr qsizetype kOutboxMin = 64 * 1024;
 
 // The socket lives in a private directory with a short random name: short, because a
 // Unix socket path must fit in sun_path (108 bytes); private, so other users cannot
@@ -588,34 +590,96 @@ void Session::keepLargeBufferAWhile(WorkerState *w)
 
 void Session::writeToWorker(WorkerState *w, const QByteArray &bytes)
 {
+    if (!w->socket)
+        return;
     qsizetype sent = 0;
 #if defined(Q_OS_UNIX)
-    // Small writes go straight to the descriptor when QLocalSocket holds nothing to send
-    // before them: its write() arms a write notifier and wakes the event dispatcher up
-    // (an eventfd write per call, strace). Large ones go through QLocalSocket, which
-    // keeps the bytes without a copy and sends them as the worker takes them.
-    if (bytes.size() <= kDirectWriteMax && w->socket->bytesToWrite() == 0) {
-        const int fd = int(w->socket->socketDescriptor());
-        while (fd >= 0 && sent < bytes.size()) {
-            const ssize_t n = ::send(fd, bytes.constData() + sent, size_t(bytes.size() - sent),
-                                     MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break; // full, or an error QLocalSocket will meet and report itself
-            sent += n;
+    // Straight to the descriptor when nothing waits to be sent before these bytes:
+    // QLocalSocket's write() arms a write notifier, which wakes the event dispatcher up
+    // (an eventfd write per call, strace), and copies every byte into its buffer (for a
+    // 16 MiB payload: 16 MiB of fresh pages, each a page fault, perf).
+    if (w->outbox.isEmpty() && w->socket->bytesToWrite() == 0) {
+        sent = sendSome(w, bytes.constData(), bytes.size());
+        if (sent < bytes.size() && bytes.size() - sent > kOutboxMin) {
+            // The rest of a large frame waits here, not copied, for the worker to take it.
+            w->outbox = bytes;
+            w->outboxSent = sent;
+            return;
         }
     }
 #endif
     if (sent == bytes.size())
         return;
+    handOutboxToSocket(w); // keeps the order of bytes
     w->socket->write(sent == 0 ? bytes : bytes.mid(sent));
     w->socket->flush();
+}
+
+qsizetype Session::sendSome(WorkerState *w, const char *data, qsizetype size)
+{
+    qsizetype sent = 0;
+#if defined(Q_OS_UNIX)
+    const int fd = w->socket ? int(w->socket->socketDescriptor()) : -1;
+    while (fd >= 0 && sent < size) {
+        const ssize_t n = ::send(fd, data + sent, size_t(size - sent), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; // full, or an error QLocalSocket will meet and report itself
+        sent += n;
+    }
+#else
+    Q_UNUSED(w);
+    Q_UNUSED(data);
+#endif
+    return sent;
+}
+
+void Session::handOutboxToSocket(WorkerState *w)
+{
+    if (w->outbox.isEmpty())
+        return;
+    if (w->socket) {
+        w->socket->write(w->outbox.constData() + w->outboxSent, w->outbox.size() - w->outboxSent);
+        w->socket->flush();
+    }
+    w->outbox = QByteArray();
+    w->outboxSent = 0;
+}
+
+void Session::handOutboxesToSockets()
+{
+    // The event loop is about to run: whatever the direct path has not sent yet goes to
+    // QLocalSocket, which sends it as the worker takes it.
+    for (auto &owned : m_workers)
+        handOutboxToSocket(owned.get());
 }
 
 bool Session::waitForWorker(WorkerState *w, int timeoutMs)
 {
     QLocalSocket *socket = w->socket;
+#if defined(Q_OS_UNIX)
+    if (!w->outbox.isEmpty()) {
+        // Send the rest of a large frame as the worker takes it, and read what comes
+        // back meanwhile.
+        pollfd p{int(socket->socketDescriptor()), POLLIN | POLLOUT, 0};
+        int r;
+        while ((r = ::poll(&p, 1, timeoutMs)) < 0 && errno == EINTR) {
+        }
+        if (r <= 0)
+            return false;
+        if (p.revents & POLLOUT) {
+            w->outboxSent += sendSome(w, w->outbox.constData() + w->outboxSent,
+                                      w->outbox.size() - w->outboxSent);
+            if (w->outboxSent >= w->outbox.size()) {
+                w->outbox = QByteArray();
+                w->outboxSent = 0;
+            }
+        }
+        if (!(p.revents & POLLIN))
+            return !(p.revents & (POLLERR | POLLHUP)) || (p.revents & POLLOUT);
+    }
+#endif
     if (socket->bytesToWrite() > 0)
         return socket->waitForBytesWritten(timeoutMs); // reads what arrives meanwhile too
     if (socket->bytesAvailable() > 0) {
@@ -712,6 +776,8 @@ void Session::dropWorker(WorkerState *w, const QString &kind, const QString &why
             failCall(c, kind, QStringLiteral("%1 never ran: %2").arg(c->label, why), w->lane);
     w->inFlight.clear();
     w->queued.clear();
+    w->outbox = QByteArray();
+    w->outboxSent = 0;
     if (w->socket) {
         QLocalSocket *socket = w->socket;
         w->socket = nullptr;
@@ -843,12 +909,15 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, Worker
             // interrupt() seen within a few milliseconds.
             const qint64 slice = deadline.isForever() ? kFastWaitSliceMs
                                                       : std::min<qint64>(kFastWaitSliceMs, deadline.remainingTime());
-            if (!waitForWorker(source, int(std::max<qint64>(0, slice))))
+            if (!waitForWorker(source, int(std::max<qint64>(0, slice)))) {
+                handOutboxesToSockets();
                 loop.processEvents(QEventLoop::AllEvents); // timed out, or the socket closed
+            }
             continue;
         }
         if (!deadline.isForever())
             timer.start(int(std::max<qint64>(1, deadline.remainingTime())));
+        handOutboxesToSockets();
         loop.processEvents(QEventLoop::WaitForMoreEvents);
     }
     return true;
@@ -981,8 +1050,7 @@ bool Session::join(int worker, int timeoutMs, QString *message)
     if (!w->finished && !w->joining) {
         w->joining = true;
         if (w->socket) {
-            w->socket->write(protocol::encode(Message::exit()));
-            w->socket->flush();
+            writeToWorker(w, protocol::encode(Message::exit()));
         }
         if (w->process)
             w->process->closeWriteChannel(); // stdin EOF: the worker's other way to know
@@ -1020,8 +1088,7 @@ void Session::shutdown()
     for (WorkerState *w : alive) {
         w->joining = true;
         if (w->socket) {
-            w->socket->write(protocol::encode(Message::exit()));
-            w->socket->flush();
+            writeToWorker(w, protocol::encode(Message::exit()));
         }
         w->process->closeWriteChannel();
     }

@@ -112,6 +112,9 @@ private:
     bool takeFrames(WorkerState *w); // false when the worker was dropped
     void keepLargeBufferAWhile(WorkerState *w);
     void writeToWorker(WorkerState *w, const QByteArray &bytes);
+    qsizetype sendSome(WorkerState *w, const char *data, qsizetype size);
+    void handOutboxToSocket(WorkerState *w);
+    void handOutboxesToSockets();
     bool waitForWorker(WorkerState *w, int timeoutMs);
     void onSocketClosed(WorkerState *w);
     void onProcessOutput(WorkerState *w, bool isStderr);
