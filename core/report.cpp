@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace procession {
 
 namespace {
@@ -15,6 +17,15 @@ double rel(const TraceModel &m, qint64 t)
 QJsonValue relJson(const TraceModel &m, qint64 t)
 {
     return t < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(rel(m, t));
+}
+
+// Calls in the order the scenario made them (the trace meets them in dispatch order).
+QList<CallRecord> callsById(const TraceModel &m)
+{
+    QList<CallRecord> calls = m.calls();
+    std::stable_sort(calls.begin(), calls.end(),
+                     [](const CallRecord &a, const CallRecord &b) { return a.id < b.id; });
+    return calls;
 }
 
 QString ms(double seconds)
@@ -29,7 +40,7 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
 {
     const RunSummary s = model.summary();
     QJsonArray calls;
-    for (const CallRecord &c : model.calls()) {
+    for (const CallRecord &c : callsById(model)) {
         QJsonObject o{{QStringLiteral("id"), c.id},
                       {QStringLiteral("function"), c.function},
                       {QStringLiteral("args"), c.args},
@@ -115,11 +126,12 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message)
         if (p.end >= 0)
             out += QStringLiteral("  phase      %1: %2\n").arg(p.name, ms((p.end - p.begin) / 1e9));
 
-    const qsizetype shown = std::min<qsizetype>(model.calls().size(), 12);
+    const QList<CallRecord> sorted = callsById(model);
+    const qsizetype shown = std::min<qsizetype>(sorted.size(), 12);
     if (shown > 0)
         out += QStringLiteral("  calls      (times from the start: dispatch → begin → end → result)\n");
     for (qsizetype i = 0; i < shown; ++i) {
-        const CallRecord &c = model.calls().at(i);
+        const CallRecord &c = sorted.at(i);
         const QString where = c.lane == 0 ? QStringLiteral("main") : QStringLiteral("worker %1").arg(c.lane);
         auto t = [&](qint64 v) { return v < 0 ? QStringLiteral("   —   ") : QStringLiteral("%1").arg(rel(model, v), 7, 'f', 3); };
         out += QStringLiteral("    %1  %2  %3 → %4 → %5 → %6  %7\n")

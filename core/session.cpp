@@ -1052,8 +1052,6 @@ bool Session::join(int worker, int timeoutMs, QString *message)
         if (w->socket) {
             writeToWorker(w, protocol::encode(Message::exit()));
         }
-        if (w->process)
-            w->process->closeWriteChannel(); // stdin EOF: the worker's other way to know
         if (!waitUntil([w] { return w->finished; }, t) && !w->finished && w->process) {
             w->escalation = QStringLiteral("did not exit within %1 s of join and was terminated")
                                 .arg(t / 1000.0, 0, 'f', 1);

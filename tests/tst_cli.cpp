@@ -1,0 +1,201 @@
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+// The command line, run as a person would: the real executable, its stdout, stderr
+// and exit status.
+class tst_Cli : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Result
+    {
+        int code = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    Result run(const QStringList &args, int timeoutMs = 30000)
+    {
+        QProcess p;
+        p.start(QStringLiteral(PROCESSION_EXE), args);
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+            return {};
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                p.readAllStandardError()};
+    }
+    QTemporaryDir m_dir;
+
+private slots:
+    void helpAndVersion();
+    void list();
+    void runGreetSpawnJson();
+    void runSequentialTakesFourSeconds();
+    void crashNamesPidAndSignal();
+    void expectedErrorsExitZero();
+    void unexpectedFailureExitsOne();
+    void badUsage_data();
+    void badUsage();
+    void traceFile();
+};
+
+void tst_Cli::helpAndVersion()
+{
+    Result r = run({QStringLiteral("--help")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("procession run ID|FILE"));
+    r = run({QStringLiteral("--version")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.startsWith("procession 0."));
+}
+
+void tst_Cli::list()
+{
+    const Result r = run({QStringLiteral("list")});
+    QCOMPARE(r.code, 0);
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 7);
+    QVERIFY(lines.contains("greet-spawn\tOne new process per greet"));
+    for (const QByteArray &line : lines)
+        QCOMPARE(line.count('\t'), 1);
+}
+
+void tst_Cli::runGreetSpawnJson()
+{
+    const Result r = run({QStringLiteral("run"), QStringLiteral("greet-spawn"), QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + QString::fromUtf8(r.out)));
+    const QJsonObject o = doc.object();
+    QCOMPARE(o.value(QLatin1String("scenario")).toString(), QStringLiteral("greet-spawn"));
+    QCOMPARE(o.value(QLatin1String("ok")).toBool(), true);
+    const double wall = o.value(QLatin1String("wall_s")).toDouble();
+    QVERIFY2(wall >= 1.0 && wall < 1.5, qPrintable(QString::number(wall)));
+    const QJsonArray calls = o.value(QLatin1String("calls")).toArray();
+    QCOMPARE(calls.size(), 4);
+    QSet<qint64> pids;
+    for (int i = 0; i < 4; ++i) {
+        const QJsonObject c = calls.at(i).toObject();
+        QCOMPARE(c.value(QLatin1String("function")).toString(), QStringLiteral("greet"));
+        QCOMPARE(c.value(QLatin1String("result")).toString(), QString::number(i));
+        const double d = c.value(QLatin1String("dispatch_s")).toDouble(), b = c.value(QLatin1String("begin_s")).toDouble(),
+                     e = c.value(QLatin1String("end_s")).toDouble(), res = c.value(QLatin1String("result_s")).toDouble();
+        QVERIFY(d <= b && b <= e && e <= res);
+        QVERIFY(e - b >= 0.99);
+        pids.insert(c.value(QLatin1String("pid")).toInteger());
+    }
+    QCOMPARE(pids.size(), 4);
+    const QJsonArray workers = o.value(QLatin1String("workers")).toArray();
+    QCOMPARE(workers.size(), 4);
+    for (const QJsonValue &w : workers) {
+        QCOMPARE(w.toObject().value(QLatin1String("crashed")).toBool(), false);
+        QCOMPARE(w.toObject().value(QLatin1String("exit_code")).toInt(), 0);
+        QVERIFY(w.toObject().value(QLatin1String("ready_s")).toDouble() > w.toObject().value(QLatin1String("fork_s")).toDouble());
+        QVERIFY(!QFile::exists(QStringLiteral("/proc/%1").arg(w.toObject().value(QLatin1String("pid")).toInteger())));
+    }
+    // Workers' prints go to stderr with --json, so stdout stays one document.
+    QVERIFY(r.err.contains("1 Hello Chess!"));
+}
+
+void tst_Cli::runSequentialTakesFourSeconds()
+{
+    const Result r = run({QStringLiteral("run"), QStringLiteral("greet-sequential"), QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QVERIFY(o.value(QLatin1String("wall_s")).toDouble() >= 4.0);
+    QCOMPARE(o.value(QLatin1String("calls")).toArray().size(), 4);
+    QCOMPARE(o.value(QLatin1String("workers")).toArray().size(), 0);
+}
+
+void tst_Cli::crashNamesPidAndSignal()
+{
+    const Result r = run({QStringLiteral("run"), QStringLiteral("worker-crash"), QStringLiteral("--json")});
+    QCOMPARE(r.code, 0); // the crash is what the scenario expects
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QJsonObject crashed;
+    for (const QJsonValue &w : o.value(QLatin1String("workers")).toArray())
+        if (w.toObject().value(QLatin1String("crashed")).toBool())
+            crashed = w.toObject();
+    QCOMPARE(crashed.value(QLatin1String("worker")).toInt(), 3);
+    const qint64 pid = crashed.value(QLatin1String("pid")).toInteger();
+    QVERIFY(pid > 0);
+    QCOMPARE(crashed.value(QLatin1String("reason")).toString(),
+             QStringLiteral("worker 3 (pid %1) crashed with SIGSEGV while running crash(\"segfault\", 300)").arg(pid));
+    int ok = 0;
+    for (const QJsonValue &c : o.value(QLatin1String("calls")).toArray())
+        ok += c.toObject().value(QLatin1String("ok")).toBool();
+    QCOMPARE(ok, 3);
+}
+
+void tst_Cli::expectedErrorsExitZero()
+{
+    const Result r = run({QStringLiteral("run"), QStringLiteral("task-error")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("the input was not a number"));
+    QVERIFY(r.out.contains("ok: task-error finished as expected"));
+}
+
+void tst_Cli::unexpectedFailureExitsOne()
+{
+    const QString path = m_dir.filePath(QStringLiteral("fails.json"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"id": "fails", "title": "F", "steps": [{"fork": 1},
+        {"call_async": "fail", "args": [["surprise"]]}, {"call_await": "all"}, {"join": "all"}]})");
+    f.close();
+    const Result r = run({QStringLiteral("run"), path});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains("FAILED: fail(\"surprise\") failed on worker 1 (pid"), r.out.constData());
+}
+
+void tst_Cli::badUsage_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("run without id") << QStringList{QStringLiteral("run")} << QStringLiteral("run needs a scenario");
+    QTest::newRow("unknown scenario") << QStringList{QStringLiteral("run"), QStringLiteral("nope")} << QStringLiteral("nope: no bundled scenario has this id");
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("run"), QStringLiteral("greet-spawn"), QStringLiteral("--fast")} << QStringLiteral("unknown option --fast");
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command or file 'frobnicate'");
+    QTest::newRow("invalid file") << QStringList{QStringLiteral("run"), QStringLiteral("@BAD@")} << QStringLiteral("@BAD@: steps[0].fork: must be between 1 and 64, got -2");
+}
+
+void tst_Cli::badUsage()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const QString bad = m_dir.filePath(QStringLiteral("bad.json"));
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"id": "bad", "title": "B", "steps": [{"fork": -2}]})");
+    f.close();
+    args.replaceInStrings(QStringLiteral("@BAD@"), bad);
+    message.replace(QStringLiteral("@BAD@"), bad);
+    const Result r = run(args);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
+void tst_Cli::traceFile()
+{
+    const QString path = m_dir.filePath(QStringLiteral("t.json"));
+    const Result r = run({QStringLiteral("run"), QStringLiteral("greet-square-pool"), QStringLiteral("--trace"), path});
+    QCOMPARE(r.code, 0);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    QVERIFY(o.value(QLatin1String("traceEvents")).toArray().size() > 40);
+    QCOMPARE(o.value(QLatin1String("procession")).toObject().value(QLatin1String("scenario")).toString(),
+             QStringLiteral("greet-square-pool"));
+}
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_cli.moc"
