@@ -62,6 +62,7 @@ struct Session::Call
     QString function;
     QCborArray args;
     QCborMap kwargs;
+    QString argsText; // the arguments as the trace shows them
     QString label;
     bool sent = false;
     bool done = false;
@@ -448,8 +449,7 @@ void Session::sendQueued(WorkerState *w)
         protocol::encodeInto(Message::call(c->id, c->function, c->args, c->kwargs), out);
         c->sent = true;
         w->inFlight.append(id);
-        record(int(EventType::Dispatch), w->lane, w->pid, c->id, 0, c->function,
-               protocol::displayArgs(c->args, c->kwargs));
+        record(int(EventType::Dispatch), w->lane, w->pid, c->id, 0, c->function, c->argsText);
     }
     w->queued.clear();
     if (!out.isEmpty())
@@ -459,6 +459,25 @@ void Session::sendQueued(WorkerState *w)
 qint64 Session::callAsync(int worker, const QString &fn, const QCborArray &args,
                           const QCborMap &kwargs)
 {
+    const qint64 id = newCall(worker, fn, args, kwargs);
+    if (WorkerState *w = state(worker))
+        sendQueued(w);
+    return id;
+}
+
+QList<qint64> Session::callAsyncMany(int worker, const QString &fn, const QList<QCborArray> &argsList)
+{
+    QList<qint64> ids;
+    ids.reserve(argsList.size());
+    for (const QCborArray &args : argsList)
+        ids.append(newCall(worker, fn, args, {}));
+    if (WorkerState *w = state(worker))
+        sendQueued(w); // one write for the lot
+    return ids;
+}
+
+qint64 Session::newCall(int worker, const QString &fn, const QCborArray &args, const QCborMap &kwargs)
+{
     auto owned = std::make_unique<Call>();
     Call *c = owned.get();
     m_calls.push_back(std::move(owned));
@@ -467,7 +486,11 @@ qint64 Session::callAsync(int worker, const QString &fn, const QCborArray &args,
     c->function = fn;
     c->args = args;
     c->kwargs = kwargs;
-    c->label = fn + QLatin1Char('(') + protocol::displayArgs(args, kwargs, 60) + QLatin1Char(')');
+    // Rendered once: the dispatch event shows it in full, the label clipped.
+    c->argsText = protocol::displayArgs(args, kwargs);
+    c->label = fn + QLatin1Char('(')
+               + (c->argsText.size() > 60 ? c->argsText.left(59) + QStringLiteral("…") : c->argsText)
+               + QLatin1Char(')');
     c->outcome.call = c->id;
     c->outcome.worker = worker;
 
@@ -487,7 +510,6 @@ qint64 Session::callAsync(int worker, const QString &fn, const QCborArray &args,
         return c->id;
     }
     w->queued.append(c->id);
-    sendQueued(w);
     return c->id;
 }
 

@@ -71,6 +71,10 @@ public:
     // Sends fn(args, kwargs) to a worker; queued until the worker is ready. Returns the call id.
     qint64 callAsync(int worker, const QString &fn, const QCborArray &args,
                      const QCborMap &kwargs = {});
+    // Many calls of one function to one worker, sent in one write: the same as callAsync
+    // for each argument list in turn, without a system call and a wake-up of the worker
+    // per call. Returns their ids, in order.
+    QList<qint64> callAsyncMany(int worker, const QString &fn, const QList<QCborArray> &argsList);
     // One process for one call: starts a worker, sends the call; callAwait joins the worker.
     qint64 callAsync(const QString &fn, const QCborArray &args, const QCborMap &kwargs = {});
     // Waits for the oldest call on `worker` that nobody has awaited yet.
@@ -104,6 +108,7 @@ private:
     struct Call;
     WorkerState *state(int worker) const;
     Call *findCall(qint64 id);
+    qint64 newCall(int worker, const QString &fn, const QCborArray &args, const QCborMap &kwargs);
     void onNewConnection();
     void onHelloData(PendingConnection *pending);
     void adopt(PendingConnection *pending, WorkerState *w, qint64 pid);
