@@ -210,6 +210,19 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, QStringList 
     for (int i = 0; i < blocks; ++i) {
         raw->samples << median(echo.pingPong(perBlock, size)) / 1000.0;
         rtt->samples << median(qtBlock(perBlock)) / 1000.0;
+        if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG") && i == blocks - 1) {
+            // Where a round trip's time goes, from the trace's own stamps.
+            TraceModel model;
+            model.applyAll(b.trace.events());
+            QList<double> out, run, back;
+            for (const CallRecord &c : model.calls()) {
+                out << double(c.begin - c.dispatch);
+                run << double(c.end - c.begin);
+                back << double(c.result - c.end);
+            }
+            std::fprintf(stderr, "dispatch->begin %.0f ns, begin->end %.0f ns, end->result %.0f ns\n",
+                         median(out), median(run), median(back));
+        }
         b.trace.clear();
     }
 }
