@@ -109,6 +109,7 @@ struct Options
 {
     bool json = false;
     bool quick = false;
+    bool markdown = false; // the table as Markdown, for docs/performance.md
     QStringList only; // --only rtt,calls,...: measure a part (for profiling)
 
     bool wants(const char *part) const
@@ -240,11 +241,15 @@ void measureReady(const Options &opt, Figure *ready, Figure *rss, QStringList *p
         const qint64 t0 = nowNs();
         for (int i = 0; i < 4; ++i)
             b.session.fork();
+        const qint64 forked = nowNs();
         if (!b.session.waitAllReady(-1, &error)) {
             *problems << QStringLiteral("ready_4: %1").arg(error);
             return;
         }
         ready->samples << double(nowNs() - t0) / 1e6;
+        if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG"))
+            std::fprintf(stderr, "ready_4: fork() x4 took %.2f ms, then %.2f ms until every hello\n",
+                         double(forked - t0) / 1e6, double(nowNs() - forked) / 1e6);
         if (rep == 0) {
             // An idle worker: it has said hello and run one call.
             for (int w = 1; w <= 4; ++w)
@@ -467,6 +472,8 @@ int runBench(int argc, char **argv)
             opt.json = true;
         else if (a == "--quick")
             opt.quick = true;
+        else if (a == "--markdown")
+            opt.markdown = true;
         else if (a.startsWith("--only="))
             opt.only = QString::fromLocal8Bit(a.mid(7)).split(QLatin1Char(','));
         else {
@@ -474,7 +481,7 @@ int runBench(int argc, char **argv)
             return 2;
         }
     }
-    const bool talk = !opt.json;
+    const bool talk = !opt.json && !opt.markdown;
     const QString loadBefore = loadAverage();
     const qint64 started = nowNs();
     QStringList problems;
@@ -590,20 +597,44 @@ int runBench(int argc, char **argv)
         root[QStringLiteral("figures")] = out;
         root[QStringLiteral("problems")] = QJsonArray::fromStringList(problems);
         print(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented)));
-    } else {
-        QString text;
-        text += QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                    .arg(pad(QStringLiteral("figure"), -22), pad(QStringLiteral("median"), 12),
-                         pad(QStringLiteral("spread (min – max, n)"), -30), pad(QStringLiteral("target"), -22),
-                         pad(QStringLiteral("baseline"), -16), QStringLiteral("verdict"));
+    } else if (opt.markdown) {
+        QString text = QStringLiteral("| figure | median | spread (min – max, n) | target | baseline | verdict |\n"
+                                      "|---|---:|---|---|---|---|\n");
         for (const Figure *f : figures) {
             const QString value = f->measured() ? f->number(f->value()) + QLatin1Char(' ') + f->unit : QStringLiteral("—");
             const QString spread = f->measured() ? QStringLiteral("%1 – %2, n=%3").arg(f->number(f->min()), f->number(f->max())).arg(f->samples.size())
                                                  : f->note;
+            text += QStringLiteral("| `%1` | %2 | %3 | %4 | %5 | %6 |\n")
+                        .arg(f->name, value, spread, f->targetText, f->baseline, f->verdict());
+        }
+        text += QStringLiteral("\n%1; %2 s, load average %3 before, %4 after; %5 target%6 missed.\n")
+                    .arg(machine)
+                    .arg(seconds, 0, 'f', 1)
+                    .arg(loadBefore, loadAfter)
+                    .arg(missed)
+                    .arg(missed == 1 ? QString() : QStringLiteral("s"));
+        for (const QString &p : std::as_const(problems))
+            text += QStringLiteral("\nproblem: %1\n").arg(p);
+        print(text);
+    } else {
+        QString text;
+        text += QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                    .arg(pad(QStringLiteral("figure"), -22), pad(QStringLiteral("median"), 14),
+                         pad(QStringLiteral("spread (min – max, n)"), -30), pad(QStringLiteral("target"), -22),
+                         pad(QStringLiteral("baseline"), -16), QStringLiteral("verdict"));
+        QStringList notes;
+        for (const Figure *f : figures) {
+            const QString value = f->measured() ? f->number(f->value()) + QLatin1Char(' ') + f->unit : QStringLiteral("—");
+            const QString spread = f->measured() ? QStringLiteral("%1 – %2, n=%3").arg(f->number(f->min()), f->number(f->max())).arg(f->samples.size())
+                                                 : QStringLiteral("(see below)");
+            if (!f->note.isEmpty())
+                notes << QStringLiteral("%1: %2").arg(f->name, f->note);
             text += QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                        .arg(pad(f->name, -22), pad(value, 12), pad(spread, -30), pad(f->targetText, -22),
+                        .arg(pad(f->name, -22), pad(value, 14), pad(spread, -30), pad(f->targetText, -22),
                              pad(f->baseline, -16), f->verdict());
         }
+        for (const QString &n : std::as_const(notes))
+            text += n + QLatin1Char('\n');
         text += QStringLiteral("\n%1\n%2 s, load average %3 before, %4 after; %5 target%6 missed.\n")
                     .arg(machine)
                     .arg(seconds, 0, 'f', 1)
