@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QListWidget>
+
+namespace procession::gui {
+
+// The scenario as recipe code, one line per step, with the step being played highlighted.
+class CodeView : public QListWidget
+{
+    Q_OBJECT
+
+public:
+    explicit CodeView(QWidget *parent = nullptr);
+    void setLines(const QStringList &lines);
+    void setCurrentStep(int step); // -1: none yet
+    int currentStep() const { return m_step; }
+
+private:
+    int m_step = -1;
+};
+
+} // namespace procession::gui

@@ -1,0 +1,105 @@
+#include "playback.h"
+
+#include "clock.h"
+
+#include <algorithm>
+
+namespace procession::gui {
+
+Playback::Playback(QObject *parent) : QObject(parent)
+{
+    m_timer.setInterval(16);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &Playback::tick);
+}
+
+void Playback::startLive(qint64 startNs)
+{
+    m_live = true;
+    m_playing = true;
+    m_liveStart = startNs;
+    m_playhead = 0;
+    m_timer.start();
+    emit stateChanged();
+    emit playheadChanged(m_playhead);
+}
+
+void Playback::stopLive(qint64 duration)
+{
+    m_live = false;
+    m_playing = false;
+    m_timer.stop();
+    m_duration = duration;
+    m_playhead = duration;
+    emit stateChanged();
+    emit playheadChanged(m_playhead);
+}
+
+void Playback::setDuration(qint64 duration)
+{
+    m_duration = duration;
+    if (!m_live && m_playhead > duration)
+        seek(duration);
+}
+
+void Playback::play()
+{
+    if (m_live || m_duration <= 0)
+        return;
+    if (m_playhead >= m_duration)
+        m_playhead = 0;
+    m_playing = true;
+    m_clock.start();
+    m_timer.start();
+    emit stateChanged();
+    emit playheadChanged(m_playhead);
+}
+
+void Playback::pause()
+{
+    if (m_live || !m_playing)
+        return;
+    m_playing = false;
+    m_timer.stop();
+    emit stateChanged();
+}
+
+void Playback::togglePlay()
+{
+    m_playing ? pause() : play();
+}
+
+void Playback::seek(qint64 t)
+{
+    if (m_live)
+        return;
+    m_playhead = std::clamp<qint64>(t, 0, m_duration);
+    m_clock.restart();
+    emit playheadChanged(m_playhead);
+}
+
+void Playback::setSpeed(double speed)
+{
+    m_speed = std::clamp(speed, MinSpeed, MaxSpeed);
+    emit stateChanged();
+}
+
+void Playback::tick()
+{
+    if (m_live) {
+        m_playhead = std::max<qint64>(0, nowNs() - m_liveStart);
+        emit playheadChanged(m_playhead);
+        return;
+    }
+    const qint64 elapsed = m_clock.nsecsElapsed();
+    m_clock.restart();
+    m_playhead = std::min(m_duration, m_playhead + qint64(double(elapsed) * m_speed));
+    if (m_playhead >= m_duration) {
+        m_playing = false;
+        m_timer.stop();
+        emit stateChanged();
+    }
+    emit playheadChanged(m_playhead);
+}
+
+} // namespace procession::gui

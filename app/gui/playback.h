@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace procession::gui {
+
+// The playhead: follows the real clock during a live run, and plays a finished run
+// back at 0.1× to 10×, paused, stepped or scrubbed. Times are ns from the run's start.
+class Playback : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Playback(QObject *parent = nullptr);
+
+    qint64 playhead() const { return m_playhead; }
+    qint64 duration() const { return m_duration; }
+    double speed() const { return m_speed; }
+    bool isPlaying() const { return m_playing; }
+    bool isLive() const { return m_live; }
+
+    // Live: the playhead is the time since `startNs` on the monotonic clock.
+    void startLive(qint64 startNs);
+    // The run ended: rest at its end.
+    void stopLive(qint64 duration);
+    void setDuration(qint64 duration);
+
+    void play(); // from the start again when at the end
+    void pause();
+    void togglePlay();
+    void seek(qint64 t);
+    void setSpeed(double speed); // clamped to [0.1, 10]
+
+    static constexpr double MinSpeed = 0.1;
+    static constexpr double MaxSpeed = 10;
+
+signals:
+    void playheadChanged(qint64 t);
+    void stateChanged();
+
+private:
+    void tick();
+
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_liveStart = 0;
+    qint64 m_playhead = 0;
+    qint64 m_duration = 0;
+    double m_speed = 1;
+    bool m_playing = false;
+    bool m_live = false;
+};
+
+} // namespace procession::gui

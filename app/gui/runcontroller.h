@@ -1,0 +1,73 @@
+#pragma once
+
+#include "runner.h"
+#include "scenario.h"
+#include "timelinemodel.h"
+#include "trace.h"
+
+#include <QMutex>
+#include <QObject>
+#include <QTimer>
+
+class QThread;
+
+namespace procession::gui {
+
+// One run as the window sees it: a scenario played by a Runner on a thread of its own
+// (Runner::run blocks), or a saved trace loaded for replay. The GUI thread polls the
+// Trace and feeds new events to the TimelineModel.
+class RunController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit RunController(QObject *parent = nullptr);
+    ~RunController() override; // stops a run and waits for it
+
+    // The executable started in worker mode (the app passes itself, tests the built one).
+    void setWorkerProgram(const QString &program) { m_program = program; }
+    QString workerProgram() const { return m_program; }
+
+    bool start(const Scenario &scenario);
+    // Replaces the run with saved events (nothing runs).
+    void load(const QList<TraceEvent> &events, const QString &source);
+    // Asks the runner to stop; the thread ends soon after (finished() is emitted).
+    void stop(const QString &why = QString());
+    // stop(), then waits for the runner thread and its workers to be gone.
+    void stopAndWait(const QString &why = QString());
+
+    bool isRunning() const { return m_thread != nullptr; }
+    const TimelineModel &model() const { return m_model; }
+    bool hasScenario() const { return !m_scenario.id.isEmpty(); }
+    const Scenario &scenario() const { return m_scenario; }
+    QString source() const { return m_source; } // the file a loaded trace came from
+    RunResult result() const { return m_result; }
+    qint64 startedAtNs() const { return m_startedAt; }
+
+signals:
+    void started();
+    void eventsArrived();
+    void finished();
+
+private:
+    void poll();
+    void finish(); // the runner thread has ended
+
+    QString m_program;
+    Scenario m_scenario;
+    QString m_source;
+    Trace m_trace;
+    qsizetype m_cursor = 0;
+    TimelineModel m_model;
+    QTimer m_poll;
+    QThread *m_thread = nullptr;
+    qint64 m_startedAt = 0;
+
+    QMutex m_mutex; // guards the runner pointer and the result across threads
+    Runner *m_runner = nullptr;
+    bool m_stopRequested = false;
+    QString m_stopWhy;
+    RunResult m_result;
+};
+
+} // namespace procession::gui

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "hittest.h"
+#include "lanelayout.h"
+#include "theme.h"
+#include "timescale.h"
+
+#include <QWidget>
+
+namespace procession {
+struct RunSummary;
+}
+
+namespace procession::gui {
+
+class TimelineModel;
+
+// Paints one run as lanes on a time axis, up to the playhead, under a header with the
+// figures that matter. The arithmetic (scale, layout, LOD, hits) lives in plain structs;
+// this widget only asks them and paints. Zoom: Ctrl+wheel or a right/Shift drag; pan:
+// drag or wheel; scrub: click or drag on the axis; click a call to select it.
+class TimelineView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit TimelineView(QWidget *parent = nullptr);
+
+    void setModel(const TimelineModel *model); // not owned; call modelChanged() when it grows
+    const TimelineModel *model() const { return m_model; }
+    void modelChanged();
+
+    void setTitle(const QString &title);
+    QString title() const { return m_title; }
+    void setPlayhead(qint64 t);
+    qint64 playhead() const { return m_playhead; }
+    // While live the header says so and the view keeps the growing run in sight.
+    void setLive(bool live);
+    bool isLive() const { return m_live; }
+
+    void fitToWindow();
+    void zoomBy(double factor);
+    // Fit to at least this long a run (compare: both views use the longer run's length).
+    void setFitDuration(qint64 ns);
+    const TimeScale &scale() const { return m_scale; }
+    // Shows the same times as a sibling view (compare mode shares one time axis).
+    void setVisibleRange(double start, double nsPerPx);
+
+    qsizetype selectedCall() const { return m_selected; }
+    void setSelectedCall(qsizetype callIndex);
+
+    void setTheme(const Theme &theme);
+    const Theme &theme() const { return m_theme; }
+
+    // The header's figures as one line of text ("wall 1.03 s · work 4.00 s · speedup 3.88× ...").
+    QString summaryText() const;
+    RunSummary summary() const;
+    HitGeometry hitGeometry() const;
+    QString toolTipAt(QPointF pos) const;
+
+    QSize sizeHint() const override { return {900, 360}; }
+    QSize minimumSizeHint() const override { return {400, 200}; }
+
+    static constexpr int HeaderHeight = 58;
+    static constexpr int AxisHeight = 26;
+    static constexpr int PhaseHeight = 17; // scenario phase names, under the axis
+    static constexpr int LanesTop = HeaderHeight + AxisHeight + PhaseHeight + 2;
+    static constexpr int LabelWidth = 172;
+    static constexpr int RightMargin = 20;
+
+signals:
+    void callClicked(qsizetype callIndex);           // -1: clicked on nothing
+    void rangeChanged(double start, double nsPerPx); // the person zoomed or panned
+    void scrubbed(qint64 t);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    bool event(QEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    enum class Drag
+    {
+        None,
+        Maybe,
+        Pan,
+        Zoom,
+        Scrub
+    };
+
+    void relayout();
+    void follow();
+    void userChangedRange();
+    QList<int> shownRows() const;
+    qint64 fitLength() const;
+
+    void paintHeader(QPainter &p) const;
+    void paintAxis(QPainter &p) const;
+    void paintLanes(QPainter &p, const QList<int> &rows) const;
+    void paintArrows(QPainter &p, const QList<int> &rows) const;
+    void paintMarkers(QPainter &p, const QList<int> &rows) const;
+    void paintPlayhead(QPainter &p) const;
+
+    const TimelineModel *m_model = nullptr;
+    Theme m_theme = Theme::light();
+    QString m_title;
+    TimeScale m_scale;
+    LaneLayout m_layout;
+    qint64 m_playhead = 0;
+    double m_scrollY = 0; // lanes scrolled up by this many pixels when they do not fit
+    qint64 m_fitDuration = 0;
+    qint64 m_maxArrowLength = 0;
+    bool m_live = false;
+    bool m_follow = true;
+    qsizetype m_selected = -1;
+
+    Drag m_drag = Drag::None;
+    QPointF m_pressPos;
+    QPointF m_lastPos;
+};
+
+} // namespace procession::gui

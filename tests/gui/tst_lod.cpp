@@ -1,0 +1,146 @@
+#include "lod.h"
+
+#include <QTest>
+
+using namespace procession::gui;
+
+namespace {
+
+struct Iv
+{
+    qint64 start = 0;
+    qint64 end = -1;
+};
+
+TimeScale scale(double start, double nsPerPx, double width = 1000)
+{
+    TimeScale s;
+    s.start = start;
+    s.nsPerPx = nsPerPx;
+    s.left = 0;
+    s.width = width;
+    return s;
+}
+
+constexpr qint64 Never = std::numeric_limits<qint64>::max() / 2;
+
+} // namespace
+
+class TestLod : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void runningMaxEndIsMonotonic();
+    void binarySearchFindsTheView();
+    void wideSpansAreKeptApart();
+    void thinTouchingSpansMerge();
+    void thinSpansFarApartStayApart();
+    void playheadCutsAndHides();
+    void longEarlierSpanStaysVisible();
+    void hundredThousandSpansFitTheWidth();
+};
+
+void TestLod::runningMaxEndIsMonotonic()
+{
+    const QList<Iv> spans = {{0, 100}, {10, 20}, {30, -1}, {40, 50}};
+    const QList<qint64> m = runningMaxEnd(spans);
+    QCOMPARE(m, (QList<qint64>{100, 100, OpenEnd, OpenEnd}));
+}
+
+void TestLod::binarySearchFindsTheView()
+{
+    QList<Iv> spans;
+    for (int i = 0; i < 100; ++i)
+        spans.append(Iv{i * 100, i * 100 + 50});
+    const QList<qint64> m = runningMaxEnd(spans);
+    QCOMPARE(firstReaching(m, 0), 0);
+    QCOMPARE(firstReaching(m, 1020), 10); // span 10 ends at 1050
+    QCOMPARE(firstReaching(m, 1060), 11); // span 10 is over by then
+    QCOMPARE(endStartingBy(spans, 1099), 11);
+    QCOMPARE(endStartingBy(spans, 1100), 12);
+    QCOMPARE(endStartingBy(spans, -5), 0);
+}
+
+void TestLod::wideSpansAreKeptApart()
+{
+    const QList<Iv> spans = {{0, 1000}, {1000, 3000}, {5000, 6000}};
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(0, 10), Never);
+    QCOMPARE(items.size(), 3);
+    QCOMPARE(items[0].x0, 0.0);
+    QCOMPARE(items[0].x1, 100.0);
+    QCOMPARE(items[2].x0, 500.0);
+    QCOMPARE(items[2].x1, 600.0);
+    for (const DrawItem &i : items)
+        QVERIFY(!i.merged());
+}
+
+void TestLod::thinTouchingSpansMerge()
+{
+    // 50 spans of 2 ns every 5 ns at 10 ns/px: each is a fifth of a pixel wide.
+    QList<Iv> spans;
+    for (int i = 0; i < 50; ++i)
+        spans.append(Iv{1000 + i * 5, 1000 + i * 5 + 2});
+    spans.append(Iv{5000, 8000}); // a wide one after a gap
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(0, 10), Never);
+    QCOMPARE(items.size(), 2);
+    QCOMPARE(items[0].count, 50);
+    QCOMPARE(items[0].first, 0);
+    QVERIFY(items[0].x0 >= 100 && items[0].x1 <= 126);
+    QCOMPARE(items[1].count, 1);
+    QCOMPARE(items[1].first, 50);
+}
+
+void TestLod::thinSpansFarApartStayApart()
+{
+    const QList<Iv> spans = {{0, 2}, {1000, 1002}, {2000, 2002}};
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(0, 10), Never);
+    QCOMPARE(items.size(), 3);
+    for (const DrawItem &i : items)
+        QVERIFY(i.x1 - i.x0 >= 1.0); // still painted at least a pixel wide
+}
+
+void TestLod::playheadCutsAndHides()
+{
+    const QList<Iv> spans = {{0, 1000}, {500, -1}, {2000, 3000}};
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(0, 10), 800);
+    QCOMPARE(items.size(), 2); // the third has not started at 800
+    QCOMPARE(items[0].x1, 80.0);
+    QVERIFY(items[0].open); // ends after the playhead: drawn growing
+    QCOMPARE(items[1].x0, 50.0);
+    QCOMPARE(items[1].x1, 80.0);
+    QVERIFY(items[1].open);
+}
+
+void TestLod::longEarlierSpanStaysVisible()
+{
+    // The first span starts long before the view but lasts into it.
+    const QList<Iv> spans = {{0, 100000}, {10, 20}, {30, 40}, {200000, 200010}};
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(50000, 10, 100), Never);
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items[0].first, 0);
+    QVERIFY(items[0].x0 < 0);
+}
+
+void TestLod::hundredThousandSpansFitTheWidth()
+{
+    QList<Iv> spans;
+    for (int i = 0; i < 100000; ++i)
+        spans.append(Iv{qint64(i) * 10000, qint64(i) * 10000 + 1000});
+    const QList<qint64> m = runningMaxEnd(spans);
+    const TimeScale whole = scale(0, 1e6, 1000); // 1 s across 1000 px
+    const auto items = visibleItems(spans, m, whole, Never);
+    QVERIFY2(items.size() <= 1000, qPrintable(QString::number(items.size())));
+    qsizetype total = 0;
+    for (const DrawItem &i : items)
+        total += i.count;
+    QCOMPARE(total, 100000);
+
+    // Zoomed in, only the few spans in view are touched.
+    const auto zoomed = visibleItems(spans, m, scale(5e8, 100, 1000), Never);
+    QCOMPARE(zoomed.size(), 11); // 5.0000 s .. 5.0001 s, both ends included
+    QCOMPARE(zoomed.first().first, 50000);
+}
+
+QTEST_APPLESS_MAIN(TestLod)
+#include "tst_lod.moc"

@@ -1,0 +1,153 @@
+// The window as a person uses it: pick a scenario, run it with real worker processes,
+// wait for the end, and check what the timeline, header, console and code panel show.
+#include "codeview.h"
+#include "compareview.h"
+#include "consoleview.h"
+#include "mainwindow.h"
+#include "playback.h"
+#include "runcontroller.h"
+#include "timelinemodel.h"
+#include "timelineview.h"
+
+#include <QApplication>
+#include <QListWidget>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace procession::gui;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void greetSpawnRunsInParallel();
+    void compareShowsTheSpeedup();
+    void crashIsShown();
+    void paneSizesAreRemembered();
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestMainWindow::greetSpawnRunsInParallel()
+{
+    MainWindow window(QStringLiteral(PROCESSION_EXE));
+    window.show();
+    QVERIFY(window.selectScenario(QStringLiteral("greet-spawn")));
+    QCOMPARE(window.selectedScenarioId(), QStringLiteral("greet-spawn"));
+    QVERIFY(window.codeView()->count() >= 2); // the recipe is shown before the run
+
+    window.run();
+    QVERIFY(window.isRunning());
+    QVERIFY(window.playback()->isLive());
+    // The window stays responsive while the workers run: the playhead moves.
+    QTRY_VERIFY_WITH_TIMEOUT(window.timeline()->playhead() > 100'000'000, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isRunning(), 30000);
+
+    const TimelineModel &m = window.controller()->model();
+    QVERIFY(m.trace().finished());
+    QCOMPARE(m.trace().runExitCode(), 0);
+    QCOMPARE(m.countCalls(QStringLiteral("greet")), 4);
+    QCOMPARE(m.countSpans(Span::Kind::Call), 4);
+    QCOMPARE(m.countSpans(Span::Kind::Flight), 0);
+    QCOMPARE(m.countSpans(Span::Kind::Startup), 4);
+    QCOMPARE(m.countArrows(Arrow::Kind::Dispatch), 4);
+    QCOMPARE(m.countArrows(Arrow::Kind::Return), 4);
+    QCOMPARE(m.lanes().size(), 5);
+
+    const double speedup = window.timeline()->summary().speedup;
+    QVERIFY2(speedup > 2.5 && speedup < 4.1, qPrintable(QString::number(speedup)));
+    const QString header = window.timeline()->summaryText();
+    QVERIFY2(header.contains(QStringLiteral("speedup %1×").arg(speedup, 0, 'f', 2)),
+             qPrintable(header));
+
+    // At rest at the end: all four greetings printed, the last step highlighted.
+    QCOMPARE(window.playback()->playhead(), m.duration());
+    QCOMPARE(window.timeline()->playhead(), m.duration());
+    QCOMPARE(window.console()->shownLines(), 4);
+    QVERIFY(window.console()->toPlainText().contains(QStringLiteral("Hello Chess!")));
+    QCOMPARE(window.codeView()->currentStep(), window.codeView()->count() - 1);
+
+    // Replay from the start: nothing has happened yet at 0.
+    window.playback()->seek(0);
+    QCOMPARE(window.console()->shownLines(), 0);
+    QVERIFY(window.codeView()->currentStep() <= 0);
+}
+
+void TestMainWindow::compareShowsTheSpeedup()
+{
+    MainWindow window(QStringLiteral(PROCESSION_EXE));
+    window.show();
+    window.setCompareScenarios(QStringLiteral("greet-sequential"), QStringLiteral("greet-spawn"));
+    window.setCompareMode(true);
+    QVERIFY(window.inCompareMode());
+    window.run();
+    QVERIFY(window.isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isRunning(), 40000);
+
+    CompareView *c = window.compareView();
+    QCOMPARE(c->first()->model()->countCalls(QStringLiteral("greet")), 4);
+    QCOMPARE(c->second()->model()->countCalls(QStringLiteral("greet")), 4);
+    const double sequential = c->first()->summary().wallS;
+    QVERIFY2(sequential > 3.9 && sequential < 6, qPrintable(QString::number(sequential)));
+    QVERIFY2(c->ratio() > 2.5 && c->ratio() < 4.1, qPrintable(c->headline()));
+    QVERIFY2(c->headline().contains(QStringLiteral("faster")), qPrintable(c->headline()));
+    QVERIFY2(c->headline().contains(QStringLiteral("→")), qPrintable(c->headline()));
+    // One time axis: both views show the same times.
+    QCOMPARE(c->first()->scale().nsPerPx, c->second()->scale().nsPerPx);
+    QCOMPARE(c->first()->scale().start, c->second()->scale().start);
+}
+
+void TestMainWindow::crashIsShown()
+{
+    MainWindow window(QStringLiteral(PROCESSION_EXE));
+    window.show();
+    QVERIFY(window.selectScenario(QStringLiteral("worker-crash")));
+    window.run();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isRunning(), 30000);
+    const TimelineModel &m = window.controller()->model();
+    QCOMPARE(m.countMarkers(Marker::Kind::Crash), 1);
+    int crashed = 0;
+    for (const TimelineLane &l : m.lanes()) {
+        if (l.crashed) {
+            ++crashed;
+            QVERIFY2(l.reason.contains(QStringLiteral("SIGSEGV")), qPrintable(l.reason));
+        }
+    }
+    QCOMPARE(crashed, 1);
+    QVERIFY(window.timeline()->summary().failedCalls >= 1);
+}
+
+void TestMainWindow::paneSizesAreRemembered()
+{
+    QTemporaryDir dir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+    QList<int> sizes;
+    {
+        MainWindow window(QStringLiteral(PROCESSION_EXE));
+        window.restoreSettings(); // nothing saved yet: the defaults
+        window.show();
+        auto *split = window.findChild<QSplitter *>(QStringLiteral("centerSplit"));
+        QVERIFY(split);
+        split->setSizes({300, 400});
+        sizes = split->sizes();
+        window.setDarkPalette(true);
+        QVERIFY(window.close());
+    }
+    MainWindow again(QStringLiteral(PROCESSION_EXE));
+    again.restoreSettings();
+    again.show();
+    QCOMPARE(again.findChild<QSplitter *>(QStringLiteral("centerSplit"))->sizes(), sizes);
+    QVERIFY(qApp->palette().color(QPalette::Window).lightness() < 128); // dark again
+    again.setDarkPalette(false);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

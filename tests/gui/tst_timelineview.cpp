@@ -1,0 +1,222 @@
+// The timeline widget: what a click, a wheel, a drag and a hover do, and that painting
+// 100 000 calls stays fast because only what is in view is touched.
+#include "sampletrace.h"
+#include "timelinemodel.h"
+#include "timelineview.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QMouseEvent>
+#include <QSignalSpy>
+#include <QTest>
+#include <QWheelEvent>
+
+using namespace procession::gui;
+using sample::Ms;
+
+class TestTimelineView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void clickSelectsACall();
+    void clickOnNothingClears();
+    void ctrlWheelZoomsAroundTheCursor();
+    void dragPans();
+    void rightDragZoomsToTheRange();
+    void axisClickScrubs();
+    void tooltipsSayWhatIsThere();
+    void workersAppearWithThePlayhead();
+    void liveViewFollowsTheRun();
+    void paintingManyCallsIsFast();
+
+private:
+    void press(QPointF pos, Qt::MouseButton button, Qt::KeyboardModifiers mods = Qt::NoModifier);
+    void move(QPointF pos, Qt::MouseButtons buttons);
+    void release(QPointF pos, Qt::MouseButton button);
+
+    TimelineModel m_model;
+    std::unique_ptr<TimelineView> m_view;
+};
+
+void TestTimelineView::init()
+{
+    m_model.setEvents(sample::greetSpawn());
+    m_view = std::make_unique<TimelineView>();
+    m_view->resize(1200, 500);
+    m_view->setModel(&m_model);
+    m_view->setPlayhead(m_model.duration());
+    m_view->fitToWindow();
+}
+
+void TestTimelineView::press(QPointF pos, Qt::MouseButton button, Qt::KeyboardModifiers mods)
+{
+    QMouseEvent e(QEvent::MouseButtonPress, pos, m_view->mapToGlobal(pos), button, button, mods);
+    QApplication::sendEvent(m_view.get(), &e);
+}
+
+void TestTimelineView::move(QPointF pos, Qt::MouseButtons buttons)
+{
+    QMouseEvent e(QEvent::MouseMove, pos, m_view->mapToGlobal(pos), Qt::NoButton, buttons,
+                  Qt::NoModifier);
+    QApplication::sendEvent(m_view.get(), &e);
+}
+
+void TestTimelineView::release(QPointF pos, Qt::MouseButton button)
+{
+    QMouseEvent e(QEvent::MouseButtonRelease, pos, m_view->mapToGlobal(pos), button, Qt::NoButton,
+                  Qt::NoModifier);
+    QApplication::sendEvent(m_view.get(), &e);
+}
+
+void TestTimelineView::clickSelectsACall()
+{
+    QSignalSpy clicked(m_view.get(), &TimelineView::callClicked);
+    const HitGeometry g = m_view->hitGeometry();
+    const QPointF at(m_view->scale().toX(500 * Ms), g.layout.rowCenter(3)); // worker 3's greet
+    press(at, Qt::LeftButton);
+    release(at, Qt::LeftButton);
+    QCOMPARE(clicked.size(), 1);
+    const qsizetype call = clicked.at(0).at(0).value<qsizetype>();
+    QCOMPARE(m_model.callAt(call).args, QStringLiteral("3, \"Chase\""));
+    QCOMPARE(m_view->selectedCall(), call);
+}
+
+void TestTimelineView::clickOnNothingClears()
+{
+    m_view->setSelectedCall(0);
+    QSignalSpy clicked(m_view.get(), &TimelineView::callClicked);
+    const QPointF at(m_view->scale().toX(500 * Ms), 470); // below the lanes
+    press(at, Qt::LeftButton);
+    release(at, Qt::LeftButton);
+    QCOMPARE(clicked.size(), 1);
+    QCOMPARE(clicked.at(0).at(0).value<qsizetype>(), -1);
+    QCOMPARE(m_view->selectedCall(), -1);
+}
+
+void TestTimelineView::ctrlWheelZoomsAroundTheCursor()
+{
+    QSignalSpy changed(m_view.get(), &TimelineView::rangeChanged);
+    const TimeScale before = m_view->scale();
+    const QPointF at(700, 300);
+    const double anchor = before.toTime(at.x());
+    QWheelEvent in(at, m_view->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton,
+                   Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(m_view.get(), &in);
+    QVERIFY(m_view->scale().nsPerPx < before.nsPerPx * 0.7);
+    QVERIFY(qAbs(m_view->scale().toTime(at.x()) - anchor) < before.nsPerPx);
+    QCOMPARE(changed.size(), 1);
+}
+
+void TestTimelineView::dragPans()
+{
+    m_view->zoomBy(4);
+    const double start = m_view->scale().start;
+    press(QPointF(600, 300), Qt::LeftButton);
+    move(QPointF(620, 300), Qt::LeftButton);
+    move(QPointF(700, 300), Qt::LeftButton);
+    release(QPointF(700, 300), Qt::LeftButton);
+    QVERIFY2(qAbs(m_view->scale().start - (start - 100 * m_view->scale().nsPerPx)) < 1,
+             qPrintable(QString::number(m_view->scale().start)));
+    QCOMPARE(m_view->selectedCall(), -1); // a drag is not a click
+}
+
+void TestTimelineView::rightDragZoomsToTheRange()
+{
+    const TimeScale s = m_view->scale();
+    const double t0 = s.toTime(400), t1 = s.toTime(600);
+    press(QPointF(400, 300), Qt::RightButton);
+    move(QPointF(600, 300), Qt::RightButton);
+    release(QPointF(600, 300), Qt::RightButton);
+    QVERIFY(qAbs(m_view->scale().start - t0) < 1);
+    QVERIFY(qAbs(m_view->scale().end() - t1) < 1e3);
+}
+
+void TestTimelineView::axisClickScrubs()
+{
+    QSignalSpy scrubbed(m_view.get(), &TimelineView::scrubbed);
+    const double x = m_view->scale().toX(250 * Ms);
+    press(QPointF(x, TimelineView::HeaderHeight + 5), Qt::LeftButton);
+    move(QPointF(m_view->scale().toX(300 * Ms), TimelineView::HeaderHeight + 5), Qt::LeftButton);
+    release(QPointF(m_view->scale().toX(300 * Ms), TimelineView::HeaderHeight + 5), Qt::LeftButton);
+    QCOMPARE(scrubbed.size(), 2);
+    QVERIFY(qAbs(scrubbed.at(0).at(0).toLongLong() - 250 * Ms) < 2 * Ms);
+    QVERIFY(qAbs(scrubbed.at(1).at(0).toLongLong() - 300 * Ms) < 2 * Ms);
+}
+
+void TestTimelineView::tooltipsSayWhatIsThere()
+{
+    const HitGeometry g = m_view->hitGeometry();
+    const QString call =
+        m_view->toolTipAt(QPointF(m_view->scale().toX(500 * Ms), g.layout.rowCenter(2)));
+    QVERIFY2(call.contains(QStringLiteral("greet(2, &quot;Cheese&quot;)")), qPrintable(call));
+    QVERIFY2(call.contains(QStringLiteral("pid 202")), qPrintable(call));
+    QVERIFY2(call.contains(QStringLiteral("result: 2")), qPrintable(call));
+    const QString startup =
+        m_view->toolTipAt(QPointF(m_view->scale().toX(30 * Ms), g.layout.rowCenter(1)));
+    QVERIFY2(startup.contains(QStringLiteral("start-up")), qPrintable(startup));
+    QVERIFY(m_view->toolTipAt(QPointF(5, 5)).isEmpty());
+}
+
+void TestTimelineView::workersAppearWithThePlayhead()
+{
+    m_view->setPlayhead(0);
+    QCOMPARE(m_view->hitGeometry().rows.size(), 1); // main only
+    m_view->setPlayhead(2 * Ms + 1);
+    QCOMPARE(m_view->hitGeometry().rows.size(), 3);
+    m_view->setPlayhead(m_model.duration());
+    QCOMPARE(m_view->hitGeometry().rows.size(), 5);
+}
+
+void TestTimelineView::liveViewFollowsTheRun()
+{
+    TimelineModel live;
+    live.setEvents(sample::prefix(sample::greetSpawn(), 20));
+    TimelineView view;
+    view.resize(1000, 400);
+    view.setModel(&live);
+    view.setLive(true);
+    view.setPlayhead(300 * Ms);
+    QVERIFY(view.scale().end() >= 300 * Ms);
+    view.setPlayhead(2500 * Ms);
+    QVERIFY(view.scale().end() >= 2500 * Ms); // widened to keep the playhead in sight
+    QVERIFY(view.scale().start <= 0);
+    // Work grows with the calls in flight.
+    QVERIFY(view.summary().workS > 4 * 2.0);
+}
+
+void TestTimelineView::paintingManyCallsIsFast()
+{
+    TimelineModel many;
+    QElapsedTimer build;
+    build.start();
+    many.setEvents(sample::manyCalls(100000));
+    qInfo("model of 100000 calls built in %lld ms", build.elapsed());
+    TimelineView view;
+    view.resize(1400, 500);
+    view.setModel(&many);
+    view.setPlayhead(many.duration());
+    view.fitToWindow();
+    QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+
+    auto paintMs = [&] {
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < 5; ++i)
+            view.render(&image);
+        return t.elapsed() / 5.0;
+    };
+    const double whole = paintMs();
+    view.zoomBy(50);
+    const double zoomed = paintMs();
+    qInfo("one frame: %.1f ms for the whole run, %.1f ms zoomed in", whole, zoomed);
+    // Generous bounds (a debug or sanitizer build is slower): a frame that touched every
+    // call, arrow and tick would take far longer than this.
+    QVERIFY2(whole < 250, qPrintable(QString::number(whole)));
+    QVERIFY2(zoomed < 250, qPrintable(QString::number(zoomed)));
+}
+
+QTEST_MAIN(TestTimelineView)
+#include "tst_timelineview.moc"
