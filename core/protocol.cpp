@@ -605,12 +605,18 @@ bool decodePayload(const QByteArray &payload, Message *message, QString *error)
     if (fast::decode(reinterpret_cast<const uchar *>(payload.constData()), payload.size(), message))
         return true;
     // Anything the fast path does not take for certain is decided here, errors included.
-    QCborParserError parseError;
-    const QCborValue root = QCborValue::fromCbor(payload, &parseError);
-    if (parseError.error != QCborError::NoError) {
+    QCborStreamReader reader(payload);
+    const QCborValue root = QCborValue::fromCbor(reader);
+    if (const QCborError e = reader.lastError(); e != QCborError::NoError) {
         *error = QStringLiteral("the frame is not valid CBOR (%1 at byte %2)")
-                     .arg(parseError.errorString())
-                     .arg(parseError.offset);
+                     .arg(e.toString())
+                     .arg(reader.currentOffset());
+        return false;
+    }
+    // One frame, one value: bytes after it mean the lengths and the data disagree.
+    if (reader.currentOffset() != payload.size()) {
+        *error = QStringLiteral("the frame has %1 bytes after its CBOR value")
+                     .arg(payload.size() - reader.currentOffset());
         return false;
     }
     if (!root.isMap()) {

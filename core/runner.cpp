@@ -26,10 +26,11 @@ Runner::~Runner() = default;
 
 void Runner::interrupt(int exitCode, const QString &why)
 {
+    QMutexLocker lock(&m_lock);
     m_interruptWhy = why;
     m_interruptCode.store(exitCode);
-    if (Session *s = m_session.load())
-        s->interrupt();
+    if (m_session)
+        m_session->interrupt();
 }
 
 RunResult Runner::run()
@@ -51,9 +52,12 @@ RunResult Runner::run()
     record(EventType::RunBegin, 0, m_scenario.id, m_scenario.title);
     {
         Session session(m_trace, m_options);
-        m_session.store(&session);
-        if (m_interruptCode.load())
-            session.interrupt();
+        {
+            QMutexLocker lock(&m_lock);
+            m_session = &session;
+            if (m_interruptCode.load())
+                session.interrupt();
+        }
 
         QList<int> pool;
         QList<Pending> pending;
@@ -142,14 +146,22 @@ RunResult Runner::run()
             for (const Pending &p : std::as_const(pending))
                 check(session.awaitCall(p.call), p);
         }
-        m_session.store(nullptr);
+        {
+            QMutexLocker lock(&m_lock);
+            m_session = nullptr;
+        }
         session.shutdown();
         Q_UNUSED(calls);
     }
+    // A signal that arrived while the run was ending (SIGTERM to the whole process group
+    // kills the workers as it reaches the parent) is still an interruption: let a pending
+    // notification reach interrupt() before deciding how the run ended.
+    QCoreApplication::processEvents();
 
     const int code = m_interruptCode.load();
     if (code) {
         result.exitCode = code;
+        QMutexLocker lock(&m_lock);
         result.message = m_interruptWhy.isEmpty()
                              ? QStringLiteral("the run was interrupted; every worker was stopped")
                              : m_interruptWhy;

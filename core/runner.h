@@ -3,6 +3,7 @@
 #include "scenario.h"
 #include "session.h"
 
+#include <QMutex>
 #include <QString>
 
 #include <atomic>
@@ -37,7 +38,10 @@ private:
     Scenario m_scenario;
     Trace *m_trace;
     SessionOptions m_options;
-    std::atomic<Session *> m_session{nullptr};
+    // interrupt() comes from other threads: the session pointer and the reason are
+    // guarded, so the session cannot be destroyed while it is being interrupted.
+    mutable QMutex m_lock;
+    Session *m_session = nullptr;
     std::atomic<int> m_interruptCode{0};
     QString m_interruptWhy;
 };

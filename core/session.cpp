@@ -296,7 +296,7 @@ int Session::fork()
     process->setProcessEnvironment(env);
     process->setProcessChannelMode(QProcess::SeparateChannels);
     process->setProgram(m_options.program);
-    process->setArguments(m_options.arguments
+    process->setArguments(QStringList(m_options.arguments)
                           << m_server->fullServerName() << QString::number(w->lane));
 #if defined(Q_OS_LINUX)
     // The worker dies with the thread that started it, even if the parent is SIGKILLed.
@@ -446,7 +446,22 @@ void Session::sendQueued(WorkerState *w)
         Call *c = findCall(id);
         if (!c || c->done)
             continue;
+        const qsizetype before = out.size();
         protocol::encodeInto(Message::call(c->id, c->function, c->args, c->kwargs), out);
+        // The worker drops the connection on a frame past its limit: refuse the one call
+        // here instead of losing the worker and everything queued on it.
+        const qsizetype frame = out.size() - before - protocol::HeaderSize;
+        if (frame > qsizetype(protocol::DefaultMaxFrame)) {
+            out.truncate(before);
+            failCall(c, QStringLiteral("too-large"),
+                     QStringLiteral("%1 was not sent to %2: its frame would be %3 bytes, more than "
+                                    "the limit of %4 bytes")
+                         .arg(c->label, describe(w->lane))
+                         .arg(frame)
+                         .arg(protocol::DefaultMaxFrame),
+                     w->lane);
+            continue;
+        }
         c->sent = true;
         w->inFlight.append(id);
         record(int(EventType::Dispatch), w->lane, w->pid, c->id, 0, c->function, c->argsText);
@@ -826,14 +841,20 @@ void Session::onSocketClosed(WorkerState *w)
         connect(w->lostTimer, &QTimer::timeout, this, [this, w] {
             if (w->phase == WorkerState::Phase::Gone)
                 return;
+            // Bytes left in the reader are a frame cut short: the worker broke the protocol.
+            const qsizetype partial = w->reader.buffered();
             QString why = QStringLiteral("%1 closed its connection").arg(describe(w->lane));
+            if (partial > 0)
+                why += QStringLiteral(" in the middle of a frame (%1 bytes of it arrived)").arg(partial);
             if (!w->inFlight.isEmpty())
                 if (Call *c = findCall(w->inFlight.first()))
                     why += QStringLiteral(" while running ") + c->label;
-            dropWorker(w, QStringLiteral("disconnected"), why);
+            if (partial > 0)
+                record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
+            dropWorker(w, partial > 0 ? QStringLiteral("protocol") : QStringLiteral("disconnected"), why);
         });
     }
-    w->lostTimer->start(1000);
+    w->lostTimer->start(500);
 }
 
 void Session::onProcessOutput(WorkerState *w, bool isStderr)
@@ -885,10 +906,13 @@ void Session::onProcessFinished(WorkerState *w, int exitCode, bool crashed)
             running = QStringLiteral(" while running ") + c->label;
 
     const QString who = describe(w->lane);
+    // Dropped already (protocol error, lost connection, no hello): the signal is our kill.
+    const bool dropped = w->phase == WorkerState::Phase::Gone;
     if (crashed) {
-        const QString why = w->escalation.isEmpty()
-                                ? QStringLiteral("%1 crashed with %2%3").arg(who, signalName(exitCode), running)
-                                : QStringLiteral("%1 %2 (%3)%4").arg(who, w->escalation, signalName(exitCode), running);
+        const QString why = !w->escalation.isEmpty()
+                                ? QStringLiteral("%1 %2 (%3)%4").arg(who, w->escalation, signalName(exitCode), running)
+                            : dropped ? QStringLiteral("%1 was killed (%2) after it was dropped").arg(who, signalName(exitCode))
+                                      : QStringLiteral("%1 crashed with %2%3").arg(who, signalName(exitCode), running);
         record(int(EventType::Crash), w->lane, w->pid, -1, exitCode, why, QStringLiteral("signal"));
         dropWorker(w, QStringLiteral("crashed"), why);
     } else if (w->joining && exitCode == 0 && w->inFlight.isEmpty() && w->queued.isEmpty()) {

@@ -109,6 +109,12 @@ void TraceModel::apply(const TraceEvent &e)
         CallRecord *c = callFor(e.call);
         c->end = e.t;
         c->cpuNs = e.code;
+        if (c->lane != 0 && c->dispatch >= 0) {
+            // Results come back in order per worker, so ends arrive in order too.
+            LaneRecord &l = laneFor(c->lane);
+            c->free = std::max(c->dispatch, l.lastCallEnd);
+            l.lastCallEnd = std::max(l.lastCallEnd, e.t);
+        }
         break;
     }
     case EventType::Result: {
@@ -211,7 +217,7 @@ RunSummary TraceModel::summary(qint64 nowNs) const
             s.workS += std::max<qint64>(0, cEnd - c.begin) / 1e9;
         }
         if (c.lane != 0 && c.dispatch >= 0 && c.begin >= 0)
-            s.dispatchS += std::max<qint64>(0, c.begin - c.dispatch) / 1e9;
+            s.dispatchS += std::max<qint64>(0, c.begin - (c.free >= 0 ? c.free : c.dispatch)) / 1e9;
         if (c.lane != 0 && c.end >= 0 && c.result >= 0)
             s.returnS += std::max<qint64>(0, c.result - c.end) / 1e9;
     }

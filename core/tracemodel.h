@@ -25,6 +25,10 @@ struct CallRecord
     qint64 end = -1;
     qint64 result = -1;
     qint64 cpuNs = -1;
+    // When the worker was free to start this call: its dispatch, or the end of the call
+    // before it on the same worker, whichever is later. begin - free is the real cost of
+    // getting the call there; time spent queued behind other work is not overhead.
+    qint64 free = -1;
     bool finished = false;
     bool ok = false;
     QString value;     // display text of the result
@@ -47,6 +51,7 @@ struct LaneRecord
     int exitCode = 0;
     bool crashed = false;
     QString reason;   // sentence for a crash
+    qint64 lastCallEnd = -1; // end of the latest finished call on this lane
 };
 
 struct AwaitSpan
@@ -82,7 +87,7 @@ struct RunSummary
     double workS = 0;     // sum of calls' begin -> end
     double speedup = 0;   // work / wall
     double startupS = 0;  // sum of fork -> ready over workers
-    double dispatchS = 0; // sum of dispatch -> begin over remote calls
+    double dispatchS = 0; // sum of (dispatch, or previous call's end) -> begin over remote calls
     double returnS = 0;   // sum of end -> result over remote calls
     int calls = 0;
     int finishedCalls = 0;

@@ -8,6 +8,7 @@
 #include <QLocalSocket>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -173,6 +174,12 @@ int runWorker(int argc, char **argv)
     const QByteArray parentPid = qgetenv("PROCESSION_PARENT_PID");
     if (!parentPid.isEmpty() && ::getppid() != parentPid.toLongLong())
         std::_Exit(0);
+#endif
+#if defined(Q_OS_UNIX)
+    // Ctrl-C in a terminal goes to the whole process group. The parent decides when its
+    // workers stop (exit request, end of stdin); dying here first would turn one
+    // interrupted run into a crash per worker, and race the parent's own handling.
+    std::signal(SIGINT, SIG_IGN);
 #endif
     const QByteArray token = QByteArray::fromHex(qgetenv("PROCESSION_TOKEN"));
     qunsetenv("PROCESSION_TOKEN"); // tasks have no business seeing it

@@ -1,0 +1,295 @@
+// `procession run` under fire: interrupted, killed, or handed a bad scenario. Each case
+// ends with one line, the documented exit status, and no worker left running or unreaped.
+#include "faultutil.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+#include <sys/inotify.h>
+#include <unistd.h>
+
+using namespace faultutil;
+
+namespace {
+
+QStringList lines(const QByteArray &text)
+{
+    return QString::fromUtf8(text).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+// `procession run ID` in a process group of its own, so a "Ctrl-C" can go to the group.
+void startRun(QProcess &run, const QStringList &args)
+{
+    run.setChildProcessModifier([] { ::setpgid(0, 0); });
+    run.start(QStringLiteral(PROCESSION_EXE), QStringList{QStringLiteral("run")} + args);
+}
+
+// Notes every entry created in a directory from now on; inotify queues the events, so
+// nothing is missed however short-lived the entry was.
+class CreationWatch
+{
+public:
+    explicit CreationWatch(const QString &dir)
+    {
+        m_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        ::inotify_add_watch(m_fd, QFile::encodeName(dir).constData(), IN_CREATE);
+    }
+    ~CreationWatch() { ::close(m_fd); }
+    QStringList created()
+    {
+        QStringList names;
+        alignas(inotify_event) char buf[8192];
+        for (;;) {
+            const ssize_t n = ::read(m_fd, buf, sizeof buf);
+            if (n <= 0)
+                break;
+            for (ssize_t i = 0; i < n;) {
+                const auto *e = reinterpret_cast<const inotify_event *>(buf + i);
+                if (e->len)
+                    names << QString::fromLocal8Bit(e->name);
+                i += ssize_t(sizeof(inotify_event) + e->len);
+            }
+        }
+        return names;
+    }
+    bool valid() const { return m_fd >= 0; }
+
+private:
+    int m_fd = -1;
+};
+
+} // namespace
+
+class tst_FaultCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { becomeSubreaper(); }
+
+    void interrupted_data();
+    void interrupted();
+    void parentKilledTakesWorkersAlong();
+    void badScenarioStartsNothing_data();
+    void badScenarioStartsNothing();
+};
+
+void tst_FaultCli::interrupted_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::addColumn<bool>("wholeGroup");
+    QTest::addColumn<int>("status");
+    QTest::newRow("SIGINT to the parent") << int(SIGINT) << false << 130;
+    QTest::newRow("Ctrl-C (SIGINT to the whole group)") << int(SIGINT) << true << 130;
+    QTest::newRow("SIGTERM to the parent") << int(SIGTERM) << false << 143;
+    QTest::newRow("SIGTERM to the whole group") << int(SIGTERM) << true << 143;
+}
+
+// Interrupted in the middle of the greets: one line on stderr, 130 or 143, and every
+// worker stopped and reaped by procession itself (this test is their subreaper, so an
+// unreaped one would turn up here as its zombie).
+void tst_FaultCli::interrupted()
+{
+    QFETCH(int, signal);
+    QFETCH(bool, wholeGroup);
+    QFETCH(int, status);
+    QProcess run;
+    startRun(run, {QStringLiteral("greet-square-pool")});
+    QVERIFY(run.waitForStarted(5000));
+    const qint64 parent = run.processId();
+    QByteArray out;
+    // Mid-call: the workers have printed their greetings and are sleeping in greet().
+    QTRY_VERIFY_WITH_TIMEOUT((out += run.readAllStandardOutput()).count("Hello") == 4, 10000);
+    const QList<qint64> workers = workersOf(parent);
+    QCOMPARE(workers.size(), 4);
+
+    QElapsedTimer timer;
+    timer.start();
+    ::kill(pid_t(wholeGroup ? -parent : parent), signal);
+    QVERIFY(run.waitForFinished(10000));
+    const qint64 took = timer.elapsed();
+    QCOMPARE(run.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(run.exitCode(), status);
+    const QStringList err = lines(run.readAllStandardError());
+    QVERIFY2(err.size() == 1, qPrintable(err.join(QLatin1Char('\n'))));
+    QCOMPARE(err.first(),
+             QStringLiteral("procession: the run was interrupted by %1; every worker was stopped")
+                 .arg(signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
+    QVERIFY2(took < 3000, qPrintable(QString::number(took)));
+    for (qint64 pid : workers)
+        QVERIFY2(processState(pid) == 0, qPrintable(QStringLiteral("worker %1 left as '%2'")
+                                                        .arg(pid)
+                                                        .arg(QLatin1Char(processState(pid)))));
+    reapAdopted(workers);
+}
+
+// SIGKILL gives the parent no chance to clean up: the workers must go by themselves
+// (parent-death signal, end of stdin, closed connection) within a second.
+void tst_FaultCli::parentKilledTakesWorkersAlong()
+{
+    QProcess run;
+    startRun(run, {QStringLiteral("greet-square-pool")});
+    QVERIFY(run.waitForStarted(5000));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += run.readAllStandardOutput()).count("Hello") == 4, 10000);
+    const QList<qint64> workers = workersOf(run.processId());
+    QCOMPARE(workers.size(), 4);
+
+    QElapsedTimer timer;
+    timer.start();
+    run.kill();
+    QVERIFY(run.waitForFinished(5000));
+    auto allDead = [&] {
+        for (qint64 pid : workers)
+            if (!isDead(pid))
+                return false;
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(allDead(), 1000);
+    qInfo("workers gone %lld ms after SIGKILL to their parent", timer.elapsed());
+    reapAdopted(workers); // orphans came to this test: leave no zombie behind
+    for (qint64 pid : workers)
+        QCOMPARE(processState(pid), 0);
+}
+
+void tst_FaultCli::badScenarioStartsNothing_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("says"); // after "FILE: "
+
+    const QByteArray head = R"({"id": "bad", "title": "Bad", "steps": )";
+    auto steps = [&](const char *s) -> QByteArray { return head + s + '}'; };
+    QTest::newRow("empty file") << QByteArray() << "line 1, column 1: invalid JSON";
+    QTest::newRow("invalid JSON") << QByteArray("{\"id\": \"x\",\n \"steps\": [}")
+                                  << "line 2, column ";
+    QTest::newRow("not an object") << QByteArray("[1, 2]") << "a scenario must be a JSON object";
+    QTest::newRow("unknown top-level field")
+        << QByteArray(R"({"id": "x", "title": "x", "stepz": []})")
+        << "stepz: is not a scenario field";
+    QTest::newRow("id of the wrong type")
+        << QByteArray(R"({"id": 7, "title": "x", "steps": [{"fork": 1}]})")
+        << "id: must be text, got a number";
+    QTest::newRow("bad id") << QByteArray(
+                                   R"({"id": "Bad Id", "title": "x", "steps": [{"fork": 1}]})")
+                            << "id: must be lower-case letters";
+    QTest::newRow("no steps") << steps("[]") << "steps: must be a non-empty list of steps";
+    QTest::newRow("steps not a list")
+        << steps("{\"fork\": 1}") << "steps: must be a non-empty list";
+    QTest::newRow("step not an object") << steps("[3]") << "steps[0]: must be an object";
+    QTest::newRow("unknown step") << steps(R"([{"fork": 2}, {"spawn": 3}])")
+                                  << "steps[1]: names no step";
+    QTest::newRow("two verbs in one step")
+        << steps(R"([{"fork": 2, "join": "all"}])") << "steps[0]: has both \"fork\" and \"join\"";
+    QTest::newRow("unknown field in a step")
+        << steps(R"([{"fork": 2, "count": 3}])") << "steps[0].count: is not a field of a fork step";
+    QTest::newRow("count as text")
+        << steps(R"([{"fork": "four"}])") << "steps[0].fork: must be a whole number, got text";
+    QTest::newRow("fractional count")
+        << steps(R"([{"fork": 1.5}])") << "steps[0].fork: must be a whole number, got 1.5";
+    QTest::newRow("negative count")
+        << steps(R"([{"fork": -1}])") << "steps[0].fork: must be between 1 and 64, got -1";
+    QTest::newRow("absurd fork") << steps(R"([{"fork": 1e12}])")
+                                 << "steps[0].fork: must be between 1 and 64";
+    QTest::newRow("pool too big")
+        << steps(R"([{"fork": 64}, {"fork": 64}, {"fork": 64}, {"fork": 64}, {"fork": 64}])")
+        << "steps[4].fork: would make the pool 320 workers";
+    QTest::newRow("absurd sleep") << steps(R"([{"sleep": 999999999}])")
+                                  << "steps[0].sleep: must be between 0 and 60000";
+    QTest::newRow("negative sleep")
+        << steps(R"([{"sleep": -5}])") << "steps[0].sleep: must be between 0";
+    QTest::newRow("absurd range")
+        << steps(R"([{"fork": 1}, {"call_async": "square", "range": 1000000000}])")
+        << "steps[1].range: must be between 1 and 1000000";
+    QTest::newRow("too many processes")
+        << steps(R"([{"call_async": "square", "on": "new", "range": 5000}])")
+        << "steps[0]: would start 5000 processes";
+    QTest::newRow("unknown function")
+        << steps(R"([{"fork": 1}, {"call_async": "sqaure", "args": [[1]]}])") << "steps[1]";
+    QTest::newRow("wrong argument type")
+        << steps(R"([{"fork": 1}, {"call_async": "square", "args": [["x"]]}])")
+        << "steps[1].args[0]: square(): argument \"i\" must be number, got text";
+    QTest::newRow("too many arguments") << steps(R"([{"call": "greet", "args": [[1, "a", 3]]}])")
+                                        << "steps[0].args[0]: greet() takes 2 arguments, 3 given";
+    QTest::newRow("args not lists")
+        << steps(R"([{"call": "square", "args": [1, 2]}])")
+        << "steps[0].args[0]: must be a list of arguments, got a number";
+    QTest::newRow("calls with no pool")
+        << steps(R"([{"call_async": "square", "args": [[1]]}])")
+        << "steps[0]: sends calls to the pool, but no worker is forked";
+    QTest::newRow("worker out of range")
+        << steps(R"([{"fork": 2}, {"call_async": "square", "args": [[1]], "workers": [3]}])")
+        << "steps[1].workers[0]: must be between 1 and 2, got 3";
+    QTest::newRow("bad target")
+        << steps(R"([{"fork": 2}, {"call_async": "square", "args": [[1]], "on": "moon"}])")
+        << "steps[1].on: must be \"pool\"";
+    QTest::newRow("bad expect") << steps(
+                                       R"([{"call": "square", "args": [[1]], "expect": "maybe"}])")
+                                << "steps[0].expect: must be \"ok\" or \"error\"";
+    QTest::newRow("bad await") << steps(R"([{"fork": 1}, {"call_await": "some"}])")
+                               << "steps[1].call_await: must be \"all\"";
+    QTest::newRow("negative await timeout")
+        << steps(R"([{"fork": 1}, {"call_await": "all", "timeout_ms": -1}])")
+        << "steps[1].timeout_ms: must be between 1";
+    QTest::newRow("absurd timeout")
+        << QByteArray(R"({"id": "x", "title": "x", "timeout_ms": 1e300, "steps": [{"fork": 1}]})")
+        << "timeout_ms: must be between 1 and 3600000";
+    QByteArray huge = steps(R"([{"phase": ")");
+    huge.chop(1);
+    huge += QByteArray(17 * 1024 * 1024, 'x') + "\"}]}";
+    QTest::newRow("file too large") << huge << "the file is";
+}
+
+// A bad scenario is refused before anything starts: status 2, one line naming the file,
+// the field and the reason, and no server or worker ever created (the session's private
+// directory would appear in the watched runtime directory).
+void tst_FaultCli::badScenarioStartsNothing()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, says);
+    QTemporaryDir dir(QStringLiteral("/tmp/pft-XXXXXX"));
+    QTemporaryDir runtime(QStringLiteral("/tmp/pfr-XXXXXX"));
+    const QString file = dir.filePath(QStringLiteral("bad.json"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(json);
+    f.close();
+
+    CreationWatch watch(runtime.path());
+    QVERIFY(watch.valid());
+    QProcess run;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
+    env.insert(QStringLiteral("TMPDIR"), runtime.path());
+    run.setProcessEnvironment(env);
+    run.start(QStringLiteral(PROCESSION_EXE), {QStringLiteral("run"), file});
+    QVERIFY(run.waitForFinished(20000));
+    QCOMPARE(run.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(run.exitCode(), 2);
+    QCOMPARE(run.readAllStandardOutput(), QByteArray());
+    const QStringList err = lines(run.readAllStandardError());
+    QVERIFY2(err.size() == 1, qPrintable(err.join(QLatin1Char('\n'))));
+    const QString expected = QStringLiteral("procession: %1: %2").arg(file, says);
+    QVERIFY2(err.first().startsWith(expected),
+             qPrintable(err.first() + QStringLiteral("\nexpected: ") + expected));
+    QVERIFY2(err.first().size() < 400, qPrintable(err.first()));
+    const QStringList created = watch.created();
+    QVERIFY2(created.isEmpty(), qPrintable(created.join(QLatin1Char(' '))));
+
+    // The watch does see a session being made when a scenario is good.
+    if (qstrcmp(QTest::currentDataTag(), "empty file") == 0) {
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(R"({"id": "ok", "title": "ok", "steps": [{"fork": 1}, {"join": "all"}]})");
+        f.close();
+        run.start(QStringLiteral(PROCESSION_EXE), {QStringLiteral("run"), file});
+        QVERIFY(run.waitForFinished(20000));
+        QCOMPARE(run.exitCode(), 0);
+        QVERIFY(watch.created().join(QLatin1Char(' ')).contains(QLatin1String("procession-")));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_FaultCli)
+#include "tst_faultcli.moc"
