@@ -1,7 +1,14 @@
 #include "protocol.h"
 
 #include <QCborStreamReader>
+#include <QCborStreamWriter>
+#include <QBuffer>
+#include <QIODevice>
 #include <QtEndian>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
 
 namespace procession::protocol {
 
@@ -117,6 +124,426 @@ QString kindName(Message::Kind kind)
     return {};
 }
 
+namespace {
+// Sees the bytes QCborStreamWriter writes without keeping them.
+class CountingDevice : public QIODevice
+{
+public:
+    CountingDevice() { open(QIODevice::WriteOnly | QIODevice::Unbuffered); }
+    qint64 first = -1; // the first write is the item's head
+    qint64 total = 0;
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *, qint64 size) override
+    {
+        if (first < 0)
+            first = size;
+        total += size;
+        return size;
+    }
+};
+
+// The length of a byte-string value without copying it: QCborValue has no accessor for
+// it, and toByteArray() copies (16 MiB for a large payload, for every label made of it).
+// Written to a device that only counts, the bytes are handed over in place.
+qsizetype byteStringSize(const QCborValue &v)
+{
+    CountingDevice device;
+    QCborStreamWriter writer(&device);
+    v.toCbor(writer);
+    return qsizetype(device.total - std::max<qint64>(device.first, 0));
+}
+} // namespace
+
+// The codec's hot path. Tiny calls and results dominate a pipelined run, and building a
+// QCborMap to encode them, or parsing one to decode them, cost about a microsecond
+// each (bench_protocol). This writes and reads the same CBOR bytes directly. Encoding
+// hands every value it does not know to QCborValue::toCbor, so the bytes are the ones
+// the QCborMap path writes; decoding takes only frames it is certain about (definite
+// lengths, ASCII text, no tags, no duplicate keys, nothing after the map) and leaves
+// everything else, errors included, to the QCborValue path below.
+namespace fast {
+namespace {
+
+enum Major : quint8 { Unsigned = 0, Negative = 1, Bytes = 2, Text = 3, Array = 4, Map = 5, Tag = 6, Simple = 7 };
+
+void putHead(QByteArray &out, quint8 major, quint64 v)
+{
+    uchar b[9];
+    qsizetype n;
+    const auto m = uchar(major << 5);
+    if (v < 24) {
+        b[0] = uchar(m | v);
+        n = 1;
+    } else if (v <= 0xff) {
+        b[0] = m | 24;
+        b[1] = uchar(v);
+        n = 2;
+    } else if (v <= 0xffff) {
+        b[0] = m | 25;
+        qToBigEndian<quint16>(quint16(v), b + 1);
+        n = 3;
+    } else if (v <= 0xffffffffu) {
+        b[0] = m | 26;
+        qToBigEndian<quint32>(quint32(v), b + 1);
+        n = 5;
+    } else {
+        b[0] = m | 27;
+        qToBigEndian<quint64>(v, b + 1);
+        n = 9;
+    }
+    out.append(reinterpret_cast<const char *>(b), n);
+}
+
+void putInt(QByteArray &out, qint64 v)
+{
+    if (v >= 0)
+        putHead(out, Unsigned, quint64(v));
+    else
+        putHead(out, Negative, quint64(-1 - v));
+}
+
+template<qsizetype N> void putKey(QByteArray &out, const char (&key)[N])
+{
+    putHead(out, Text, N - 1);
+    out.append(key, N - 1);
+}
+
+bool isAscii(const QString &s)
+{
+    for (const QChar c : s)
+        if (c.unicode() >= 0x80)
+            return false;
+    return true;
+}
+
+void putText(QByteArray &out, const QString &s)
+{
+    if (!isAscii(s)) {
+        out.append(QCborValue(s).toCbor());
+        return;
+    }
+    putHead(out, Text, quint64(s.size()));
+    const qsizetype at = out.size();
+    out.resize(at + s.size());
+    char *d = out.data() + at;
+    for (const QChar c : s)
+        *d++ = char(c.unicode());
+}
+
+void putValue(QByteArray &out, const QCborValue &v, int depth = 0)
+{
+    switch (v.type()) {
+    case QCborValue::Integer: putInt(out, v.toInteger()); return;
+    case QCborValue::False: out.append(char(0xf4)); return;
+    case QCborValue::True: out.append(char(0xf5)); return;
+    case QCborValue::Null: out.append(char(0xf6)); return;
+    case QCborValue::Undefined: out.append(char(0xf7)); return;
+    case QCborValue::String: putText(out, v.toString()); return;
+    case QCborValue::ByteArray: {
+        // Written in place from the value's own storage, into room reserved to the byte:
+        // no copy in between, and no buffer grown to twice the payload.
+        const qsizetype size = byteStringSize(v);
+        out.reserve(out.size() + size + 9);
+        QBuffer buffer(&out); // QCborStreamWriter(QByteArray *) would write from its start
+        buffer.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered);
+        QCborStreamWriter writer(&buffer);
+        v.toCbor(writer);
+        return;
+    }
+    case QCborValue::Array:
+        if (depth < 4) {
+            const QCborArray a = v.toArray();
+            putHead(out, Array, quint64(a.size()));
+            for (const QCborValue &item : a)
+                putValue(out, item, depth + 1);
+            return;
+        }
+        break;
+    default: break;
+    }
+    out.append(v.toCbor());
+}
+
+} // namespace
+
+bool encode(const Message &m, QByteArray &out)
+{
+    switch (m.kind) {
+    case Message::Kind::Call:
+        putHead(out, Map, m.kwargs.isEmpty() ? 4 : 5);
+        putKey(out, "type");
+        putKey(out, "call");
+        putKey(out, "id");
+        putInt(out, m.id);
+        putKey(out, "fn");
+        putText(out, m.function);
+        putKey(out, "args");
+        putHead(out, Array, quint64(m.args.size()));
+        for (const QCborValue &item : m.args)
+            putValue(out, item, 1);
+        if (!m.kwargs.isEmpty()) {
+            putKey(out, "kwargs");
+            out.append(QCborValue(m.kwargs).toCbor());
+        }
+        return true;
+    case Message::Kind::Result:
+    case Message::Kind::Error:
+        putHead(out, Map, m.kind == Message::Kind::Result ? 6 : 7);
+        putKey(out, "type");
+        if (m.kind == Message::Kind::Result) {
+            putKey(out, "result");
+            putKey(out, "id");
+            putInt(out, m.id);
+            putKey(out, "value");
+            putValue(out, m.value);
+        } else {
+            putKey(out, "error");
+            putKey(out, "id");
+            putInt(out, m.id);
+            putKey(out, "kind");
+            putText(out, m.errorKind);
+            putKey(out, "message");
+            putText(out, m.errorMessage);
+        }
+        putKey(out, "begin");
+        putInt(out, m.begin);
+        putKey(out, "end");
+        putInt(out, m.end);
+        putKey(out, "cpu");
+        putInt(out, m.cpuNs);
+        return true;
+    case Message::Kind::Exit:
+        putHead(out, Map, 1);
+        putKey(out, "type");
+        putKey(out, "exit");
+        return true;
+    case Message::Kind::Hello:
+        return false; // once per worker: the general path is fine
+    }
+    return false;
+}
+
+namespace {
+
+struct Cursor
+{
+    const uchar *p;
+    const uchar *end;
+};
+
+struct Head
+{
+    quint8 major = 0;
+    quint8 info = 0;  // the low five bits of the initial byte
+    quint64 arg = 0;  // the length, count or integer it carries
+};
+
+// Reads an item's initial bytes. False for what the fast path leaves alone: indefinite
+// lengths, reserved values, and heads cut short.
+bool readHead(Cursor &c, Head *h)
+{
+    if (c.p >= c.end)
+        return false;
+    const uchar b = *c.p++;
+    h->major = b >> 5;
+    h->info = b & 0x1f;
+    if (h->info < 24) {
+        h->arg = h->info;
+        return true;
+    }
+    const int size = h->info == 24 ? 1 : h->info == 25 ? 2 : h->info == 26 ? 4 : h->info == 27 ? 8 : 0;
+    if (size == 0 || c.end - c.p < size)
+        return false;
+    quint64 v = 0;
+    for (int i = 0; i < size; ++i)
+        v = (v << 8) | c.p[i];
+    c.p += size;
+    h->arg = v;
+    return true;
+}
+
+bool asciiRun(const uchar *p, quint64 n)
+{
+    for (quint64 i = 0; i < n; ++i)
+        if (p[i] >= 0x80)
+            return false;
+    return true;
+}
+
+constexpr quint64 kLargeBytes = 64 * 1024;
+
+// Decodes the item at `start` with QCborValue::fromCbor and moves the cursor past it.
+bool readWithQt(Cursor &c, const uchar *start, QCborValue *out)
+{
+    QCborStreamReader reader(QByteArray::fromRawData(reinterpret_cast<const char *>(start), c.end - start));
+    *out = QCborValue::fromCbor(reader);
+    if (reader.lastError() != QCborError::NoError)
+        return false;
+    c.p = start + reader.currentOffset();
+    return true;
+}
+
+bool readValue(Cursor &c, QCborValue *out, int depth)
+{
+    const uchar *start = c.p;
+    Head h;
+    if (!readHead(c, &h))
+        return false;
+    const auto remaining = quint64(c.end - c.p);
+    switch (h.major) {
+    case Unsigned:
+        if (h.arg > quint64(std::numeric_limits<qint64>::max()))
+            return false;
+        *out = QCborValue(qint64(h.arg));
+        return true;
+    case Negative:
+        if (h.arg > quint64(std::numeric_limits<qint64>::max()))
+            return false;
+        *out = QCborValue(-1 - qint64(h.arg));
+        return true;
+    case Bytes:
+        if (h.arg > remaining)
+            return false;
+        // QCborValue copies the bytes into its own storage: no copy needed before that.
+        *out = QCborValue(QByteArray::fromRawData(reinterpret_cast<const char *>(c.p), qsizetype(h.arg)));
+        c.p += h.arg;
+        return true;
+    case Text:
+        if (h.arg > remaining || !asciiRun(c.p, h.arg))
+            return false;
+        *out = QCborValue(QString::fromLatin1(reinterpret_cast<const char *>(c.p), qsizetype(h.arg)));
+        c.p += h.arg;
+        return true;
+    case Array: {
+        if (depth >= 4 || h.arg > remaining)
+            return false;
+        QCborArray a;
+        for (quint64 i = 0; i < h.arg; ++i) {
+            Head item;
+            Cursor peek = c;
+            if (readHead(peek, &item) && item.major == Bytes && item.arg > kLargeBytes
+                && item.arg <= quint64(c.end - peek.p)) {
+                // QCborArray::append copies a byte string into the array's storage; let
+                // QCborValue decode it straight into the array instead (one copy).
+                return readWithQt(c, start, out);
+            }
+            QCborValue v;
+            if (!readValue(c, &v, depth + 1))
+                return false;
+            a.append(v);
+        }
+        *out = QCborValue(a);
+        return true;
+    }
+    case Simple:
+        switch (h.info) {
+        case 20: *out = QCborValue(false); return true;
+        case 21: *out = QCborValue(true); return true;
+        case 22: *out = QCborValue(nullptr); return true;
+        case 23: *out = QCborValue(QCborValue::Undefined); return true;
+        case 27: {
+            double d;
+            const quint64 bits = h.arg;
+            std::memcpy(&d, &bits, sizeof d);
+            *out = QCborValue(d);
+            return true;
+        }
+        default: return false;
+        }
+    default: return false; // maps, tags
+    }
+}
+
+enum Field { FType, FId, FFn, FArgs, FKwargs, FValue, FKind, FMessage, FBegin, FEnd, FCpu, FCount };
+
+int fieldOf(const uchar *p, quint64 n)
+{
+    static const struct { const char *name; int field; } names[] = {
+        {"type", FType}, {"id", FId}, {"fn", FFn}, {"args", FArgs}, {"kwargs", FKwargs},
+        {"value", FValue}, {"kind", FKind}, {"message", FMessage}, {"begin", FBegin},
+        {"end", FEnd}, {"cpu", FCpu}};
+    for (const auto &k : names)
+        if (std::strlen(k.name) == n && std::memcmp(k.name, p, n) == 0)
+            return k.field;
+    return -1;
+}
+
+
+} // namespace
+
+bool decode(const uchar *data, qsizetype size, Message *message)
+{
+    Cursor c{data, data + size};
+    Head map;
+    if (!readHead(c, &map) || map.major != Map || map.arg > FCount)
+        return false;
+    QCborValue fields[FCount];
+    bool seen[FCount] = {};
+    QLatin1StringView type;
+    for (quint64 i = 0; i < map.arg; ++i) {
+        Head key;
+        if (!readHead(c, &key) || key.major != Text || key.arg > quint64(c.end - c.p))
+            return false;
+        const int f = fieldOf(c.p, key.arg);
+        if (f < 0 || seen[f])
+            return false; // unknown or repeated keys: the general path decides
+        c.p += key.arg;
+        seen[f] = true;
+        if (f == FType) { // compared in place: no string is made for it
+            Head t;
+            if (!readHead(c, &t) || t.major != Text || t.arg > quint64(c.end - c.p))
+                return false;
+            type = QLatin1StringView(reinterpret_cast<const char *>(c.p), qsizetype(t.arg));
+            c.p += t.arg;
+        } else if (!readValue(c, &fields[f], 0)) {
+            return false;
+        }
+    }
+    if (c.p != c.end)
+        return false;
+
+    auto integer = [&](int f, qint64 *out) {
+        if (!fields[f].isInteger())
+            return false;
+        *out = fields[f].toInteger();
+        return true;
+    };
+    Message m;
+    if (type == QLatin1StringView("call")) {
+        if (!integer(FId, &m.id) || !fields[FFn].isString() || !fields[FArgs].isArray() || seen[FKwargs])
+            return false;
+        m.kind = Message::Kind::Call;
+        m.function = fields[FFn].toString();
+        m.args = fields[FArgs].toArray();
+    } else if (type == QLatin1StringView("result") || type == QLatin1StringView("error")) {
+        m.kind = type == QLatin1StringView("result") ? Message::Kind::Result : Message::Kind::Error;
+        if (!integer(FId, &m.id) || !integer(FBegin, &m.begin) || !integer(FEnd, &m.end))
+            return false;
+        if (seen[FCpu] && !integer(FCpu, &m.cpuNs))
+            return false;
+        if (m.kind == Message::Kind::Result) {
+            if (!seen[FValue])
+                return false;
+            m.value = fields[FValue];
+        } else {
+            if (!fields[FKind].isString() || !fields[FMessage].isString())
+                return false;
+            m.errorKind = fields[FKind].toString();
+            m.errorMessage = fields[FMessage].toString();
+        }
+    } else if (type == QLatin1StringView("exit")) {
+        m.kind = Message::Kind::Exit;
+    } else {
+        return false;
+    }
+    *message = std::move(m);
+    return true;
+}
+
+} // namespace fast
+
 static QCborMap toMap(const Message &m)
 {
     QCborMap map;
@@ -157,11 +584,13 @@ static QCborMap toMap(const Message &m)
 
 void encodeInto(const Message &message, QByteArray &out)
 {
-    const QByteArray payload = toMap(message).toCborValue().toCbor();
-    uchar header[HeaderSize];
-    qToBigEndian<quint32>(quint32(payload.size()), header);
-    out.append(reinterpret_cast<const char *>(header), HeaderSize);
-    out.append(payload);
+    // Room for the header first; its length is known once the payload is written.
+    const qsizetype start = out.size();
+    out.resize(start + HeaderSize);
+    if (!fast::encode(message, out))
+        out.append(toMap(message).toCborValue().toCbor());
+    qToBigEndian<quint32>(quint32(out.size() - start - HeaderSize),
+                          reinterpret_cast<uchar *>(out.data() + start));
 }
 
 QByteArray encode(const Message &message)
@@ -173,6 +602,9 @@ QByteArray encode(const Message &message)
 
 bool decodePayload(const QByteArray &payload, Message *message, QString *error)
 {
+    if (fast::decode(reinterpret_cast<const uchar *>(payload.constData()), payload.size(), message))
+        return true;
+    // Anything the fast path does not take for certain is decided here, errors included.
     QCborStreamReader reader(payload);
     const QCborValue root = QCborValue::fromCbor(reader);
     if (const QCborError e = reader.lastError(); e != QCborError::NoError) {
@@ -262,16 +694,79 @@ void FrameReader::feed(const QByteArray &bytes)
     feed(bytes.constData(), bytes.size());
 }
 
+void FrameReader::compact()
+{
+    // Drop what has been consumed before growing, so the buffer stays one frame big.
+    if (m_pos > 0 && (m_pos == m_buffer.size() || m_pos > (1 << 16))) {
+        // Moved by hand: QByteArray::remove(0, n) only advances the start, and the room
+        // it leaves there is out of reach for space().
+        const qsizetype rest = m_buffer.size() - m_pos;
+        if (rest > 0)
+            std::memmove(m_buffer.data(), m_buffer.constData() + m_pos, size_t(rest));
+        m_buffer.resize(rest);
+        m_pos = 0;
+    }
+}
+
+void FrameReader::consumed()
+{
+    if (m_pos != m_buffer.size())
+        return;
+    m_buffer.resize(0); // keeps the capacity for the next frame
+    m_pos = 0;
+}
+
+bool FrameReader::holdsLargeBuffer() const
+{
+    return m_pos == m_buffer.size() && m_buffer.capacity() > (1 << 20);
+}
+
+void FrameReader::shrink()
+{
+    if (holdsLargeBuffer()) {
+        m_buffer = QByteArray();
+        m_pos = 0;
+    }
+}
+
 void FrameReader::feed(const char *data, qsizetype size)
 {
     if (hasError() || size <= 0)
         return;
-    // Drop what has been consumed before growing, so the buffer stays one frame big.
-    if (m_pos > 0 && (m_pos == m_buffer.size() || m_pos > (1 << 16))) {
-        m_buffer.remove(0, m_pos);
-        m_pos = 0;
-    }
+    compact();
     m_buffer.append(data, size);
+}
+
+char *FrameReader::space(qsizetype size)
+{
+    compact();
+    const qsizetype used = m_buffer.size();
+    const qsizetype need = used + std::max<qsizetype>(size, 0);
+    if (need > m_buffer.capacity()) {
+        // A large frame gets exactly its size (a doubled buffer would be touched and
+        // zeroed by the kernel for nothing); small ones grow geometrically.
+        m_buffer.reserve(need > (1 << 20) ? need : std::max(need, 2 * m_buffer.capacity()));
+    }
+    return m_buffer.data() + used; // the bytes past size() up to capacity() are ours to fill
+}
+
+void FrameReader::commit(qsizetype written)
+{
+    if (hasError() || written <= 0)
+        return;
+    m_buffer.resize(m_buffer.size() + written);
+}
+
+qsizetype FrameReader::wanted() const
+{
+    const qsizetype available = m_buffer.size() - m_pos;
+    if (available < HeaderSize)
+        return HeaderSize - available;
+    const quint32 length =
+        qFromBigEndian<quint32>(reinterpret_cast<const uchar *>(m_buffer.constData() + m_pos));
+    if (length > m_maxFrame)
+        return 0;
+    return std::max<qsizetype>(HeaderSize + qsizetype(length) - available, 0);
 }
 
 FrameReader::Status FrameReader::next(Message *message)
@@ -305,10 +800,7 @@ FrameReader::Status FrameReader::next(Message *message)
         m_error = error;
         return Status::Error;
     }
-    if (m_pos == m_buffer.size()) {
-        m_buffer.clear();
-        m_pos = 0;
-    }
+    consumed();
     return Status::Frame;
 }
 
@@ -333,7 +825,7 @@ static void appendDisplay(const QCborValue &v, QString &out, int depth)
         break;
     }
     case QCborValue::ByteArray: {
-        const qsizetype n = v.toByteArray().size();
+        const qsizetype n = byteStringSize(v);
         out += n >= 1024 * 1024 ? QStringLiteral("bytes(%1 MiB)").arg(n / (1024.0 * 1024.0), 0, 'f', 1)
                                 : QStringLiteral("bytes(%1)").arg(n);
         break;

@@ -71,6 +71,18 @@ public:
 
     void feed(const QByteArray &bytes);
     void feed(const char *data, qsizetype size);
+    // Reading from a descriptor straight into the buffer, without a copy: space() gives
+    // room for `size` more bytes, commit() says how many of them arrived.
+    char *space(qsizetype size);
+    void commit(qsizetype written);
+    // How many more bytes the frame being collected needs (a header's worth when no
+    // frame has been announced yet); a good size for the next read.
+    qsizetype wanted() const;
+    // The buffer keeps its size between frames, so a run of large payloads does not make
+    // the kernel hand out and zero fresh pages for each. True when it holds more than
+    // 1 MiB with nothing in it; shrink() gives that memory back (call it when idle).
+    bool holdsLargeBuffer() const;
+    void shrink();
     // Takes the next complete message from the buffer, if any. After Error the
     // reader stays in error: the stream cannot be trusted any more.
     Status next(Message *message);
@@ -79,6 +91,9 @@ public:
     qsizetype buffered() const { return m_buffer.size() - m_pos; }
 
 private:
+    void compact();
+    void consumed();
+
     QByteArray m_buffer;
     qsizetype m_pos = 0;
     quint32 m_maxFrame;

@@ -20,6 +20,13 @@
 #include <csignal>
 #include <cstring>
 
+#include <algorithm>
+
+#if defined(Q_OS_UNIX)
+#include <cerrno>
+#include <poll.h>
+#include <sys/socket.h>
+#endif
 #if defined(Q_OS_LINUX)
 #include <sys/prctl.h>
 #endif
@@ -55,6 +62,7 @@ struct Session::Call
     QString function;
     QCborArray args;
     QCborMap kwargs;
+    QString argsText; // the arguments as the trace shows them
     QString label;
     bool sent = false;
     bool done = false;
@@ -83,6 +91,10 @@ struct WorkerState
     QString endKind;          // why calls on it fail: crashed, exited, protocol, ...
     QString endReason;        // sentence
     QTimer *lostTimer = nullptr;
+    QTimer *shrinkTimer = nullptr;
+    bool peerClosed = false;
+    QByteArray outbox;        // the unsent rest of a large frame (direct path)
+    qsizetype outboxSent = 0;  // a direct read met end of file: leave the rest to QLocalSocket
     QString escalation;       // set when join had to terminate or kill it
 };
 
@@ -94,6 +106,12 @@ struct PendingConnection
 };
 
 namespace {
+// How long an await blocks on the answering worker's socket before it lets the event
+// loop look at everything else.
+constexpr qint64 kFastWaitSliceMs = 5;
+// Writes up to this size skip QLocalSocket's buffer.
+constexpr qsizetype kOutboxMin = 64 * 1024;
+
 // The socket lives in a private directory with a short random name: short, because a
 // Unix socket path must fit in sun_path (108 bytes); private, so other users cannot
 // even see it; random, so a stale file from a crashed run never collides.
@@ -135,7 +153,8 @@ public:
 };
 
 Session::Session(Trace *trace, SessionOptions options, QObject *parent)
-    : QObject(parent), m_trace(trace), m_options(std::move(options))
+    : QObject(parent), m_trace(trace), m_options(std::move(options)),
+      m_selfPid(QCoreApplication::applicationPid())
 {
     if (m_options.program.isEmpty())
         m_options.program = QCoreApplication::applicationFilePath();
@@ -445,18 +464,34 @@ void Session::sendQueued(WorkerState *w)
         }
         c->sent = true;
         w->inFlight.append(id);
-        record(int(EventType::Dispatch), w->lane, w->pid, c->id, 0, c->function,
-               protocol::displayArgs(c->args, c->kwargs));
+        record(int(EventType::Dispatch), w->lane, w->pid, c->id, 0, c->function, c->argsText);
     }
     w->queued.clear();
-    if (!out.isEmpty()) {
-        w->socket->write(out);
-        w->socket->flush();
-    }
+    if (!out.isEmpty())
+        writeToWorker(w, out);
 }
 
 qint64 Session::callAsync(int worker, const QString &fn, const QCborArray &args,
                           const QCborMap &kwargs)
+{
+    const qint64 id = newCall(worker, fn, args, kwargs);
+    if (WorkerState *w = state(worker))
+        sendQueued(w);
+    return id;
+}
+
+QList<qint64> Session::callAsyncMany(int worker, const QString &fn, const QList<QCborArray> &argsList)
+{
+    QList<qint64> ids;
+    ids.reserve(argsList.size());
+    for (const QCborArray &args : argsList)
+        ids.append(newCall(worker, fn, args, {}));
+    if (WorkerState *w = state(worker))
+        sendQueued(w); // one write for the lot
+    return ids;
+}
+
+qint64 Session::newCall(int worker, const QString &fn, const QCborArray &args, const QCborMap &kwargs)
 {
     auto owned = std::make_unique<Call>();
     Call *c = owned.get();
@@ -466,7 +501,11 @@ qint64 Session::callAsync(int worker, const QString &fn, const QCborArray &args,
     c->function = fn;
     c->args = args;
     c->kwargs = kwargs;
-    c->label = fn + QLatin1Char('(') + protocol::displayArgs(args, kwargs, 60) + QLatin1Char(')');
+    // Rendered once: the dispatch event shows it in full, the label clipped.
+    c->argsText = protocol::displayArgs(args, kwargs);
+    c->label = fn + QLatin1Char('(')
+               + (c->argsText.size() > 60 ? c->argsText.left(59) + QStringLiteral("…") : c->argsText)
+               + QLatin1Char(')');
     c->outcome.call = c->id;
     c->outcome.worker = worker;
 
@@ -486,7 +525,6 @@ qint64 Session::callAsync(int worker, const QString &fn, const QCborArray &args,
         return c->id;
     }
     w->queued.append(c->id);
-    sendQueued(w);
     return c->id;
 }
 
@@ -506,7 +544,7 @@ CallOutcome Session::callHere(const QString &fn, const QCborArray &args, const Q
     c->lane = 0;
     c->function = fn;
     c->outcome.call = c->id;
-    c->outcome.pid = QCoreApplication::applicationPid();
+    c->outcome.pid = m_selfPid;
     const qint64 pid = c->outcome.pid;
     TaskContext ctx;
     ctx.print = [this, pid](const QString &line) {
@@ -536,38 +574,184 @@ CallOutcome Session::callHere(const QString &fn, const QCborArray &args, const Q
 
 void Session::onSocketData(WorkerState *w)
 {
-    if (!w->socket)
-        return;
     while (w->socket && w->socket->bytesAvailable() > 0) {
         w->reader.feed(w->socket->readAll());
-        Message m;
-        for (;;) {
-            const FrameReader::Status status = w->reader.next(&m);
-            if (status == FrameReader::Status::NeedMore)
-                break;
-            if (status == FrameReader::Status::Error) {
-                const QString why = QStringLiteral("%1 sent a malformed frame (%2); its connection was dropped")
-                                        .arg(describe(w->lane), w->reader.errorString());
-                record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
-                dropWorker(w, QStringLiteral("protocol"), why);
-                return;
-            }
-            if ((m.kind != Message::Kind::Result && m.kind != Message::Kind::Error)
-                || w->inFlight.isEmpty() || w->inFlight.first() != m.id) {
-                const QString why =
-                    QStringLiteral("%1 sent an unexpected %2 message (call id %3); its connection was dropped")
-                        .arg(describe(w->lane), protocol::kindName(m.kind))
-                        .arg(m.id);
-                record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
-                dropWorker(w, QStringLiteral("protocol"), why);
-                return;
-            }
-            w->inFlight.removeFirst();
-            if (Call *c = findCall(m.id))
-                finishCall(c, m, w);
+        if (!takeFrames(w))
+            return;
+    }
+}
+
+bool Session::takeFrames(WorkerState *w)
+{
+    Message m;
+    for (;;) {
+        const FrameReader::Status status = w->reader.next(&m);
+        if (status == FrameReader::Status::NeedMore)
+            return true;
+        if (status == FrameReader::Status::Error) {
+            const QString why = QStringLiteral("%1 sent a malformed frame (%2); its connection was dropped")
+                                    .arg(describe(w->lane), w->reader.errorString());
+            record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
+            dropWorker(w, QStringLiteral("protocol"), why);
+            return false;
+        }
+        if ((m.kind != Message::Kind::Result && m.kind != Message::Kind::Error)
+            || w->inFlight.isEmpty() || w->inFlight.first() != m.id) {
+            const QString why =
+                QStringLiteral("%1 sent an unexpected %2 message (call id %3); its connection was dropped")
+                    .arg(describe(w->lane), protocol::kindName(m.kind))
+                    .arg(m.id);
+            record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
+            dropWorker(w, QStringLiteral("protocol"), why);
+            return false;
+        }
+        w->inFlight.removeFirst();
+        if (Call *c = findCall(m.id))
+            finishCall(c, m, w);
+        if (w->reader.holdsLargeBuffer())
+            keepLargeBufferAWhile(w);
+    }
+}
+
+void Session::keepLargeBufferAWhile(WorkerState *w)
+{
+    // The reader keeps a large payload's buffer for the next one (fresh pages cost a
+    // fault each); a second without another gives it back.
+    if (!w->shrinkTimer) {
+        w->shrinkTimer = new QTimer(this);
+        w->shrinkTimer->setSingleShot(true);
+        connect(w->shrinkTimer, &QTimer::timeout, this, [w] { w->reader.shrink(); });
+    }
+    w->shrinkTimer->start(1000);
+}
+
+void Session::writeToWorker(WorkerState *w, const QByteArray &bytes)
+{
+    if (!w->socket)
+        return;
+    qsizetype sent = 0;
+#if defined(Q_OS_UNIX)
+    // Straight to the descriptor when nothing waits to be sent before these bytes:
+    // QLocalSocket's write() arms a write notifier, which wakes the event dispatcher up
+    // (an eventfd write per call, strace), and copies every byte into its buffer (for a
+    // 16 MiB payload: 16 MiB of fresh pages, each a page fault, perf).
+    if (w->outbox.isEmpty() && w->socket->bytesToWrite() == 0) {
+        sent = sendSome(w, bytes.constData(), bytes.size());
+        if (sent < bytes.size() && bytes.size() - sent > kOutboxMin) {
+            // The rest of a large frame waits here, not copied, for the worker to take it.
+            w->outbox = bytes;
+            w->outboxSent = sent;
+            return;
         }
     }
-    wake();
+#endif
+    if (sent == bytes.size())
+        return;
+    handOutboxToSocket(w); // keeps the order of bytes
+    w->socket->write(sent == 0 ? bytes : bytes.mid(sent));
+    w->socket->flush();
+}
+
+qsizetype Session::sendSome(WorkerState *w, const char *data, qsizetype size)
+{
+    qsizetype sent = 0;
+#if defined(Q_OS_UNIX)
+    const int fd = w->socket ? int(w->socket->socketDescriptor()) : -1;
+    while (fd >= 0 && sent < size) {
+        const ssize_t n = ::send(fd, data + sent, size_t(size - sent), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; // full, or an error QLocalSocket will meet and report itself
+        sent += n;
+    }
+#else
+    Q_UNUSED(w);
+    Q_UNUSED(data);
+#endif
+    return sent;
+}
+
+void Session::handOutboxToSocket(WorkerState *w)
+{
+    if (w->outbox.isEmpty())
+        return;
+    if (w->socket) {
+        w->socket->write(w->outbox.constData() + w->outboxSent, w->outbox.size() - w->outboxSent);
+        w->socket->flush();
+    }
+    w->outbox = QByteArray();
+    w->outboxSent = 0;
+}
+
+void Session::handOutboxesToSockets()
+{
+    // The event loop is about to run: whatever the direct path has not sent yet goes to
+    // QLocalSocket, which sends it as the worker takes it.
+    for (auto &owned : m_workers)
+        handOutboxToSocket(owned.get());
+}
+
+bool Session::waitForWorker(WorkerState *w, int timeoutMs)
+{
+    QLocalSocket *socket = w->socket;
+#if defined(Q_OS_UNIX)
+    if (!w->outbox.isEmpty()) {
+        // Send the rest of a large frame as the worker takes it, and read what comes
+        // back meanwhile.
+        pollfd p{int(socket->socketDescriptor()), POLLIN | POLLOUT, 0};
+        int r;
+        while ((r = ::poll(&p, 1, timeoutMs)) < 0 && errno == EINTR) {
+        }
+        if (r <= 0)
+            return false;
+        if (p.revents & POLLOUT) {
+            w->outboxSent += sendSome(w, w->outbox.constData() + w->outboxSent,
+                                      w->outbox.size() - w->outboxSent);
+            if (w->outboxSent >= w->outbox.size()) {
+                w->outbox = QByteArray();
+                w->outboxSent = 0;
+            }
+        }
+        if (!(p.revents & POLLIN))
+            return !(p.revents & (POLLERR | POLLHUP)) || (p.revents & POLLOUT);
+    }
+#endif
+    if (socket->bytesToWrite() > 0)
+        return socket->waitForBytesWritten(timeoutMs); // reads what arrives meanwhile too
+    if (socket->bytesAvailable() > 0) {
+        onSocketData(w);
+        return true;
+    }
+#if defined(Q_OS_UNIX)
+    // Block on this one descriptor and read straight into the frame reader: a poll and a
+    // read, where QLocalSocket::waitForReadyRead makes a poll, an ioctl, a read and a copy.
+    const int fd = int(socket->socketDescriptor());
+    if (fd >= 0) {
+        pollfd p{fd, POLLIN, 0};
+        int r;
+        while ((r = ::poll(&p, 1, timeoutMs)) < 0 && errno == EINTR) {
+        }
+        if (r <= 0)
+            return false;
+        const qsizetype size = std::max<qsizetype>(w->reader.wanted(), 64 * 1024);
+        ssize_t n;
+        while ((n = ::recv(fd, w->reader.space(size), size_t(size), MSG_DONTWAIT)) < 0 && errno == EINTR) {
+        }
+        if (n > 0) {
+            w->reader.commit(n);
+            takeFrames(w);
+            return true;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        // End of file or an error: QLocalSocket sees it too when the event loop runs, and
+        // reports the worker gone; stop reading past it here.
+        w->peerClosed = true;
+        return false;
+    }
+#endif
+    return socket->waitForReadyRead(timeoutMs);
 }
 
 void Session::finishCall(Call *c, const Message &m, WorkerState *w)
@@ -629,6 +813,8 @@ void Session::dropWorker(WorkerState *w, const QString &kind, const QString &why
             failCall(c, kind, QStringLiteral("%1 never ran: %2").arg(c->label, why), w->lane);
     w->inFlight.clear();
     w->queued.clear();
+    w->outbox = QByteArray();
+    w->outboxSent = 0;
     if (w->socket) {
         QLocalSocket *socket = w->socket;
         w->socket = nullptr;
@@ -748,7 +934,7 @@ void Session::onProcessFinished(WorkerState *w, int exitCode, bool crashed)
     wake();
 }
 
-bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs)
+bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, WorkerState *source)
 {
     if (done())
         return true;
@@ -760,8 +946,24 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs)
     while (!done()) {
         if (m_interrupted.load() || deadline.hasExpired())
             return done();
+        if (source && source->socket && source->phase == WorkerState::Phase::Ready
+            && !source->peerClosed) {
+            // The answer can only come through this socket: block on it alone, so a round
+            // trip costs what the kernel costs, not an event-loop trip (a poll over every
+            // descriptor plus wake-ups). Short slices, each followed by a non-blocking
+            // pass of the event loop, keep other workers' output and exits and
+            // interrupt() seen within a few milliseconds.
+            const qint64 slice = deadline.isForever() ? kFastWaitSliceMs
+                                                      : std::min<qint64>(kFastWaitSliceMs, deadline.remainingTime());
+            if (!waitForWorker(source, int(std::max<qint64>(0, slice)))) {
+                handOutboxesToSockets();
+                loop.processEvents(QEventLoop::AllEvents); // timed out, or the socket closed
+            }
+            continue;
+        }
         if (!deadline.isForever())
             timer.start(int(std::max<qint64>(1, deadline.remainingTime())));
+        handOutboxesToSockets();
         loop.processEvents(QEventLoop::WaitForMoreEvents);
     }
     return true;
@@ -769,6 +971,11 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs)
 
 void Session::wake()
 {
+    // Only another thread (interrupt()) needs to wake this one up: on its own thread every
+    // wait re-checks its condition after each event it handles, and a needless wake-up
+    // costs a write, a poll and a read on every call.
+    if (QThread::currentThread() == thread())
+        return;
     if (QAbstractEventDispatcher *d = QAbstractEventDispatcher::instance(thread()))
         d->wakeUp();
 }
@@ -850,8 +1057,8 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
     }
     WorkerState *w = state(c->lane);
     const int t = timeoutMs < 0 ? m_options.awaitTimeoutMs : timeoutMs;
-    record(int(EventType::AwaitBegin), 0, QCoreApplication::applicationPid(), c->id, 0, c->label);
-    waitUntil([c] { return c->done; }, t);
+    record(int(EventType::AwaitBegin), 0, m_selfPid, c->id, 0, c->label);
+    waitUntil([c] { return c->done; }, t, w);
     if (!c->done) {
         const QString who = w ? describe(c->lane) : QStringLiteral("worker %1").arg(c->lane);
         if (m_interrupted.load())
@@ -865,7 +1072,7 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
                          .arg(who, c->label),
                      c->lane);
     }
-    record(int(EventType::AwaitEnd), 0, QCoreApplication::applicationPid(), c->id);
+    record(int(EventType::AwaitEnd), 0, m_selfPid, c->id);
     c->awaited = true;
     if (w) {
         w->unawaited.removeOne(c->id);
@@ -889,8 +1096,7 @@ bool Session::join(int worker, int timeoutMs, QString *message)
     if (!w->finished && !w->joining) {
         w->joining = true;
         if (w->socket) {
-            w->socket->write(protocol::encode(Message::exit()));
-            w->socket->flush();
+            writeToWorker(w, protocol::encode(Message::exit()));
         }
         if (!waitUntil([w] { return w->finished; }, t) && !w->finished && w->process) {
             w->escalation = QStringLiteral("did not exit within %1 s of join and was terminated")
@@ -926,8 +1132,7 @@ void Session::shutdown()
     for (WorkerState *w : alive) {
         w->joining = true;
         if (w->socket) {
-            w->socket->write(protocol::encode(Message::exit()));
-            w->socket->flush();
+            writeToWorker(w, protocol::encode(Message::exit()));
         }
         w->process->closeWriteChannel();
     }

@@ -71,6 +71,10 @@ public:
     // Sends fn(args, kwargs) to a worker; queued until the worker is ready. Returns the call id.
     qint64 callAsync(int worker, const QString &fn, const QCborArray &args,
                      const QCborMap &kwargs = {});
+    // Many calls of one function to one worker, sent in one write: the same as callAsync
+    // for each argument list in turn, without a system call and a wake-up of the worker
+    // per call. Returns their ids, in order.
+    QList<qint64> callAsyncMany(int worker, const QString &fn, const QList<QCborArray> &argsList);
     // One process for one call: starts a worker, sends the call; callAwait joins the worker.
     qint64 callAsync(const QString &fn, const QCborArray &args, const QCborMap &kwargs = {});
     // Waits for the oldest call on `worker` that nobody has awaited yet.
@@ -104,11 +108,19 @@ private:
     struct Call;
     WorkerState *state(int worker) const;
     Call *findCall(qint64 id);
+    qint64 newCall(int worker, const QString &fn, const QCborArray &args, const QCborMap &kwargs);
     void onNewConnection();
     void onHelloData(PendingConnection *pending);
     void adopt(PendingConnection *pending, WorkerState *w, qint64 pid);
     void reject(PendingConnection *pending, const QString &why);
     void onSocketData(WorkerState *w);
+    bool takeFrames(WorkerState *w); // false when the worker was dropped
+    void keepLargeBufferAWhile(WorkerState *w);
+    void writeToWorker(WorkerState *w, const QByteArray &bytes);
+    qsizetype sendSome(WorkerState *w, const char *data, qsizetype size);
+    void handOutboxToSocket(WorkerState *w);
+    void handOutboxesToSockets();
+    bool waitForWorker(WorkerState *w, int timeoutMs);
     void onSocketClosed(WorkerState *w);
     void onProcessOutput(WorkerState *w, bool isStderr);
     void onProcessFinished(WorkerState *w, int exitCode, bool crashed);
@@ -117,7 +129,8 @@ private:
     void dropWorker(WorkerState *w, const QString &kind, const QString &why);
     void failCall(Call *call, const QString &kind, const QString &message, int lane);
     void finishCall(Call *call, const protocol::Message &m, WorkerState *w);
-    bool waitUntil(const std::function<bool()> &done, int timeoutMs);
+    // `source`: the worker whose socket will bring what is awaited, if one does.
+    bool waitUntil(const std::function<bool()> &done, int timeoutMs, WorkerState *source = nullptr);
     void wake();
     void record(int type, int lane, qint64 pid, qint64 call = -1, qint64 code = 0,
                 const QString &text = {}, const QString &detail = {});
@@ -135,6 +148,7 @@ private:
     int m_rejected = 0;
     std::atomic<bool> m_interrupted{false};
     bool m_waiting = false;
+    qint64 m_selfPid = 0; // getpid() is a system call; awaits record it twice
 };
 
 // "SIGSEGV", "SIGABRT", or "signal 42".

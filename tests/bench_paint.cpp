@@ -1,0 +1,60 @@
+// QBENCHMARK for paint_ms_100k: one frame of the timeline (app/gui's TimelineView)
+// holding 100,000 calls, rendered offscreen, zoomed all the way out and in a 1 % window.
+// `procession bench` cannot load widgets; this is where that figure is measured.
+#include "gui/sampletrace.h"
+#include "timelinemodel.h"
+#include "timelineview.h"
+
+#include <QImage>
+#include <QTest>
+
+using namespace procession::gui;
+
+class BenchPaint : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void paint_data();
+    void paint();
+
+private:
+    TimelineModel m_model;
+};
+
+void BenchPaint::initTestCase()
+{
+    m_model.setEvents(sample::manyCalls(100000));
+    QCOMPARE(m_model.countCalls(), 100000);
+}
+
+void BenchPaint::paint_data()
+{
+    QTest::addColumn<double>("fraction");
+    QTest::newRow("zoomed out") << 1.0;
+    QTest::newRow("1 % window") << 0.01;
+}
+
+void BenchPaint::paint()
+{
+    QFETCH(double, fraction);
+    TimelineView view;
+    view.resize(1600, 500);
+    view.setModel(&m_model);
+    view.setPlayhead(m_model.duration());
+    view.fitToWindow();
+    if (fraction < 1) {
+        const double plot = view.scale().width;
+        const double span = double(m_model.duration()) * fraction;
+        view.setVisibleRange(double(m_model.duration()) / 2 - span / 2, span / plot);
+    }
+    QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+    view.render(&image); // warm: fonts, glyph caches
+    QBENCHMARK {
+        view.render(&image);
+    }
+}
+
+QTEST_MAIN(BenchPaint)
+#include "bench_paint.moc"
