@@ -30,8 +30,9 @@ QString callDetailsHtml(const TimelineModel &model, qsizetype callIndex)
         html += QStringLiteral("<tr><td style='padding-right:10px'><b>%1</b></td><td>%2</td></tr>")
                     .arg(k, v);
     };
-    row(QStringLiteral("function"), esc(c.function));
-    row(QStringLiteral("arguments"), esc(c.args));
+    // The title already reads function(arguments); rows for what it does not say.
+    if (c.args.size() > 24) // a long argument list wraps better in a row of its own
+        row(QStringLiteral("arguments"), esc(c.args));
     if (!c.finished)
         row(QStringLiteral("state"), QStringLiteral("running…"));
     else if (c.ok)
@@ -39,10 +40,9 @@ QString callDetailsHtml(const TimelineModel &model, qsizetype callIndex)
     else
         row(QStringLiteral("error"), QStringLiteral("<span style='color:#d23b2e'>%1</span> (%2)")
                                          .arg(esc(c.error), esc(c.errorKind)));
-    row(QStringLiteral("worker"), esc(worker));
-    row(QStringLiteral("pid"),
-        c.pid > 0 ? QString::number(c.pid)
-                  : (lane && lane->pid > 0 ? QString::number(lane->pid) : QStringLiteral("—")));
+    const qint64 pid = c.pid > 0 ? c.pid : (lane ? lane->pid : 0);
+    row(QStringLiteral("worker"),
+        pid > 0 ? QStringLiteral("%1 · pid %2").arg(esc(worker)).arg(pid) : esc(worker));
     html +=
         QStringLiteral("</table><table cellspacing='0' cellpadding='2' style='margin-top:6px'>");
     row(QStringLiteral("dispatch"), at(c.dispatch));

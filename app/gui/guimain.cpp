@@ -80,7 +80,8 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
                                    QStringLiteral("MS"));
     const QCommandLineOption zoom(
         QStringLiteral("zoom"),
-        QStringLiteral("Show only FROM-TO milliseconds of the run, e.g. 0-120."),
+        QStringLiteral("Show only FROM-TO milliseconds of the run, e.g. 0-120; or 'call': "
+                       "the --select-call call from its dispatch to its result."),
         QStringLiteral("FROM-TO"));
     const QCommandLineOption select(
         QStringLiteral("select-call"),
@@ -141,7 +142,9 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
 
     // Zoom and selection asked for on the command line apply once there is a run to show.
     auto arrange = [&] {
-        if (parser.isSet(zoom)) {
+        if (parser.value(zoom) == QLatin1String("call") && parser.isSet(select)) {
+            window.zoomToCall(parser.value(select).toLongLong());
+        } else if (parser.isSet(zoom)) {
             const QStringList r = parser.value(zoom).split(QLatin1Char('-'));
             if (r.size() == 2)
                 window.zoomTo(qint64(r[0].toDouble() * 1e6), qint64(r[1].toDouble() * 1e6));

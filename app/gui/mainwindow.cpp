@@ -342,6 +342,7 @@ void MainWindow::buildUi()
     m_mainSplit->setSizes({280, 1100});
     m_centerSplit->setSizes({560, 200});
     m_bottomSplit->setSizes({550, 550});
+    m_sideSplit->setSizes({490, 280}); // room for a clicked call's four times and their gaps
     setCentralWidget(m_mainSplit);
     statusBar()->showMessage(tr("Pick a scenario and press F5."));
     resize(1400, 860);
@@ -690,6 +691,23 @@ void MainWindow::zoomTo(qint64 from, qint64 to)
         s.fit(double(from), double(to));
         v->setVisibleRange(s.start, s.nsPerPx);
     }
+}
+
+bool MainWindow::zoomToCall(qint64 id)
+{
+    const TimelineModel &m = activeModel();
+    for (const CallRecord &c : m.trace().calls()) {
+        if (c.id != id)
+            continue;
+        const qint64 from = m.relative(c.dispatch >= 0 ? c.dispatch : c.begin);
+        const qint64 to = m.relative(std::max({c.result, c.end, c.begin}));
+        if (from < 0 || to < from)
+            return false;
+        const qint64 margin = std::max<qint64>((to - from) / 5, 2000);
+        zoomTo(std::max<qint64>(0, from - margin), to + margin);
+        return true;
+    }
+    return false;
 }
 
 bool MainWindow::selectCall(qint64 id)

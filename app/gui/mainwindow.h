@@ -54,6 +54,8 @@ public:
 
     // Shows [from, to] (ns from the run's start) on the visible timeline(s).
     void zoomTo(qint64 from, qint64 to);
+    // Shows the call with this id from its dispatch to its result, with a margin either side.
+    bool zoomToCall(qint64 id);
     // Selects the call with this id on the followed (in compare mode, at first the bottom)
     // timeline and shows its details.
     bool selectCall(qint64 id);

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QListView>
 #include <QPainter>
+#include <QScrollBar>
 
 namespace procession::gui {
 
@@ -38,8 +39,12 @@ constexpr auto TitleFlags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
 int ScenarioDelegate::textWidth(const QStyleOptionViewItem &option) const
 {
     // The view's width, not option.rect's: a list asks for size hints before laying out.
+    // Room for the scroll bar is kept even while it is hidden: when it appears the list does
+    // not ask again, and titles wrapped for the wider row would overlap the next one.
     const auto *view = qobject_cast<const QAbstractItemView *>(option.widget);
     int w = view ? view->viewport()->width() : option.rect.width();
+    if (view && !view->verticalScrollBar()->isVisible())
+        w -= view->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, view);
     if (const auto *list = qobject_cast<const QListView *>(view))
         w -= 2 * list->spacing();
     return std::max(60, w - 2 * PadX);
@@ -101,7 +106,9 @@ void ScenarioDelegate::paint(QPainter *p, const QStyleOptionViewItem &option,
         pal.color(group, selected ? QPalette::HighlightedText : QPalette::Text);
     const QColor back = pal.color(group, selected ? QPalette::Highlight : QPalette::Base);
 
-    const QRect box = r.adjusted(PadX, PadY, -PadX, -PadY);
+    // Wrapped as wide as sizeHint() assumed, so the title takes the lines it was given.
+    QRect box = r.adjusted(PadX, PadY, -PadX, -PadY);
+    box.setWidth(std::min(box.width(), textWidth(opt)));
     const QFontMetrics fm(opt.font);
     const QString title = index.data(Qt::DisplayRole).toString();
     const QRect titleRect = fm.boundingRect(QRect(box.left(), box.top(), box.width(), 10000),

@@ -508,8 +508,11 @@ void TimelineView::paintHeader(QPainter &p) const
     if (s.crashes > 0 || s.failedCalls > 0) {
         p.setFont(value);
         p.setPen(m_theme.failed);
-        const QString bad = tr("%n failed call(s)", nullptr, s.failedCalls) +
-                            (s.crashes ? tr(", %n crash(es)", nullptr, s.crashes) : QString());
+        // Plurals spelled out: no translation is loaded to turn "call(s)" into English.
+        QString bad = s.failedCalls == 1 ? tr("1 failed call")
+                                         : tr("%1 failed calls").arg(s.failedCalls);
+        if (s.crashes > 0)
+            bad += s.crashes == 1 ? tr(", 1 crash") : tr(", %1 crashes").arg(s.crashes);
         p.drawText(QPointF(std::max(x + 10, width() - vfm.horizontalAdvance(bad) - 12.0), y), bad);
     }
 }
@@ -522,10 +525,15 @@ void TimelineView::paintAxis(QPainter &p) const
     p.setPen(m_theme.axisText);
     const auto ticks =
         axisTicks(m_scale, std::max(90, fm.horizontalAdvance(QStringLiteral("000.0 ms")) + 24));
+    // A tick label half hidden under the playhead's time reads as nonsense ("s"): skip it.
+    const QRectF playhead = playheadBox().adjusted(-4, 0, 4, 0);
     for (const AxisTick &t : ticks) {
         const double x = std::round(m_scale.toX(t.t)) + 0.5;
         p.setPen(QPen(m_theme.grid, 1));
         p.drawLine(QPointF(x, top + AxisHeight - 6), QPointF(x, height()));
+        const double w = fm.horizontalAdvance(t.label);
+        if (!playhead.isNull() && std::abs(x - playhead.center().x()) < (w + playhead.width()) / 2)
+            continue;
         p.setPen(m_theme.axisText);
         p.drawText(QRectF(x - 60, top + 2, 120, AxisHeight - 8), Qt::AlignCenter, t.label);
     }
@@ -682,6 +690,11 @@ void TimelineView::paintLanes(QPainter &p, const QList<int> &rows) const
             // A failed call may take microseconds: keep it wide enough to see it is red.
             if (s.failed && rect.width() < 4)
                 rect.setWidth(4);
+            if (flight) { // light, but opaque: the lifeline must not run through the label
+                p.setPen(Qt::NoPen);
+                p.setBrush(m_theme.background);
+                p.drawRoundedRect(rect, 3, 3);
+            }
             p.setPen(flight ? QPen(fill, 1.2, Qt::DashLine) : QPen(fill.darker(125), 1));
             p.setBrush(flight ? withAlpha(fill, 70) : fill);
             p.drawRoundedRect(rect, 3, 3);
@@ -850,19 +863,29 @@ void TimelineView::paintMarkers(QPainter &p, const QList<int> &rows) const
     p.restore();
 }
 
-void TimelineView::paintPlayhead(QPainter &p) const
+QRectF TimelineView::playheadBox() const
 {
+    if (!m_model || m_model->isEmpty())
+        return {};
     if (m_model->trace().finished() && m_playhead >= m_model->duration() && !m_live)
-        return; // at rest at the end: the picture is complete, no line needed
+        return {}; // at rest at the end: the picture is complete, no line needed
     const double x = m_scale.toX(double(m_playhead));
     if (x < m_scale.left || x > m_scale.right())
+        return {};
+    const QFontMetrics fm(font());
+    const double w = fm.horizontalAdvance(formatDuration(double(m_playhead))) + 10;
+    return QRectF(std::min(x - w / 2, m_scale.right() - w), HeaderHeight + 3, w, AxisHeight - 8);
+}
+
+void TimelineView::paintPlayhead(QPainter &p) const
+{
+    const QRectF box = playheadBox();
+    if (box.isNull())
         return;
+    const double x = m_scale.toX(double(m_playhead));
     p.setPen(QPen(m_theme.playhead, 2));
     p.drawLine(QPointF(x, HeaderHeight + 4), QPointF(x, height()));
     const QString label = formatDuration(double(m_playhead));
-    const QFontMetrics fm(font());
-    const double w = fm.horizontalAdvance(label) + 10;
-    const QRectF box(std::min(x - w / 2, m_scale.right() - w), HeaderHeight + 3, w, AxisHeight - 8);
     p.setPen(Qt::NoPen);
     p.setBrush(m_theme.playhead);
     p.drawRoundedRect(box, 3, 3);

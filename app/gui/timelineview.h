@@ -116,6 +116,7 @@ private:
     };
     ArrowRange arrowCandidates() const; // by binary search on the tail time
     QString phaseTip(QPointF pos) const;
+    QRectF playheadBox() const; // the playhead's time on the axis; null when not drawn
 
     void relayout();
     void follow();

@@ -63,7 +63,7 @@ QList<AxisTick> axisTicks(const TimeScale &scale, double minSpacingPx)
     const double first = std::ceil(scale.start / step) * step;
     for (double t = first; t <= scale.end() + step * 1e-9; t += step) {
         const double snapped = std::abs(t) < step * 1e-6 ? 0.0 : t;
-        ticks.append(AxisTick{snapped, formatDuration(snapped)});
+        ticks.append(AxisTick{snapped, formatTick(snapped, step)});
         if (ticks.size() > 1000)
             break;
     }
@@ -94,6 +94,22 @@ QString formatDuration(double ns)
     if (a >= 1e3)
         return fmt(ns / 1e3, "µs");
     return fmt(ns, "ns");
+}
+
+QString formatTick(double t, double step)
+{
+    const double a = std::abs(t);
+    if (a == 0)
+        return QStringLiteral("0 s");
+    const double unit = a >= 1e9 ? 1e9 : a >= 1e6 ? 1e6 : a >= 1e3 ? 1e3 : 1;
+    const char *name = a >= 1e9 ? "s" : a >= 1e6 ? "ms" : a >= 1e3 ? "µs" : "ns";
+    const int needed =
+        std::clamp(int(std::ceil(-std::log10(step / unit) - 1e-9)), 0, 9); // decimals
+    const double v = std::abs(t / unit);
+    const int shown = v >= 100 ? 0 : v >= 10 ? 1 : 2; // what formatDuration keeps
+    if (shown >= needed)
+        return formatDuration(t);
+    return QString::number(t / unit, 'f', needed) + QLatin1Char(' ') + QString::fromUtf8(name);
 }
 
 QString formatPhaseDuration(double ns)

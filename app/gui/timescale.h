@@ -49,6 +49,10 @@ double tickStep(double nsPerPx, double minSpacingPx);
 // "1.01 s", "250 ms", "12.5 µs", "800 ns" — three significant figures at most.
 QString formatDuration(double ns);
 
+// An axis label for a tick at `t` on a grid of `step` ns: as formatDuration where that tells
+// neighbouring ticks apart, else with as many decimals as the step needs ("1.02986 s").
+QString formatTick(double t, double step);
+
 // A phase's length: milliseconds shown at a second and above ("1.001 s", "2.013 s"), so two
 // phases of one run compare at a glance; below a second as formatDuration ("250 ms").
 QString formatPhaseDuration(double ns);

@@ -23,6 +23,8 @@ private slots:
     void ticksAreRound();
     void formatDuration_data();
     void formatDuration();
+    void formatTick_data();
+    void formatTick();
     void formatPhaseDuration_data();
     void formatPhaseDuration();
     void phaseLabelFits_data();
@@ -182,6 +184,29 @@ void TestTimeScale::formatDuration()
     QFETCH(double, ns);
     QFETCH(QString, text);
     QCOMPARE(procession::gui::formatDuration(ns), text);
+}
+
+void TestTimeScale::formatTick_data()
+{
+    QTest::addColumn<double>("t");
+    QTest::addColumn<double>("step");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("zero") << 0.0 << 2e4 << QStringLiteral("0 s");
+    QTest::newRow("half seconds") << 1.5e9 << 5e8 << QStringLiteral("1.5 s");
+    QTest::newRow("10 ms steps") << 1.06e9 << 1e7 << QStringLiteral("1.06 s");
+    QTest::newRow("milliseconds") << 2.5e8 << 5e7 << QStringLiteral("250 ms");
+    // Zoomed into a call a second into the run: the ticks must not all read "1.03 s".
+    QTest::newRow("20 µs steps at 1 s") << 1.02986e9 << 2e4 << QStringLiteral("1.02986 s");
+    QTest::newRow("100 µs steps at 1 s") << 1.0301e9 << 1e5 << QStringLiteral("1.0301 s");
+    QTest::newRow("1 µs steps at 250 ms") << 250.003e6 << 1e3 << QStringLiteral("250.003 ms");
+}
+
+void TestTimeScale::formatTick()
+{
+    QFETCH(double, t);
+    QFETCH(double, step);
+    QFETCH(QString, text);
+    QCOMPARE(procession::gui::formatTick(t, step), text);
 }
 
 void TestTimeScale::formatPhaseDuration_data()
