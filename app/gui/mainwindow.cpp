@@ -342,7 +342,7 @@ void MainWindow::buildUi()
     m_mainSplit->setSizes({280, 1100});
     m_centerSplit->setSizes({560, 200});
     m_bottomSplit->setSizes({550, 550});
-    m_sideSplit->setSizes({490, 280}); // room for a clicked call's four times and their gaps
+    m_sideSplit->setSizes({545, 225}); // room for a clicked call's four times and their gaps
     setCentralWidget(m_mainSplit);
     statusBar()->showMessage(tr("Pick a scenario and press F5."));
     resize(1400, 860);
@@ -617,8 +617,8 @@ void MainWindow::updateFollowed()
     const QString muted = palette().color(QPalette::PlaceholderText).name();
     m_consoleTitle->setText(tr("<b>Console</b> — %1 <span style='color:%3'>(%2 timeline)</span>")
                                 .arg(id, where, muted));
-    m_codeTitle->setText(tr("<b>Recipe</b> — %1 <span style='color:%3'>(%2 timeline)</span>")
-                             .arg(id, where, muted));
+    m_codeTitle->setText(
+        tr("<b>Recipe</b> — %1 <span style='color:%3'>(%2 timeline)</span>").arg(id, where, muted));
     const QString hint = tr("The console and the recipe follow the timeline you last clicked "
                             "or rested the pointer on; Ctrl+S saves that run.");
     m_consoleTitle->setToolTip(hint);
@@ -712,8 +712,8 @@ bool MainWindow::zoomToCall(qint64 id)
 
 bool MainWindow::selectCall(qint64 id)
 {
-    TimelineView *v = m_compareMode ? (m_followSide == 0 ? m_compare->first() : m_compare->second())
-                                    : m_timeline;
+    TimelineView *v =
+        m_compareMode ? (m_followSide == 0 ? m_compare->first() : m_compare->second()) : m_timeline;
     if (!v->model())
         return false;
     const QList<CallRecord> &calls = v->model()->trace().calls();
@@ -903,13 +903,11 @@ void MainWindow::saveDialog()
 {
     const QString id = activeModel().trace().scenarioId();
     // In compare mode the run saved is the followed one: the title says which.
-    const QString title =
-        m_compareMode ? tr("Save the trace of %1 (the %2 timeline)")
-                            .arg(id, m_followSide == 0 ? tr("top") : tr("bottom"))
-                      : tr("Save the run's trace");
-    const QString path = QFileDialog::getSaveFileName(this, title,
-                                                      id + QStringLiteral(".trace.json"),
-                                                      tr("Chrome trace (*.json)"));
+    const QString title = m_compareMode ? tr("Save the trace of %1 (the %2 timeline)")
+                                              .arg(id, m_followSide == 0 ? tr("top") : tr("bottom"))
+                                        : tr("Save the run's trace");
+    const QString path = QFileDialog::getSaveFileName(
+        this, title, id + QStringLiteral(".trace.json"), tr("Chrome trace (*.json)"));
     if (path.isEmpty())
         return;
     QString error;

@@ -50,8 +50,7 @@ int ScenarioDelegate::textWidth(const QStyleOptionViewItem &option) const
     return std::max(60, w - 2 * PadX);
 }
 
-QSize ScenarioDelegate::sizeHint(const QStyleOptionViewItem &option,
-                                 const QModelIndex &index) const
+QSize ScenarioDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const int w = textWidth(option);
     if (index.data(HeadingRole).toBool()) {
@@ -102,8 +101,7 @@ void ScenarioDelegate::paint(QPainter *p, const QStyleOptionViewItem &option,
     const bool selected = opt.state & QStyle::State_Selected;
     const bool enabled = opt.state & QStyle::State_Enabled;
     const QPalette::ColorGroup group = enabled ? QPalette::Normal : QPalette::Disabled;
-    const QColor text =
-        pal.color(group, selected ? QPalette::HighlightedText : QPalette::Text);
+    const QColor text = pal.color(group, selected ? QPalette::HighlightedText : QPalette::Text);
     const QColor back = pal.color(group, selected ? QPalette::Highlight : QPalette::Base);
 
     // Wrapped as wide as sizeHint() assumed, so the title takes the lines it was given.
@@ -111,8 +109,8 @@ void ScenarioDelegate::paint(QPainter *p, const QStyleOptionViewItem &option,
     box.setWidth(std::min(box.width(), textWidth(opt)));
     const QFontMetrics fm(opt.font);
     const QString title = index.data(Qt::DisplayRole).toString();
-    const QRect titleRect = fm.boundingRect(QRect(box.left(), box.top(), box.width(), 10000),
-                                            TitleFlags, title);
+    const QRect titleRect =
+        fm.boundingRect(QRect(box.left(), box.top(), box.width(), 10000), TitleFlags, title);
     p->setFont(opt.font);
     p->setPen(text);
     p->drawText(QRect(box.left(), box.top(), box.width(), titleRect.height()), TitleFlags, title);
@@ -123,10 +121,9 @@ void ScenarioDelegate::paint(QPainter *p, const QStyleOptionViewItem &option,
         const QFontMetrics sfm(sf);
         p->setFont(sf);
         p->setPen(greyed(text, back));
-        p->drawText(QRect(box.left(), box.top() + titleRect.height() + 1, box.width(),
-                          sfm.height()),
-                    Qt::AlignLeft | Qt::AlignVCenter,
-                    sfm.elidedText(sub, Qt::ElideMiddle, box.width()));
+        p->drawText(
+            QRect(box.left(), box.top() + titleRect.height() + 1, box.width(), sfm.height()),
+            Qt::AlignLeft | Qt::AlignVCenter, sfm.elidedText(sub, Qt::ElideMiddle, box.width()));
     }
     p->restore();
 }

@@ -14,9 +14,9 @@ class ScenarioDelegate : public QStyledItemDelegate
 public:
     enum Role
     {
-        EntryRole = Qt::UserRole,   // int: index into the window's entries; -1 for a heading
-        SubtitleRole,               // QString: the line under the title (the scenario's id)
-        HeadingRole,                // bool: a heading, not an entry
+        EntryRole = Qt::UserRole, // int: index into the window's entries; -1 for a heading
+        SubtitleRole,             // QString: the line under the title (the scenario's id)
+        HeadingRole,              // bool: a heading, not an entry
     };
 
     using QStyledItemDelegate::QStyledItemDelegate;

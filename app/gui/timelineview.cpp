@@ -509,8 +509,8 @@ void TimelineView::paintHeader(QPainter &p) const
         p.setFont(value);
         p.setPen(m_theme.failed);
         // Plurals spelled out: no translation is loaded to turn "call(s)" into English.
-        QString bad = s.failedCalls == 1 ? tr("1 failed call")
-                                         : tr("%1 failed calls").arg(s.failedCalls);
+        QString bad =
+            s.failedCalls == 1 ? tr("1 failed call") : tr("%1 failed calls").arg(s.failedCalls);
         if (s.crashes > 0)
             bad += s.crashes == 1 ? tr(", 1 crash") : tr(", %1 crashes").arg(s.crashes);
         p.drawText(QPointF(std::max(x + 10, width() - vfm.horizontalAdvance(bad) - 12.0), y), bad);
@@ -562,9 +562,9 @@ void TimelineView::paintAxis(QPainter &p) const
             // The phase's length, growing while it runs ("greet in parallel · 1.001 s").
             const double length = std::min(e, double(m_playhead)) - b;
             const QFontMetrics sfm(small);
-            const QString label =
-                fitPhaseLabel(ph.name, formatPhaseDuration(length), strip.width() - 8,
-                              [&sfm](const QString &t) { return double(sfm.horizontalAdvance(t)); });
+            const QString label = fitPhaseLabel(
+                ph.name, formatPhaseDuration(length), strip.width() - 8,
+                [&sfm](const QString &t) { return double(sfm.horizontalAdvance(t)); });
             p.setPen(m_theme.text);
             p.drawText(strip.adjusted(4, 0, -2, 0), Qt::AlignLeft | Qt::AlignVCenter, label);
         }
@@ -1014,8 +1014,9 @@ QString TimelineView::phaseTip(QPointF pos) const
         const double b = double(m_model->relative(ph.begin));
         if (b > t)
             continue;
-        const double e = ph.end >= 0 ? std::min(double(m_model->relative(ph.end)), double(m_playhead))
-                                     : double(m_playhead);
+        const double e = ph.end >= 0
+                             ? std::min(double(m_model->relative(ph.end)), double(m_playhead))
+                             : double(m_playhead);
         if (t > e)
             return {};
         return tr("<b>%1</b><br>%2 → %3: <b>%4</b>")

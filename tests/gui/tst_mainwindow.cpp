@@ -187,10 +187,10 @@ void TestMainWindow::openedFilesAreGrouped()
     QCOMPARE(list->count(), bundled); // no heading while nothing is opened
 
     QString error;
-    QVERIFY2(window.openFile(QStringLiteral(PROCESSION_SOURCE_DIR
-                                            "/resources/scenarios/task-error.json"),
-                             &error),
-             qPrintable(error));
+    QVERIFY2(
+        window.openFile(
+            QStringLiteral(PROCESSION_SOURCE_DIR "/resources/scenarios/task-error.json"), &error),
+        qPrintable(error));
     QCOMPARE(list->count(), bundled + 2);
     QListWidgetItem *heading = list->item(bundled);
     QCOMPARE(heading->text(), QStringLiteral("Opened"));
