@@ -25,6 +25,7 @@ const QString kMessage = QStringLiteral("message");
 const QString kBegin = QStringLiteral("begin");
 const QString kEnd = QStringLiteral("end");
 const QString kCpu = QStringLiteral("cpu");
+const QString kWait = QStringLiteral("wait");
 const QString kProtocol = QStringLiteral("protocol");
 const QString kPid = QStringLiteral("pid");
 const QString kToken = QStringLiteral("token");
@@ -81,7 +82,8 @@ Message Message::call(qint64 id, const QString &fn, const QCborArray &args, cons
     return m;
 }
 
-Message Message::result(qint64 id, const QCborValue &value, qint64 begin, qint64 end, qint64 cpu)
+Message Message::result(qint64 id, const QCborValue &value, qint64 begin, qint64 end, qint64 cpu,
+                        qint64 wait)
 {
     Message m;
     m.kind = Kind::Result;
@@ -90,11 +92,12 @@ Message Message::result(qint64 id, const QCborValue &value, qint64 begin, qint64
     m.begin = begin;
     m.end = end;
     m.cpuNs = cpu;
+    m.waitNs = wait;
     return m;
 }
 
 Message Message::error(qint64 id, const QString &kind, const QString &message, qint64 begin,
-                       qint64 end, qint64 cpu)
+                       qint64 end, qint64 cpu, qint64 wait)
 {
     Message m;
     m.kind = Kind::Error;
@@ -104,6 +107,7 @@ Message Message::error(qint64 id, const QString &kind, const QString &message, q
     m.begin = begin;
     m.end = end;
     m.cpuNs = cpu;
+    m.waitNs = wait;
     return m;
 }
 
@@ -290,7 +294,7 @@ bool encode(const Message &m, QByteArray &out)
         return true;
     case Message::Kind::Result:
     case Message::Kind::Error:
-        putHead(out, Map, m.kind == Message::Kind::Result ? 6 : 7);
+        putHead(out, Map, m.kind == Message::Kind::Result ? 7 : 8);
         putKey(out, "type");
         if (m.kind == Message::Kind::Result) {
             putKey(out, "result");
@@ -313,6 +317,8 @@ bool encode(const Message &m, QByteArray &out)
         putInt(out, m.end);
         putKey(out, "cpu");
         putInt(out, m.cpuNs);
+        putKey(out, "wait");
+        putInt(out, m.waitNs);
         return true;
     case Message::Kind::Exit:
         putHead(out, Map, 1);
@@ -456,14 +462,14 @@ bool readValue(Cursor &c, QCborValue *out, int depth)
     }
 }
 
-enum Field { FType, FId, FFn, FArgs, FKwargs, FValue, FKind, FMessage, FBegin, FEnd, FCpu, FCount };
+enum Field { FType, FId, FFn, FArgs, FKwargs, FValue, FKind, FMessage, FBegin, FEnd, FCpu, FWait, FCount };
 
 int fieldOf(const uchar *p, quint64 n)
 {
     static const struct { const char *name; int field; } names[] = {
         {"type", FType}, {"id", FId}, {"fn", FFn}, {"args", FArgs}, {"kwargs", FKwargs},
         {"value", FValue}, {"kind", FKind}, {"message", FMessage}, {"begin", FBegin},
-        {"end", FEnd}, {"cpu", FCpu}};
+        {"end", FEnd}, {"cpu", FCpu}, {"wait", FWait}};
     for (const auto &k : names)
         if (std::strlen(k.name) == n && std::memcmp(k.name, p, n) == 0)
             return k.field;
@@ -523,6 +529,8 @@ bool decode(const uchar *data, qsizetype size, Message *message)
             return false;
         if (seen[FCpu] && !integer(FCpu, &m.cpuNs))
             return false;
+        if (seen[FWait] && !integer(FWait, &m.waitNs))
+            return false;
         if (m.kind == Message::Kind::Result) {
             if (!seen[FValue])
                 return false;
@@ -567,6 +575,7 @@ static QCborMap toMap(const Message &m)
         map.insert(kBegin, m.begin);
         map.insert(kEnd, m.end);
         map.insert(kCpu, m.cpuNs);
+        map.insert(kWait, m.waitNs);
         break;
     case Message::Kind::Error:
         map.insert(kId, m.id);
@@ -575,6 +584,7 @@ static QCborMap toMap(const Message &m)
         map.insert(kBegin, m.begin);
         map.insert(kEnd, m.end);
         map.insert(kCpu, m.cpuNs);
+        map.insert(kWait, m.waitNs);
         break;
     case Message::Kind::Exit:
         break;
@@ -669,6 +679,8 @@ bool decodePayload(const QByteArray &payload, Message *message, QString *error)
             return false;
         const QCborValue cpu = map.value(kCpu);
         m.cpuNs = cpu.isInteger() ? cpu.toInteger() : 0;
+        const QCborValue wait = map.value(kWait);
+        m.waitNs = wait.isInteger() ? wait.toInteger() : 0;
         if (m.kind == Message::Kind::Result) {
             if (!map.contains(kValue)) {
                 *error = QStringLiteral("a result message needs a \"value\"");

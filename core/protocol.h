@@ -12,8 +12,8 @@ namespace procession {
 // length followed by that many bytes of one CBOR map. Messages:
 //   hello  {protocol, pid, token}
 //   call   {id, fn, args, kwargs}
-//   result {id, value, begin, end, cpu}
-//   error  {id, kind, message, begin, end}
+//   result {id, value, begin, end, cpu, wait}
+//   error  {id, kind, message, begin, end, cpu, wait}
 //   exit   {}
 namespace protocol {
 
@@ -36,6 +36,7 @@ struct Message
     qint64 begin = 0;         // result, error: worker's clock
     qint64 end = 0;           // result, error
     qint64 cpuNs = 0;         // result, error: CPU time the call used
+    qint64 waitNs = 0;        // result, error: time it was ready to run but had no CPU
     int protocolVersion = 0;  // hello
     qint64 pid = 0;           // hello
     QByteArray token;         // hello
@@ -43,9 +44,10 @@ struct Message
     static Message hello(qint64 pid, const QByteArray &token);
     static Message call(qint64 id, const QString &fn, const QCborArray &args,
                         const QCborMap &kwargs = {});
-    static Message result(qint64 id, const QCborValue &value, qint64 begin, qint64 end, qint64 cpu);
+    static Message result(qint64 id, const QCborValue &value, qint64 begin, qint64 end, qint64 cpu,
+                          qint64 wait = 0);
     static Message error(qint64 id, const QString &kind, const QString &message, qint64 begin,
-                         qint64 end, qint64 cpu);
+                         qint64 end, qint64 cpu, qint64 wait = 0);
     static Message exit();
 };
 

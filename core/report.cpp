@@ -50,7 +50,9 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
                       {QStringLiteral("dispatch_s"), relJson(model, c.dispatch)},
                       {QStringLiteral("begin_s"), relJson(model, c.begin)},
                       {QStringLiteral("end_s"), relJson(model, c.end)},
-                      {QStringLiteral("result_s"), relJson(model, c.result)}};
+                      {QStringLiteral("result_s"), relJson(model, c.result)},
+                      {QStringLiteral("cpu_s"), c.cpuNs >= 0 ? QJsonValue(c.cpuNs / 1e9) : QJsonValue(QJsonValue::Null)},
+                      {QStringLiteral("cpu_wait_s"), c.waitNs / 1e9}};
         if (c.finished && c.ok)
             o.insert(QStringLiteral("result"), c.value);
         else {
@@ -93,6 +95,7 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
                        {QStringLiteral("wall_s"), s.wallS},
                        {QStringLiteral("work_s"), s.workS},
                        {QStringLiteral("speedup"), s.speedup},
+                       {QStringLiteral("cpu_s"), s.cpuS},
                        {QStringLiteral("startup_s"), s.startupS},
                        {QStringLiteral("dispatch_s"), s.dispatchS},
                        {QStringLiteral("return_s"), s.returnS},
@@ -113,7 +116,8 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message)
                .arg(ms(s.workS))
                .arg(s.calls)
                .arg(s.calls == 1 ? QString() : QStringLiteral("s"));
-    out += QStringLiteral("  speedup    %1×  (work / wall)\n").arg(s.speedup, 0, 'f', 2);
+    out += QStringLiteral("  speedup    %1×  (work / wall; work leaves out time spent waiting for a CPU)\n").arg(s.speedup, 0, 'f', 2);
+    out += QStringLiteral("  CPU time   %1 used by the calls\n").arg(ms(s.cpuS));
     if (s.workers > 0) {
         out += QStringLiteral("  start-up   %1 over %2 worker%3 (%4 each on average)\n")
                    .arg(ms(s.startupS))

@@ -757,7 +757,7 @@ bool Session::waitForWorker(WorkerState *w, int timeoutMs)
 void Session::finishCall(Call *c, const Message &m, WorkerState *w)
 {
     // The worker's own stamps, on the shared monotonic clock.
-    recordAt(m.begin, int(EventType::Begin), w->lane, w->pid, c->id);
+    recordAt(m.begin, int(EventType::Begin), w->lane, w->pid, c->id, m.waitNs);
     recordAt(m.end, int(EventType::End), w->lane, w->pid, c->id, m.cpuNs);
     if (c->done) // abandoned after a timeout: the late answer is only recorded
         return;

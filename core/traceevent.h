@@ -11,7 +11,8 @@ enum class EventType : quint8 {
     Fork,       // a worker process was started; lane = its lane, text = lane name
     Ready,      // the worker said hello; pid now known
     Dispatch,   // the parent sent a call; text = function, detail = arguments
-    Begin,      // the worker began the call (worker's own clock stamp)
+    Begin,      // the worker began the call (worker's own clock stamp); code = ns it then
+                // spent waiting for a CPU (known once it ended)
     End,        // the worker finished the call (worker's own stamp); code = CPU ns used
     Result,     // the parent read a successful result; text = value
     Error,      // the parent read a failed result or gave up on a call; text = message, detail = kind

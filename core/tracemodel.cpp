@@ -97,6 +97,7 @@ void TraceModel::apply(const TraceEvent &e)
     case EventType::Begin: {
         CallRecord *c = callFor(e.call);
         c->begin = e.t;
+        c->waitNs = std::max<qint64>(0, e.code);
         if (c->dispatch < 0) { // an in-process call has no dispatch
             c->lane = e.lane;
             c->pid = e.pid;
@@ -212,9 +213,11 @@ RunSummary TraceModel::summary(qint64 nowNs) const
             if (!c.ok)
                 ++s.failedCalls;
         }
+        if (c.cpuNs > 0)
+            s.cpuS += c.cpuNs / 1e9;
         if (c.begin >= 0) {
             const qint64 cEnd = c.end >= 0 ? c.end : (c.finished ? c.result : end);
-            s.workS += std::max<qint64>(0, cEnd - c.begin) / 1e9;
+            s.workS += std::max<qint64>(0, cEnd - c.begin - c.waitNs) / 1e9;
         }
         if (c.lane != 0 && c.dispatch >= 0 && c.begin >= 0)
             s.dispatchS += std::max<qint64>(0, c.begin - (c.free >= 0 ? c.free : c.dispatch)) / 1e9;

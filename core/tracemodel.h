@@ -25,6 +25,7 @@ struct CallRecord
     qint64 end = -1;
     qint64 result = -1;
     qint64 cpuNs = -1;
+    qint64 waitNs = 0;  // ready to run but without a CPU (more busy workers than cores)
     // When the worker was free to start this call: its dispatch, or the end of the call
     // before it on the same worker, whichever is later. begin - free is the real cost of
     // getting the call there; time spent queued behind other work is not overhead.
@@ -84,8 +85,10 @@ struct StepMark
 struct RunSummary
 {
     double wallS = 0;     // run begin -> run end (or last event while running)
-    double workS = 0;     // sum of calls' begin -> end
+    double workS = 0;     // sum of calls' begin -> end, less the time they waited for a CPU
     double speedup = 0;   // work / wall
+    double cpuS = 0;      // CPU time the calls used; far below work when they sleep, and
+                          // equal to it for CPU-bound calls that each had a core
     double startupS = 0;  // sum of fork -> ready over workers
     double dispatchS = 0; // sum of (dispatch, or previous call's end) -> begin over remote calls
     double returnS = 0;   // sum of end -> result over remote calls

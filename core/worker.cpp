@@ -37,6 +37,63 @@ bool isWorkerInvocation(int argc, char **argv)
 
 namespace {
 
+// How long this thread has been ready to run but waiting for a CPU (Linux: the run-queue
+// delay in /proc/thread-self/schedstat). A call's wall time minus this is what it would
+// have taken with a core to itself: the honest "work" behind a speedup when there are
+// more busy workers than cores. Read only after calls that took a while, so tiny calls
+// pay nothing; after a short call the baseline is stale and the next figure is skipped.
+class RunQueueDelay
+{
+public:
+    RunQueueDelay()
+    {
+#if defined(Q_OS_LINUX)
+        m_fd = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+        m_base = read();
+#endif
+    }
+    ~RunQueueDelay()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    // Returns the ns the call (of this wall duration and CPU time) spent waiting for a CPU.
+    qint64 after(qint64 duration, qint64 cpu)
+    {
+        if (m_fd < 0)
+            return 0;
+        if (duration < 1000000) {
+            m_base = -1;
+            return 0;
+        }
+        const qint64 now = read();
+        const qint64 wait = m_base >= 0 && now >= 0 ? std::clamp<qint64>(now - m_base, 0, std::max<qint64>(0, duration - cpu)) : 0;
+        m_base = now;
+        return wait;
+    }
+
+private:
+    qint64 read() const
+    {
+#if defined(Q_OS_LINUX)
+        char buf[96];
+        const ssize_t n = ::pread(m_fd, buf, sizeof buf - 1, 0);
+        if (n <= 0)
+            return -1;
+        buf[n] = '\0';
+        unsigned long long exec = 0, delay = 0;
+        if (std::sscanf(buf, "%llu %llu", &exec, &delay) != 2)
+            return -1;
+        return qint64(delay);
+#else
+        return -1;
+#endif
+    }
+
+    int m_fd = -1;
+    qint64 m_base = -1;
+};
+
 [[noreturn]] void die(const char *message, int status)
 {
     std::fprintf(stderr, "procession worker %lld: %s\n",
@@ -205,6 +262,7 @@ int runWorker(int argc, char **argv)
     };
 
     FrameReader reader;
+    RunQueueDelay runQueue;
     Channel channel(socket);
     QByteArray out;
     for (;;) {
@@ -225,8 +283,9 @@ int runWorker(int argc, char **argv)
             const Registry::Outcome r = registry.call(m.function, m.args, m.kwargs, ctx);
             const qint64 end = nowNs();
             const qint64 cpu = threadCpuNs() - cpu0;
-            protocol::encodeInto(r.ok ? Message::result(m.id, r.value, begin, end, cpu)
-                                      : Message::error(m.id, r.errorKind, r.errorMessage, begin, end, cpu),
+            const qint64 wait = runQueue.after(end - begin, cpu);
+            protocol::encodeInto(r.ok ? Message::result(m.id, r.value, begin, end, cpu, wait)
+                                      : Message::error(m.id, r.errorKind, r.errorMessage, begin, end, cpu, wait),
                                  out);
             if (batchStart == 0)
                 batchStart = begin;

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
+#include <QThread>
 
 #include <csignal>
 
@@ -39,6 +40,7 @@ private slots:
     void errorsComeBackAndWorkerKeepsServing();
     void awaitTimesOutAndJoinEscalates();
     void missingProgramFailsClearly();
+    void workLeavesOutWaitingForACpu();
     void nothingLeftAfterSession();
 };
 
@@ -269,6 +271,35 @@ void tst_Session::missingProgramFailsClearly()
     QVERIFY(!out.ok);
     QCOMPARE(out.errorKind, QStringLiteral("start-failed"));
     QVERIFY2(out.error.contains(QStringLiteral("could not start /nonexistent/procession")), qPrintable(out.error));
+}
+
+void tst_Session::workLeavesOutWaitingForACpu()
+{
+    // Twice as many CPU-burning workers as cores: every bar stretches, but the work they
+    // represent is only the CPU they burned, so the speedup cannot exceed the core count.
+    const int workers = std::min(16, 2 * std::max(1, QThread::idealThreadCount()));
+    Trace trace;
+    Session session(&trace, realWorkers());
+    for (int i = 0; i < workers; ++i)
+        session.fork();
+    QVERIFY(session.waitAllReady());
+    for (int w = 1; w <= workers; ++w)
+        session.callAsync(w, QStringLiteral("spin"), {200});
+    for (int w = 1; w <= workers; ++w)
+        QVERIFY(session.callAwait(w).ok);
+    TraceModel model;
+    model.applyAll(trace.events());
+    double cpu = 0, wall = 0;
+    for (const CallRecord &c : model.calls()) {
+        QVERIFY(c.cpuNs >= 190000000);
+        QVERIFY(c.waitNs <= c.end - c.begin - c.cpuNs + 1000000);
+        cpu += c.cpuNs / 1e9;
+        wall += (c.end - c.begin) / 1e9;
+    }
+    const RunSummary s = model.summary();
+    QVERIFY2(std::abs(s.workS - cpu) < 0.25 * cpu,
+             qPrintable(QStringLiteral("work %1 s, CPU %2 s, summed bars %3 s").arg(s.workS).arg(cpu).arg(wall)));
+    QVERIFY(s.cpuS > 0.9 * cpu);
 }
 
 void tst_Session::nothingLeftAfterSession()
