@@ -55,7 +55,8 @@ QString helpText()
     return QStringLiteral(
         "Usage:\n"
         "  procession                         open the window\n"
-        "  procession FILE                    open the window with a saved trace or a scenario file\n"
+        "  procession FILE                    open the window with a saved trace or a scenario "
+        "file\n"
         "  procession list                    list the bundled scenarios (id, tab, title)\n"
         "  procession run ID|FILE [options]   run a scenario headless and print a report\n"
         "      --json          print one JSON document on stdout (workers' prints go to stderr)\n"
@@ -66,7 +67,8 @@ QString helpText()
         "Window options:\n"
         "  --scenario ID           select a bundled scenario (or give a scenario FILE)\n"
         "  --autorun               run it at once\n"
-        "  --compare ID ID         two runs on one time axis (default greet-sequential, greet-spawn)\n"
+        "  --compare ID ID         two runs on one time axis (default greet-sequential, "
+        "greet-spawn)\n"
         "  --screenshot FILE.png   save the window when the run ends, then quit\n"
         "  --screenshot-after MS   ... or this many ms into a live run\n"
         "  --zoom FROM-TO|call     show this time range (ms), or the selected call\n"
@@ -116,10 +118,12 @@ int cmdRun(const QStringList &args)
         else if (target.isEmpty())
             target = a;
         else
-            return usageError(QStringLiteral("run takes one scenario, got %1 and %2").arg(target, a));
+            return usageError(
+                QStringLiteral("run takes one scenario, got %1 and %2").arg(target, a));
     }
     if (target.isEmpty())
-        return usageError(QStringLiteral("run needs a scenario id or file; 'procession list' shows the ids"));
+        return usageError(
+            QStringLiteral("run needs a scenario id or file; 'procession list' shows the ids"));
 
     Scenario scenario;
     QString error;
@@ -145,11 +149,14 @@ int cmdRun(const QStringList &args)
                 return;
             notifier->setEnabled(false);
             const bool isInt = sig == SIGINT;
-            runner.interrupt(isInt ? 130 : 143,
-                             QStringLiteral("the run was interrupted by %1; every worker was stopped")
-                                 .arg(isInt ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
+            runner.interrupt(
+                isInt ? 130 : 143,
+                QStringLiteral("the run was interrupted by %1; every worker was stopped")
+                    .arg(isInt ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
         });
-        struct sigaction sa{};
+        struct sigaction sa
+        {
+        };
         sa.sa_handler = onSignal;
         sigemptyset(&sa.sa_mask);
         sa.sa_flags = SA_RESTART;
@@ -172,18 +179,22 @@ int cmdRun(const QStringList &args)
 
     if (!tracePath.isEmpty()) {
         QSaveFile file(tracePath);
-        if (!file.open(QIODevice::WriteOnly) || file.write(toChromeTrace(events)) < 0 || !file.commit())
-            printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n").arg(tracePath, file.errorString()));
+        if (!file.open(QIODevice::WriteOnly) || file.write(toChromeTrace(events)) < 0 ||
+            !file.commit())
+            printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
+                         .arg(tracePath, file.errorString()));
     }
     if (result.exitCode == 130 || result.exitCode == 143) {
         // One line, not a wall of tracebacks.
         printErr(QStringLiteral("procession: %1\n").arg(result.message));
         if (json)
-            printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, false, result.message)).toJson(QJsonDocument::Indented)));
+            printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, false, result.message))
+                                           .toJson(QJsonDocument::Indented)));
         return result.exitCode;
     }
     if (json)
-        printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, ok, result.message)).toJson(QJsonDocument::Indented)));
+        printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, ok, result.message))
+                                       .toJson(QJsonDocument::Indented)));
     else
         printOut(runReportText(model, ok, result.message));
     for (qsizetype i = 1; !json && i < result.problems.size(); ++i)
@@ -222,7 +233,8 @@ int openWindow(int argc, char **argv)
         errors += QStringLiteral("\n  %1 has no procession_gui_main").arg(library.fileName());
     }
     printErr(QStringLiteral("procession: the window is not available; the command line still works "
-                            "(procession --help).%1\n").arg(errors));
+                            "(procession --help).%1\n")
+                 .arg(errors));
     return 2;
 }
 
@@ -233,12 +245,13 @@ int runCommandLine(int argc, char **argv)
     const QByteArray first = argc > 1 ? QByteArray(argv[1]) : QByteArray();
     if (first == "--help" || first == "-h" || first == "help") {
         printOut(QStringLiteral("procession %1 — see process-based concurrency happen.\n\n")
-                     .arg(QStringLiteral(PROCESSION_VERSION))
-                 + helpText());
+                     .arg(QStringLiteral(PROCESSION_VERSION)) +
+                 helpText());
         return 0;
     }
     if (first == "--version" || first == "-v") {
-        printOut(QStringLiteral("procession %1 (Qt %2)\n").arg(QStringLiteral(PROCESSION_VERSION), QString::fromLatin1(qVersion())));
+        printOut(QStringLiteral("procession %1 (Qt %2)\n")
+                     .arg(QStringLiteral(PROCESSION_VERSION), QString::fromLatin1(qVersion())));
         return 0;
     }
     if (first == "list" || first == "run" || first == "bench") {
@@ -246,13 +259,16 @@ int runCommandLine(int argc, char **argv)
         QCoreApplication::setApplicationName(QStringLiteral("procession"));
         QStringList rest = app.arguments().mid(2);
         if (first == "list")
-            return rest.isEmpty() ? cmdList() : usageError(QStringLiteral("list takes no arguments"));
+            return rest.isEmpty() ? cmdList()
+                                  : usageError(QStringLiteral("list takes no arguments"));
         if (first == "bench")
             return runBench(argc, argv);
         return cmdRun(rest);
     }
-    if (!first.isEmpty() && !first.startsWith('-') && !QFileInfo::exists(QString::fromLocal8Bit(first)))
-        return usageError(QStringLiteral("unknown command or file '%1'").arg(QString::fromLocal8Bit(first)));
+    if (!first.isEmpty() && !first.startsWith('-') &&
+        !QFileInfo::exists(QString::fromLocal8Bit(first)))
+        return usageError(
+            QStringLiteral("unknown command or file '%1'").arg(QString::fromLocal8Bit(first)));
     return openWindow(argc, argv);
 }
 

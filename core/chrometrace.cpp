@@ -72,7 +72,7 @@ struct Writer
 
 QJsonArray rawEvent(const TraceEvent &e)
 {
-    QJsonArray a{QString::number(e.t), eventTypeName(e.type), e.lane, QString::number(e.pid),
+    QJsonArray a{QString::number(e.t),    eventTypeName(e.type),   e.lane, QString::number(e.pid),
                  QString::number(e.call), QString::number(e.code), e.text};
     if (!e.detail.isEmpty())
         a.append(e.detail);
@@ -112,19 +112,26 @@ QByteArray toChromeTrace(const QList<TraceEvent> &events)
             continue;
         const qint64 pid = pidOf(l.lane);
         if (l.fork >= 0)
-            w.instant(QStringLiteral("fork"), mainPid, l.fork, {{QStringLiteral("worker"), l.name}});
+            w.instant(QStringLiteral("fork"), mainPid, l.fork,
+                      {{QStringLiteral("worker"), l.name}});
         if (l.fork >= 0 && l.ready >= 0)
             w.slice(QStringLiteral("start-up"), QStringLiteral("startup"), pid, l.fork, l.ready);
         if (l.join >= 0)
             w.instant(QStringLiteral("join"), pid, l.join);
         if (l.exit >= 0)
-            w.instant(l.crashed ? QStringLiteral("crash") : QStringLiteral("exit"), pid, l.exit,
-                      {{QStringLiteral("status"), l.exitCode}, {QStringLiteral("reason"), l.reason}});
+            w.instant(
+                l.crashed ? QStringLiteral("crash") : QStringLiteral("exit"), pid, l.exit,
+                {{QStringLiteral("status"), l.exitCode}, {QStringLiteral("reason"), l.reason}});
     }
 
     // Main-lane slices marking where a dispatch leaves and a result lands, so flows have
     // a slice to bind to. Kept from overlapping each other (overlap -> overflow track).
-    struct Mark { qint64 t; qint64 call; bool dispatch; };
+    struct Mark
+    {
+        qint64 t;
+        qint64 call;
+        bool dispatch;
+    };
     QList<Mark> marks;
     for (const CallRecord &c : model.calls()) {
         if (c.lane == 0)
@@ -140,9 +147,8 @@ QByteArray toChromeTrace(const QList<TraceEvent> &events)
     QList<const CallRecord *> ordered;
     for (const CallRecord &c : model.calls())
         ordered.append(&c);
-    std::sort(ordered.begin(), ordered.end(), [](const CallRecord *a, const CallRecord *b) {
-        return a->begin < b->begin;
-    });
+    std::sort(ordered.begin(), ordered.end(),
+              [](const CallRecord *a, const CallRecord *b) { return a->begin < b->begin; });
 
     for (const CallRecord *c : std::as_const(ordered)) {
         if (c->begin < 0)
@@ -229,7 +235,9 @@ bool fromChromeTrace(const QByteArray &json, QList<TraceEvent> *events, QString 
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("not valid JSON (%1 at byte %2)").arg(parseError.errorString()).arg(parseError.offset);
+        *error = QStringLiteral("not valid JSON (%1 at byte %2)")
+                     .arg(parseError.errorString())
+                     .arg(parseError.offset);
         return false;
     }
     const QJsonObject embedded = doc.object().value(QLatin1String("procession")).toObject();

@@ -19,11 +19,16 @@ namespace procession {
 QString typeName(Registry::Type type)
 {
     switch (type) {
-    case Registry::Type::Integer: return QStringLiteral("integer");
-    case Registry::Type::Number: return QStringLiteral("number");
-    case Registry::Type::String: return QStringLiteral("text");
-    case Registry::Type::Bytes: return QStringLiteral("bytes");
-    case Registry::Type::Any: return QStringLiteral("any value");
+    case Registry::Type::Integer:
+        return QStringLiteral("integer");
+    case Registry::Type::Number:
+        return QStringLiteral("number");
+    case Registry::Type::String:
+        return QStringLiteral("text");
+    case Registry::Type::Bytes:
+        return QStringLiteral("bytes");
+    case Registry::Type::Any:
+        return QStringLiteral("any value");
     }
     return {};
 }
@@ -31,27 +36,41 @@ QString typeName(Registry::Type type)
 static QString valueTypeName(const QCborValue &v)
 {
     switch (v.type()) {
-    case QCborValue::Integer: return QStringLiteral("an integer");
-    case QCborValue::Double: return QStringLiteral("a number");
-    case QCborValue::String: return QStringLiteral("text");
-    case QCborValue::ByteArray: return QStringLiteral("bytes");
-    case QCborValue::Array: return QStringLiteral("a list");
-    case QCborValue::Map: return QStringLiteral("a map");
+    case QCborValue::Integer:
+        return QStringLiteral("an integer");
+    case QCborValue::Double:
+        return QStringLiteral("a number");
+    case QCborValue::String:
+        return QStringLiteral("text");
+    case QCborValue::ByteArray:
+        return QStringLiteral("bytes");
+    case QCborValue::Array:
+        return QStringLiteral("a list");
+    case QCborValue::Map:
+        return QStringLiteral("a map");
     case QCborValue::True:
-    case QCborValue::False: return QStringLiteral("a boolean");
-    case QCborValue::Null: return QStringLiteral("null");
-    default: return QStringLiteral("another kind of value");
+    case QCborValue::False:
+        return QStringLiteral("a boolean");
+    case QCborValue::Null:
+        return QStringLiteral("null");
+    default:
+        return QStringLiteral("another kind of value");
     }
 }
 
 static bool matches(Registry::Type type, const QCborValue &v)
 {
     switch (type) {
-    case Registry::Type::Integer: return v.isInteger();
-    case Registry::Type::Number: return v.isInteger() || v.isDouble();
-    case Registry::Type::String: return v.isString();
-    case Registry::Type::Bytes: return v.isByteArray();
-    case Registry::Type::Any: return true;
+    case Registry::Type::Integer:
+        return v.isInteger();
+    case Registry::Type::Number:
+        return v.isInteger() || v.isDouble();
+    case Registry::Type::String:
+        return v.isString();
+    case Registry::Type::Bytes:
+        return v.isByteArray();
+    case Registry::Type::Any:
+        return true;
     }
     return false;
 }
@@ -192,11 +211,13 @@ Registry makeBundled()
            {{QStringLiteral("i"), T::Integer}, {QStringLiteral("name"), T::String}},
            [](const QList<QCborValue> &a, TaskContext &ctx) {
                if (ctx.print)
-                   ctx.print(QStringLiteral("%1 Hello %2!").arg(a[0].toInteger()).arg(a[1].toString()));
+                   ctx.print(
+                       QStringLiteral("%1 Hello %2!").arg(a[0].toInteger()).arg(a[1].toString()));
                QThread::msleep(1000);
                return a[0];
            }});
-    r.add({QStringLiteral("square"), QStringLiteral("Returns i * i."),
+    r.add({QStringLiteral("square"),
+           QStringLiteral("Returns i * i."),
            {{QStringLiteral("i"), T::Number}},
            [](const QList<QCborValue> &a, TaskContext &) {
                if (a[0].isInteger()) {
@@ -208,7 +229,8 @@ Registry makeBundled()
                const double d = a[0].toDouble();
                return QCborValue(d * d);
            }});
-    r.add({QStringLiteral("sleep"), QStringLiteral("Sleeps ms milliseconds, returns ms."),
+    r.add({QStringLiteral("sleep"),
+           QStringLiteral("Sleeps ms milliseconds, returns ms."),
            {{QStringLiteral("ms"), T::Integer}},
            [](const QList<QCborValue> &a, TaskContext &) {
                static const Registry::Task self{QStringLiteral("sleep"), {}, {}, {}};
@@ -232,7 +254,8 @@ Registry makeBundled()
                }
                return QCborValue(loops);
            }});
-    r.add({QStringLiteral("fail"), QStringLiteral("Throws an error carrying message."),
+    r.add({QStringLiteral("fail"),
+           QStringLiteral("Throws an error carrying message."),
            {{QStringLiteral("message"), T::String}},
            [](const QList<QCborValue> &a, TaskContext &) -> QCborValue {
                throw TaskError{QStringLiteral("task-error"), a[0].toString()};
@@ -244,8 +267,8 @@ Registry makeBundled()
             {QStringLiteral("after_ms"), T::Integer, QCborValue(0)}},
            [](const QList<QCborValue> &a, TaskContext &) -> QCborValue {
                const QString how = a[0].toString();
-               if (how != QLatin1String("abort") && how != QLatin1String("segfault")
-                   && how != QLatin1String("exit"))
+               if (how != QLatin1String("abort") && how != QLatin1String("segfault") &&
+                   how != QLatin1String("exit"))
                    throw TaskError{QStringLiteral("bad-arguments"),
                                    QStringLiteral("crash(): how must be \"abort\", \"segfault\" "
                                                   "or \"exit\", got \"%1\"")
@@ -265,15 +288,18 @@ Registry makeBundled()
                std::raise(SIGSEGV);
                std::_Exit(139); // not reached
            }});
-    r.add({QStringLiteral("echo"), QStringLiteral("Returns value unchanged (payload tests)."),
+    r.add({QStringLiteral("echo"),
+           QStringLiteral("Returns value unchanged (payload tests)."),
            {{QStringLiteral("value"), T::Any}},
            [](const QList<QCborValue> &a, TaskContext &) { return a[0]; }});
-    r.add({QStringLiteral("add"), QStringLiteral("Returns a + b."),
+    r.add({QStringLiteral("add"),
+           QStringLiteral("Returns a + b."),
            {{QStringLiteral("a"), T::Integer}, {QStringLiteral("b"), T::Integer}},
            [](const QList<QCborValue> &a, TaskContext &) {
                return QCborValue(a[0].toInteger() + a[1].toInteger());
            }});
-    r.add({QStringLiteral("noop"), QStringLiteral("Does nothing; the cheapest possible call."),
+    r.add({QStringLiteral("noop"),
+           QStringLiteral("Does nothing; the cheapest possible call."),
            {},
            [](const QList<QCborValue> &, TaskContext &) { return QCborValue(QCborValue::Null); }});
     return r;

@@ -31,7 +31,14 @@ struct TaskError
 class Registry
 {
 public:
-    enum class Type { Integer, Number, String, Bytes, Any };
+    enum class Type
+    {
+        Integer,
+        Number,
+        String,
+        Bytes,
+        Any
+    };
 
     struct Param
     {
@@ -55,7 +62,7 @@ public:
     {
         bool ok = false;
         QCborValue value;
-        QString errorKind;   // "unknown-function", "bad-arguments", "task-error", ...
+        QString errorKind; // "unknown-function", "bad-arguments", "task-error", ...
         QString errorMessage;
     };
 

@@ -51,12 +51,14 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
                       {QStringLiteral("begin_s"), relJson(model, c.begin)},
                       {QStringLiteral("end_s"), relJson(model, c.end)},
                       {QStringLiteral("result_s"), relJson(model, c.result)},
-                      {QStringLiteral("cpu_s"), c.cpuNs >= 0 ? QJsonValue(c.cpuNs / 1e9) : QJsonValue(QJsonValue::Null)},
+                      {QStringLiteral("cpu_s"),
+                       c.cpuNs >= 0 ? QJsonValue(c.cpuNs / 1e9) : QJsonValue(QJsonValue::Null)},
                       {QStringLiteral("cpu_wait_s"), c.waitNs / 1e9}};
         if (c.finished && c.ok)
             o.insert(QStringLiteral("result"), c.value);
         else {
-            o.insert(QStringLiteral("error"), c.finished ? c.error : QStringLiteral("never finished"));
+            o.insert(QStringLiteral("error"),
+                     c.finished ? c.error : QStringLiteral("never finished"));
             o.insert(QStringLiteral("error_kind"), c.errorKind);
         }
         calls.append(o);
@@ -79,10 +81,11 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
     }
     QJsonArray phases;
     for (const PhaseRecord &p : model.phases())
-        phases.append(QJsonObject{{QStringLiteral("name"), p.name},
-                                  {QStringLiteral("begin_s"), relJson(model, p.begin)},
-                                  {QStringLiteral("end_s"), relJson(model, p.end)},
-                                  {QStringLiteral("wall_s"), p.end >= 0 ? (p.end - p.begin) / 1e9 : -1.0}});
+        phases.append(
+            QJsonObject{{QStringLiteral("name"), p.name},
+                        {QStringLiteral("begin_s"), relJson(model, p.begin)},
+                        {QStringLiteral("end_s"), relJson(model, p.end)},
+                        {QStringLiteral("wall_s"), p.end >= 0 ? (p.end - p.begin) / 1e9 : -1.0}});
     QJsonArray output;
     for (const OutputLine &o : model.outputs())
         output.append(QJsonObject{{QStringLiteral("t_s"), rel(model, o.t)},
@@ -116,7 +119,9 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message)
                .arg(ms(s.workS))
                .arg(s.calls)
                .arg(s.calls == 1 ? QString() : QStringLiteral("s"));
-    out += QStringLiteral("  speedup    %1×  (work / wall; work leaves out time spent waiting for a CPU)\n").arg(s.speedup, 0, 'f', 2);
+    out += QStringLiteral(
+               "  speedup    %1×  (work / wall; work leaves out time spent waiting for a CPU)\n")
+               .arg(s.speedup, 0, 'f', 2);
     out += QStringLiteral("  CPU time   %1 used by the calls\n").arg(ms(s.cpuS));
     if (s.workers > 0) {
         out += QStringLiteral("  start-up   %1 over %2 worker%3 (%4 each on average)\n")
@@ -124,7 +129,8 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message)
                    .arg(s.workers)
                    .arg(s.workers == 1 ? QString() : QStringLiteral("s"))
                    .arg(ms(s.startupS / s.workers));
-        out += QStringLiteral("  dispatch   %1, return %2 (summed over calls)\n").arg(ms(s.dispatchS), ms(s.returnS));
+        out += QStringLiteral("  dispatch   %1, return %2 (summed over calls)\n")
+                   .arg(ms(s.dispatchS), ms(s.returnS));
     }
     for (const PhaseRecord &p : model.phases())
         if (p.end >= 0)
@@ -133,20 +139,28 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message)
     const QList<CallRecord> sorted = callsById(model);
     const qsizetype shown = std::min<qsizetype>(sorted.size(), 12);
     if (shown > 0)
-        out += QStringLiteral("  calls      (times from the start: dispatch → begin → end → result)\n");
+        out += QStringLiteral(
+            "  calls      (times from the start: dispatch → begin → end → result)\n");
     for (qsizetype i = 0; i < shown; ++i) {
         const CallRecord &c = sorted.at(i);
-        const QString where = c.lane == 0 ? QStringLiteral("main") : QStringLiteral("worker %1").arg(c.lane);
-        auto t = [&](qint64 v) { return v < 0 ? QStringLiteral("   —   ") : QStringLiteral("%1").arg(rel(model, v), 7, 'f', 3); };
+        const QString where =
+            c.lane == 0 ? QStringLiteral("main") : QStringLiteral("worker %1").arg(c.lane);
+        auto t = [&](qint64 v) {
+            return v < 0 ? QStringLiteral("   —   ")
+                         : QStringLiteral("%1").arg(rel(model, v), 7, 'f', 3);
+        };
         out += QStringLiteral("    %1  %2  %3 → %4 → %5 → %6  %7\n")
                    .arg(c.label().left(28), -28)
                    .arg(where, -9)
                    .arg(t(c.dispatch), t(c.begin), t(c.end), t(c.result))
-                   .arg(c.finished && c.ok ? QStringLiteral("= ") + c.value
-                                           : QStringLiteral("✗ ") + (c.finished ? c.error : QStringLiteral("never finished")));
+                   .arg(c.finished && c.ok
+                            ? QStringLiteral("= ") + c.value
+                            : QStringLiteral("✗ ") +
+                                  (c.finished ? c.error : QStringLiteral("never finished")));
     }
     if (model.calls().size() > shown)
-        out += QStringLiteral("    … and %1 more calls (--json lists them all)\n").arg(model.calls().size() - shown);
+        out += QStringLiteral("    … and %1 more calls (--json lists them all)\n")
+                   .arg(model.calls().size() - shown);
     for (const LaneRecord &l : model.lanes())
         if (l.crashed)
             out += QStringLiteral("  crash      %1\n").arg(l.reason);

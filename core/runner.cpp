@@ -62,15 +62,17 @@ RunResult Runner::run()
         QList<int> pool;
         QList<Pending> pending;
         int calls = 0;
-        auto check = [&](const CallOutcome &out, const Pending &p) {
-            ++calls;
-            if (out.errorKind == QLatin1String("interrupted"))
-                return;
-            if (out.ok && p.expectError)
-                result.problems << QStringLiteral("%1 succeeded but was expected to fail").arg(p.label);
-            else if (!out.ok && !p.expectError)
-                result.problems << out.error;
-        };
+        auto check =
+            [&](const CallOutcome &out, const Pending &p) {
+                ++calls;
+                if (out.errorKind == QLatin1String("interrupted"))
+                    return;
+                if (out.ok && p.expectError)
+                    result.problems
+                        << QStringLiteral("%1 succeeded but was expected to fail").arg(p.label);
+                else if (!out.ok && !p.expectError)
+                    result.problems << out.error;
+            };
 
         QString error;
         if (!session.listen(&error))
@@ -101,15 +103,16 @@ RunResult Runner::run()
             case Step::Kind::CallAsync:
                 for (qsizetype i = 0; i < step.calls.size(); ++i) {
                     const QCborArray &args = step.calls.at(i);
-                    const QString label = step.function + QLatin1Char('(')
-                                          + protocol::displayArgs(args, {}, 60) + QLatin1Char(')');
+                    const QString label = step.function + QLatin1Char('(') +
+                                          protocol::displayArgs(args, {}, 60) + QLatin1Char(')');
                     qint64 id;
                     if (step.target == Step::Target::NewProcess) {
                         id = session.callAsync(step.function, args);
                     } else {
-                        const int worker = step.workers.isEmpty()
-                                               ? pool.at(int(i % pool.size()))
-                                               : pool.at(step.workers.at(i % step.workers.size()) - 1);
+                        const int worker =
+                            step.workers.isEmpty()
+                                ? pool.at(int(i % pool.size()))
+                                : pool.at(step.workers.at(i % step.workers.size()) - 1);
                         id = session.callAsync(worker, step.function, args);
                     }
                     pending.append(Pending{id, step.expectError, label});
@@ -124,9 +127,10 @@ RunResult Runner::run()
                 for (const QCborArray &args : step.calls) {
                     if (session.interrupted())
                         break;
-                    const QString label = step.function + QLatin1Char('(')
-                                          + protocol::displayArgs(args, {}, 60) + QLatin1Char(')');
-                    check(session.callHere(step.function, args), Pending{-1, step.expectError, label});
+                    const QString label = step.function + QLatin1Char('(') +
+                                          protocol::displayArgs(args, {}, 60) + QLatin1Char(')');
+                    check(session.callHere(step.function, args),
+                          Pending{-1, step.expectError, label});
                 }
                 break;
             case Step::Kind::Join:

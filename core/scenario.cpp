@@ -26,9 +26,9 @@ constexpr int kMaxSleepMs = 60000;
 constexpr int kMaxTimeoutMs = 3600000;
 constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
 
-const QStringList kVerbs = {QStringLiteral("phase"), QStringLiteral("fork"),
+const QStringList kVerbs = {QStringLiteral("phase"),      QStringLiteral("fork"),
                             QStringLiteral("call_async"), QStringLiteral("call_await"),
-                            QStringLiteral("call"), QStringLiteral("join"),
+                            QStringLiteral("call"),       QStringLiteral("join"),
                             QStringLiteral("sleep")};
 
 // Collects the location of a problem so every message names file, field and reason.
@@ -47,23 +47,31 @@ struct Problem
 QString jsonTypeName(const QJsonValue &v)
 {
     switch (v.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("text");
-    case QJsonValue::Array: return QStringLiteral("a list");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: return QStringLiteral("nothing");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("text");
+    case QJsonValue::Array:
+        return QStringLiteral("a list");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        return QStringLiteral("nothing");
     }
     return {};
 }
 
-bool readInt(const QJsonValue &v, const QString &field, int min, int max, int *out, const Problem &p)
+bool readInt(const QJsonValue &v, const QString &field, int min, int max, int *out,
+             const Problem &p)
 {
     const double d = v.toDouble(qQNaN());
     if (!v.isDouble() || d != std::floor(d))
-        return p.fail(field, QStringLiteral("must be a whole number, got %1").arg(
-                                 v.isDouble() ? QString::number(d) : jsonTypeName(v)));
+        return p.fail(field, QStringLiteral("must be a whole number, got %1")
+                                 .arg(v.isDouble() ? QString::number(d) : jsonTypeName(v)));
     if (d < min || d > max)
         return p.fail(field, QStringLiteral("must be between %1 and %2, got %3")
                                  .arg(min)
@@ -128,12 +136,14 @@ bool parseCalls(const QJsonObject &o, const QString &field, const QString &fn, b
         const QJsonValue args = o.value(QLatin1String("args"));
         if (!args.isArray() || args.toArray().isEmpty())
             return p.fail(field + QStringLiteral(".args"),
-                          QStringLiteral("must be a non-empty list of argument lists, e.g. [[0, \"Dan\"], [1, \"Chess\"]]"));
+                          QStringLiteral("must be a non-empty list of argument lists, e.g. [[0, "
+                                         "\"Dan\"], [1, \"Chess\"]]"));
         const QJsonArray list = args.toArray();
         for (qsizetype i = 0; i < list.size(); ++i) {
             if (!list.at(i).isArray())
                 return p.fail(QStringLiteral("%1.args[%2]").arg(field).arg(i),
-                              QStringLiteral("must be a list of arguments, got %1").arg(jsonTypeName(list.at(i))));
+                              QStringLiteral("must be a list of arguments, got %1")
+                                  .arg(jsonTypeName(list.at(i))));
             calls->append(toCbor(list.at(i)).toArray());
         }
     } else {
@@ -167,9 +177,13 @@ bool parseCalls(const QJsonObject &o, const QString &field, const QString &fn, b
         QString why;
         for (qsizetype i = 0; i < calls->size(); ++i) {
             if (!Registry::bundled().bind(*task, calls->at(i), {}, &bound, &why))
-                return p.fail(hasArgs ? QStringLiteral("%1.args[%2]").arg(field).arg(i % std::max<qsizetype>(1, o.value(QLatin1String("args")).toArray().size()))
-                                      : field,
-                              why);
+                return p.fail(
+                    hasArgs ? QStringLiteral("%1.args[%2]")
+                                  .arg(field)
+                                  .arg(i % std::max<qsizetype>(
+                                               1, o.value(QLatin1String("args")).toArray().size()))
+                            : field,
+                    why);
             if (i > 64 && hasRange)
                 break; // a range only varies one integer: the first ones prove the rest
         }
@@ -181,18 +195,23 @@ bool parseStep(const QJsonValue &value, int index, int *poolSize, Step *step, co
 {
     const QString field = QStringLiteral("steps[%1]").arg(index);
     if (!value.isObject())
-        return p.fail(field, QStringLiteral("must be an object such as {\"fork\": 4}, got %1").arg(jsonTypeName(value)));
+        return p.fail(field, QStringLiteral("must be an object such as {\"fork\": 4}, got %1")
+                                 .arg(jsonTypeName(value)));
     const QJsonObject o = value.toObject();
     QString verb;
     for (const QString &v : kVerbs) {
         if (o.contains(v)) {
             if (!verb.isEmpty())
-                return p.fail(field, QStringLiteral("has both \"%1\" and \"%2\"; one step does one thing").arg(verb, v));
+                return p.fail(field,
+                              QStringLiteral("has both \"%1\" and \"%2\"; one step does one thing")
+                                  .arg(verb, v));
             verb = v;
         }
     }
     if (verb.isEmpty())
-        return p.fail(field, QStringLiteral("names no step; use one of %1").arg(kVerbs.join(QStringLiteral(", "))));
+        return p.fail(
+            field,
+            QStringLiteral("names no step; use one of %1").arg(kVerbs.join(QStringLiteral(", "))));
 
     QStringList allowed{verb, QStringLiteral("comment")};
     const QString vfield = field + QLatin1Char('.') + verb;
@@ -207,9 +226,10 @@ bool parseStep(const QJsonValue &value, int index, int *poolSize, Step *step, co
             return false;
         *poolSize += step->count;
         if (*poolSize > kMaxWorkers)
-            return p.fail(vfield, QStringLiteral("would make the pool %1 workers, more than the limit of %2")
-                                      .arg(*poolSize)
-                                      .arg(kMaxWorkers));
+            return p.fail(
+                vfield, QStringLiteral("would make the pool %1 workers, more than the limit of %2")
+                            .arg(*poolSize)
+                            .arg(kMaxWorkers));
     } else if (verb == QLatin1String("sleep")) {
         step->kind = Step::Kind::Sleep;
         if (!readInt(arg, vfield, 0, kMaxSleepMs, &step->ms, p))
@@ -222,11 +242,13 @@ bool parseStep(const QJsonValue &value, int index, int *poolSize, Step *step, co
     } else if (verb == QLatin1String("call_await")) {
         step->kind = Step::Kind::CallAwait;
         if (arg != QJsonValue(QStringLiteral("all")) && arg != QJsonValue(true))
-            return p.fail(vfield, QStringLiteral("must be \"all\" (every outstanding call is awaited, in order)"));
+            return p.fail(
+                vfield,
+                QStringLiteral("must be \"all\" (every outstanding call is awaited, in order)"));
         allowed << QStringLiteral("timeout_ms");
-        if (o.contains(QLatin1String("timeout_ms"))
-            && !readInt(o.value(QLatin1String("timeout_ms")), field + QStringLiteral(".timeout_ms"), 1,
-                        kMaxTimeoutMs, &step->timeoutMs, p))
+        if (o.contains(QLatin1String("timeout_ms")) &&
+            !readInt(o.value(QLatin1String("timeout_ms")), field + QStringLiteral(".timeout_ms"), 1,
+                     kMaxTimeoutMs, &step->timeoutMs, p))
             return false;
     } else { // call_async, call
         step->kind = verb == QLatin1String("call") ? Step::Kind::Call : Step::Kind::CallAsync;
@@ -237,7 +259,8 @@ bool parseStep(const QJsonValue &value, int index, int *poolSize, Step *step, co
         if (o.contains(QLatin1String("expect"))) {
             const QString e = o.value(QLatin1String("expect")).toString();
             if (e != QLatin1String("error") && e != QLatin1String("ok"))
-                return p.fail(field + QStringLiteral(".expect"), QStringLiteral("must be \"ok\" or \"error\""));
+                return p.fail(field + QStringLiteral(".expect"),
+                              QStringLiteral("must be \"ok\" or \"error\""));
             step->expectError = e == QLatin1String("error");
         }
         if (!parseCalls(o, field, step->function, step->expectError, &step->calls, p))
@@ -245,26 +268,38 @@ bool parseStep(const QJsonValue &value, int index, int *poolSize, Step *step, co
         if (step->kind == Step::Kind::CallAsync) {
             allowed << QStringLiteral("on") << QStringLiteral("workers");
             const QString on = o.value(QLatin1String("on")).toString(QStringLiteral("pool"));
-            if (o.contains(QLatin1String("on")) && on != QLatin1String("pool") && on != QLatin1String("new"))
-                return p.fail(field + QStringLiteral(".on"),
-                              QStringLiteral("must be \"pool\" (pre-forked workers) or \"new\" (one process per call)"));
-            step->target = on == QLatin1String("new") ? Step::Target::NewProcess : Step::Target::Pool;
-            if (step->target == Step::Target::NewProcess && step->calls.size() > kMaxProcessesPerStep)
-                return p.fail(field, QStringLiteral("would start %1 processes; the limit is %2 per step")
-                                         .arg(step->calls.size())
-                                         .arg(kMaxProcessesPerStep));
+            if (o.contains(QLatin1String("on")) && on != QLatin1String("pool") &&
+                on != QLatin1String("new"))
+                return p.fail(
+                    field + QStringLiteral(".on"),
+                    QStringLiteral(
+                        "must be \"pool\" (pre-forked workers) or \"new\" (one process per call)"));
+            step->target =
+                on == QLatin1String("new") ? Step::Target::NewProcess : Step::Target::Pool;
+            if (step->target == Step::Target::NewProcess &&
+                step->calls.size() > kMaxProcessesPerStep)
+                return p.fail(field,
+                              QStringLiteral("would start %1 processes; the limit is %2 per step")
+                                  .arg(step->calls.size())
+                                  .arg(kMaxProcessesPerStep));
             if (step->target == Step::Target::Pool && *poolSize == 0)
-                return p.fail(field, QStringLiteral("sends calls to the pool, but no worker is forked at this point; add {\"fork\": N} before it or use \"on\": \"new\""));
+                return p.fail(
+                    field,
+                    QStringLiteral("sends calls to the pool, but no worker is forked at this "
+                                   "point; add {\"fork\": N} before it or use \"on\": \"new\""));
             if (o.contains(QLatin1String("workers"))) {
                 if (step->target != Step::Target::Pool)
-                    return p.fail(field + QStringLiteral(".workers"), QStringLiteral("only applies to calls on the pool"));
+                    return p.fail(field + QStringLiteral(".workers"),
+                                  QStringLiteral("only applies to calls on the pool"));
                 const QJsonValue ws = o.value(QLatin1String("workers"));
                 if (!ws.isArray() || ws.toArray().isEmpty())
-                    return p.fail(field + QStringLiteral(".workers"), QStringLiteral("must be a non-empty list of worker numbers"));
+                    return p.fail(field + QStringLiteral(".workers"),
+                                  QStringLiteral("must be a non-empty list of worker numbers"));
                 const QJsonArray list = ws.toArray();
                 for (qsizetype i = 0; i < list.size(); ++i) {
                     int n = 0;
-                    if (!readInt(list.at(i), QStringLiteral("%1.workers[%2]").arg(field).arg(i), 1, *poolSize, &n, p))
+                    if (!readInt(list.at(i), QStringLiteral("%1.workers[%2]").arg(field).arg(i), 1,
+                                 *poolSize, &n, p))
                         return false;
                     step->workers << n;
                 }
@@ -299,22 +334,32 @@ QString argList(const QList<QCborArray> &calls)
 QString stepKindName(Step::Kind kind)
 {
     switch (kind) {
-    case Step::Kind::Phase: return QStringLiteral("phase");
-    case Step::Kind::Fork: return QStringLiteral("fork");
-    case Step::Kind::CallAsync: return QStringLiteral("call_async");
-    case Step::Kind::CallAwait: return QStringLiteral("call_await");
-    case Step::Kind::Call: return QStringLiteral("call");
-    case Step::Kind::Join: return QStringLiteral("join");
-    case Step::Kind::Sleep: return QStringLiteral("sleep");
+    case Step::Kind::Phase:
+        return QStringLiteral("phase");
+    case Step::Kind::Fork:
+        return QStringLiteral("fork");
+    case Step::Kind::CallAsync:
+        return QStringLiteral("call_async");
+    case Step::Kind::CallAwait:
+        return QStringLiteral("call_await");
+    case Step::Kind::Call:
+        return QStringLiteral("call");
+    case Step::Kind::Join:
+        return QStringLiteral("join");
+    case Step::Kind::Sleep:
+        return QStringLiteral("sleep");
     }
     return {};
 }
 
-bool parseScenario(const QByteArray &json, const QString &source, Scenario *scenario, QString *error)
+bool parseScenario(const QByteArray &json, const QString &source, Scenario *scenario,
+                   QString *error)
 {
     const Problem p{source, error};
     if (json.size() > kMaxFileBytes)
-        return p.fail({}, QStringLiteral("the file is %1 bytes, more than the limit of %2").arg(json.size()).arg(kMaxFileBytes));
+        return p.fail({}, QStringLiteral("the file is %1 bytes, more than the limit of %2")
+                              .arg(json.size())
+                              .arg(kMaxFileBytes));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -327,30 +372,37 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
                               .arg(parseError.errorString()));
     }
     if (!doc.isObject())
-        return p.fail({}, QStringLiteral("a scenario must be a JSON object with \"id\", \"title\" and \"steps\""));
+        return p.fail({},
+                      QStringLiteral(
+                          "a scenario must be a JSON object with \"id\", \"title\" and \"steps\""));
     const QJsonObject o = doc.object();
     Scenario s;
     s.source = source;
     for (auto it = o.begin(); it != o.end(); ++it) {
-        static const QStringList known = {QStringLiteral("id"), QStringLiteral("title"),
+        static const QStringList known = {QStringLiteral("id"),          QStringLiteral("title"),
                                           QStringLiteral("description"), QStringLiteral("steps"),
-                                          QStringLiteral("timeout_ms"), QStringLiteral("comment")};
+                                          QStringLiteral("timeout_ms"),  QStringLiteral("comment")};
         if (!known.contains(it.key()))
-            return p.fail(it.key().left(40), QStringLiteral("is not a scenario field; known fields: %1")
-                                                 .arg(known.join(QStringLiteral(", "))));
+            return p.fail(it.key().left(40),
+                          QStringLiteral("is not a scenario field; known fields: %1")
+                              .arg(known.join(QStringLiteral(", "))));
     }
     if (!readText(o.value(QLatin1String("id")), QStringLiteral("id"), &s.id, p, 64))
         return false;
     static const QRegularExpression idPattern(QStringLiteral("^[a-z0-9][a-z0-9-]*$"));
     if (!idPattern.match(s.id).hasMatch())
-        return p.fail(QStringLiteral("id"), QStringLiteral("must be lower-case letters, digits and dashes, got \"%1\"").arg(s.id));
+        return p.fail(
+            QStringLiteral("id"),
+            QStringLiteral("must be lower-case letters, digits and dashes, got \"%1\"").arg(s.id));
     if (!readText(o.value(QLatin1String("title")), QStringLiteral("title"), &s.title, p, 200))
         return false;
-    if (o.contains(QLatin1String("description"))
-        && !readText(o.value(QLatin1String("description")), QStringLiteral("description"), &s.description, p, 4000))
+    if (o.contains(QLatin1String("description")) &&
+        !readText(o.value(QLatin1String("description")), QStringLiteral("description"),
+                  &s.description, p, 4000))
         return false;
-    if (o.contains(QLatin1String("timeout_ms"))
-        && !readInt(o.value(QLatin1String("timeout_ms")), QStringLiteral("timeout_ms"), 1, kMaxTimeoutMs, &s.timeoutMs, p))
+    if (o.contains(QLatin1String("timeout_ms")) &&
+        !readInt(o.value(QLatin1String("timeout_ms")), QStringLiteral("timeout_ms"), 1,
+                 kMaxTimeoutMs, &s.timeoutMs, p))
         return false;
     const QJsonValue steps = o.value(QLatin1String("steps"));
     if (!steps.isArray() || steps.toArray().isEmpty())
@@ -364,9 +416,11 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
             return false;
         total += step.calls.size();
         if (total > kMaxCallsPerStep)
-            return p.fail(QStringLiteral("steps[%1]").arg(i), QStringLiteral("brings the scenario to %1 calls, more than the limit of %2")
-                                                            .arg(total)
-                                                            .arg(kMaxCallsPerStep));
+            return p.fail(
+                QStringLiteral("steps[%1]").arg(i),
+                QStringLiteral("brings the scenario to %1 calls, more than the limit of %2")
+                    .arg(total)
+                    .arg(kMaxCallsPerStep));
         s.steps.append(std::move(step));
     }
     *scenario = std::move(s);
@@ -382,7 +436,10 @@ bool loadScenarioFile(const QString &path, Scenario *scenario, QString *error)
         return false;
     }
     if (file.size() > kMaxFileBytes) {
-        *error = QStringLiteral("%1: the file is %2 bytes, more than the limit of %3").arg(name).arg(file.size()).arg(kMaxFileBytes);
+        *error = QStringLiteral("%1: the file is %2 bytes, more than the limit of %3")
+                     .arg(name)
+                     .arg(file.size())
+                     .arg(kMaxFileBytes);
         return false;
     }
     return parseScenario(file.readAll(), name, scenario, error);
@@ -391,9 +448,9 @@ bool loadScenarioFile(const QString &path, Scenario *scenario, QString *error)
 QList<Scenario> bundledScenarios()
 {
     static const QStringList order = {
-        QStringLiteral("greet-sequential"), QStringLiteral("greet-spawn"),
+        QStringLiteral("greet-sequential"),  QStringLiteral("greet-spawn"),
         QStringLiteral("greet-square-pool"), QStringLiteral("spawn-vs-pool"),
-        QStringLiteral("cpu-bound"),        QStringLiteral("worker-crash"),
+        QStringLiteral("cpu-bound"),         QStringLiteral("worker-crash"),
         QStringLiteral("task-error")};
     QList<Scenario> out;
     for (const QString &id : order) {
@@ -420,8 +477,9 @@ bool findScenario(const QString &idOrFile, Scenario *scenario, QString *error)
     QStringList ids;
     for (const Scenario &s : bundledScenarios())
         ids << s.id;
-    *error = QStringLiteral("%1: no bundled scenario has this id and no such file exists; bundled: %2")
-                 .arg(idOrFile, ids.join(QStringLiteral(", ")));
+    *error =
+        QStringLiteral("%1: no bundled scenario has this id and no such file exists; bundled: %2")
+            .arg(idOrFile, ids.join(QStringLiteral(", ")));
     return false;
 }
 
@@ -455,7 +513,8 @@ QStringList Scenario::recipeLines() const
                 lines << QStringLiteral("for h, args in zip([%1], %2): call_async(h, %3, *args)")
                              .arg(hs.join(QStringLiteral(", ")), argList(s.calls), s.function);
             } else
-                lines << QStringLiteral("for h, args in zip(cycle(handles), %1): call_async(h, %2, *args)")
+                lines << QStringLiteral(
+                             "for h, args in zip(cycle(handles), %1): call_async(h, %2, *args)")
                              .arg(argList(s.calls), s.function);
             if (s.expectError)
                 lines.last() += QStringLiteral("  # expected to fail");
@@ -464,7 +523,8 @@ QStringList Scenario::recipeLines() const
             lines << QStringLiteral("for p in pending: print(call_await(p))");
             break;
         case Step::Kind::Call:
-            lines << QStringLiteral("for args in %1: print(%2(*args))").arg(argList(s.calls), s.function);
+            lines << QStringLiteral("for args in %1: print(%2(*args))")
+                         .arg(argList(s.calls), s.function);
             break;
         case Step::Kind::Join:
             lines << QStringLiteral("for h in handles: join(h)");

@@ -18,19 +18,32 @@ namespace procession {
 //   sleep      let the parent idle for `ms` milliseconds
 struct Step
 {
-    enum class Kind { Phase, Fork, CallAsync, CallAwait, Call, Join, Sleep };
-    enum class Target { Pool, NewProcess };
+    enum class Kind
+    {
+        Phase,
+        Fork,
+        CallAsync,
+        CallAwait,
+        Call,
+        Join,
+        Sleep
+    };
+    enum class Target
+    {
+        Pool,
+        NewProcess
+    };
 
     Kind kind = Kind::Phase;
-    QString name;              // phase
-    int count = 0;             // fork
-    int ms = 0;                // sleep
-    QString function;          // call_async, call
-    QList<QCborArray> calls;   // call_async, call: one argument list per call
+    QString name;            // phase
+    int count = 0;           // fork
+    int ms = 0;              // sleep
+    QString function;        // call_async, call
+    QList<QCborArray> calls; // call_async, call: one argument list per call
     Target target = Target::Pool;
-    QList<int> workers;        // call_async on chosen pool workers (1-based), empty = round robin
-    bool expectError = false;  // the calls of this step are meant to fail
-    int timeoutMs = 0;         // call_await: 0 = the run's default
+    QList<int> workers;       // call_async on chosen pool workers (1-based), empty = round robin
+    bool expectError = false; // the calls of this step are meant to fail
+    int timeoutMs = 0;        // call_await: 0 = the run's default
 };
 
 struct Scenario
@@ -38,9 +51,9 @@ struct Scenario
     QString id;
     QString title;
     QString description;
-    QString source;            // the file it came from, for messages
+    QString source; // the file it came from, for messages
     QList<Step> steps;
-    int timeoutMs = 30000;     // default await timeout
+    int timeoutMs = 30000; // default await timeout
 
     // The scenario as recipe code, one entry per step (for the code panel and --help).
     QStringList recipeLines() const;

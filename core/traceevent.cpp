@@ -6,8 +6,9 @@ namespace procession {
 
 namespace {
 constexpr std::array<const char *, 18> kNames = {
-    "run-begin", "fork",  "ready", "dispatch", "begin",  "end",   "result",   "error",   "await-begin",
-    "await-end", "join",  "exit",  "crash",    "output", "phase", "step", "rejected", "run-end"};
+    "run-begin", "fork",   "ready",       "dispatch",  "begin",    "end",
+    "result",    "error",  "await-begin", "await-end", "join",     "exit",
+    "crash",     "output", "phase",       "step",      "rejected", "run-end"};
 static_assert(kNames.size() == size_t(EventType::RunEnd) + 1, "every event type has a name");
 } // namespace
 

@@ -6,35 +6,37 @@ namespace procession {
 
 // One thing that happened during a run. Small and copyable: events cross threads
 // (runner -> GUI) and are written to and read from trace files.
-enum class EventType : quint8 {
-    RunBegin,   // text: scenario id, detail: scenario title
-    Fork,       // a worker process was started; lane = its lane, text = lane name
-    Ready,      // the worker said hello; pid now known
-    Dispatch,   // the parent sent a call; text = function, detail = arguments
-    Begin,      // the worker began the call (worker's own clock stamp); code = ns it then
-                // spent waiting for a CPU (known once it ended)
-    End,        // the worker finished the call (worker's own stamp); code = CPU ns used
-    Result,     // the parent read a successful result; text = value
-    Error,      // the parent read a failed result or gave up on a call; text = message, detail = kind
+enum class EventType : quint8
+{
+    RunBegin, // text: scenario id, detail: scenario title
+    Fork,     // a worker process was started; lane = its lane, text = lane name
+    Ready,    // the worker said hello; pid now known
+    Dispatch, // the parent sent a call; text = function, detail = arguments
+    Begin,    // the worker began the call (worker's own clock stamp); code = ns it then
+              // spent waiting for a CPU (known once it ended)
+    End,      // the worker finished the call (worker's own stamp); code = CPU ns used
+    Result,   // the parent read a successful result; text = value
+    Error,    // the parent read a failed result or gave up on a call; text = message, detail = kind
     AwaitBegin, // the main lane started waiting for a call
     AwaitEnd,   // ... and stopped waiting
     Join,       // the parent asked the worker to exit
     Exit,       // the worker process ended normally; code = exit status
-    Crash,      // the worker process died from a signal or unexpectedly; code = signal/status, text = sentence
-    Output,     // a line the worker (or an in-process call) printed; text = the line
-    Phase,      // a named phase of the scenario starts; text = name
-    Step,       // the runner starts step number `code` of the scenario; text = its kind
-    Rejected,   // a connection that was not one of our workers was dropped; text = why
-    RunEnd,     // the run finished; code = 0 ok, 1 failed, 130/143 interrupted; text = message
+    Crash,    // the worker process died from a signal or unexpectedly; code = signal/status, text =
+              // sentence
+    Output,   // a line the worker (or an in-process call) printed; text = the line
+    Phase,    // a named phase of the scenario starts; text = name
+    Step,     // the runner starts step number `code` of the scenario; text = its kind
+    Rejected, // a connection that was not one of our workers was dropped; text = why
+    RunEnd,   // the run finished; code = 0 ok, 1 failed, 130/143 interrupted; text = message
 };
 
 struct TraceEvent
 {
-    qint64 t = 0;       // ns on the monotonic clock (see clock.h)
+    qint64 t = 0; // ns on the monotonic clock (see clock.h)
     EventType type = EventType::RunBegin;
-    int lane = 0;       // 0 = main process, 1..n = worker n
+    int lane = 0; // 0 = main process, 1..n = worker n
     qint64 pid = 0;
-    qint64 call = -1;   // call id, or -1
+    qint64 call = -1; // call id, or -1
     qint64 code = 0;
     QString text;
     QString detail;

@@ -19,20 +19,20 @@ struct CallRecord
     int lane = 0;
     qint64 pid = 0;
     QString function;
-    QString args;      // display text of the arguments, e.g. `1, "Chess"`
+    QString args; // display text of the arguments, e.g. `1, "Chess"`
     qint64 dispatch = -1;
     qint64 begin = -1;
     qint64 end = -1;
     qint64 result = -1;
     qint64 cpuNs = -1;
-    qint64 waitNs = 0;  // ready to run but without a CPU (more busy workers than cores)
+    qint64 waitNs = 0; // ready to run but without a CPU (more busy workers than cores)
     // When the worker was free to start this call: its dispatch, or the end of the call
     // before it on the same worker, whichever is later. begin - free is the real cost of
     // getting the call there; time spent queued behind other work is not overhead.
     qint64 free = -1;
     bool finished = false;
     bool ok = false;
-    QString value;     // display text of the result
+    QString value; // display text of the result
     QString errorKind;
     QString error;
 
@@ -43,7 +43,7 @@ struct CallRecord
 struct LaneRecord
 {
     int lane = 0;
-    QString name;     // "main", "worker 2"
+    QString name; // "main", "worker 2"
     qint64 pid = 0;
     qint64 fork = -1;
     qint64 ready = -1;
@@ -51,7 +51,7 @@ struct LaneRecord
     qint64 exit = -1;
     int exitCode = 0;
     bool crashed = false;
-    QString reason;   // sentence for a crash
+    QString reason;          // sentence for a crash
     qint64 lastCallEnd = -1; // end of the latest finished call on this lane
 };
 
@@ -117,7 +117,7 @@ public:
     qsizetype eventCount() const { return m_eventCount; }
 
     const QList<LaneRecord> &lanes() const { return m_lanes; }
-    const QList<CallRecord> &calls() const { return m_calls; }   // in dispatch order
+    const QList<CallRecord> &calls() const { return m_calls; } // in dispatch order
     const QList<AwaitSpan> &awaits() const { return m_awaits; }
     const QList<OutputLine> &outputs() const { return m_outputs; }
     const QList<PhaseRecord> &phases() const { return m_phases; }

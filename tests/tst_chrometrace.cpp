@@ -54,8 +54,11 @@ void tst_ChromeTrace::structure()
         const QJsonObject e = v.toObject();
         const QString ph = e.value(QLatin1String("ph")).toString();
         ++byPhase[ph];
-        QVERIFY2(e.value(QLatin1String("pid")).isDouble() && e.value(QLatin1String("tid")).isDouble(), "integer pid/tid");
-        QCOMPARE(e.value(QLatin1String("pid")).toDouble(), double(e.value(QLatin1String("pid")).toInteger()));
+        QVERIFY2(e.value(QLatin1String("pid")).isDouble() &&
+                     e.value(QLatin1String("tid")).isDouble(),
+                 "integer pid/tid");
+        QCOMPARE(e.value(QLatin1String("pid")).toDouble(),
+                 double(e.value(QLatin1String("pid")).toInteger()));
         pids.insert(e.value(QLatin1String("pid")).toInteger());
         if (ph != QLatin1String("M"))
             QVERIFY(e.value(QLatin1String("ts")).toDouble() >= 0);
@@ -66,12 +69,13 @@ void tst_ChromeTrace::structure()
             if (e.value(QLatin1String("cat")).toString() == QLatin1String("startup"))
                 ++startups;
         }
-        if (ph == QLatin1String("M") && e.value(QLatin1String("name")).toString() == QLatin1String("process_name"))
+        if (ph == QLatin1String("M") &&
+            e.value(QLatin1String("name")).toString() == QLatin1String("process_name"))
             ++processNames;
     }
-    QCOMPARE(pids.size(), 5);       // main + four workers
+    QCOMPARE(pids.size(), 5); // main + four workers
     QCOMPARE(processNames, 5);
-    QCOMPARE(callSlices, 8);        // four greets, four squares
+    QCOMPARE(callSlices, 8); // four greets, four squares
     QCOMPARE(startups, 4);
     QCOMPARE(byPhase.value(QStringLiteral("b")), 8); // one await each
     QCOMPARE(byPhase.value(QStringLiteral("e")), 8);
@@ -83,7 +87,10 @@ void tst_ChromeTrace::structure()
 void tst_ChromeTrace::flowsFollowTheirSlices()
 {
     // Perfetto drops a flow event that arrives before the slice it binds to.
-    struct Slice { double ts, end; };
+    struct Slice
+    {
+        double ts, end;
+    };
     QHash<qint64, QList<Slice>> seen; // per pid, slices written so far
     for (const QJsonValue &v : std::as_const(m_trace)) {
         const QJsonObject e = v.toObject();
@@ -96,8 +103,10 @@ void tst_ChromeTrace::flowsFollowTheirSlices()
             bool bound = false;
             for (const Slice &s : std::as_const(seen[pid]))
                 bound = bound || (s.ts <= ts + 1e-6 && ts <= s.end + 1e-6);
-            QVERIFY2(bound, qPrintable(QStringLiteral("flow %1 %2 at %3 has no enclosing slice before it")
-                                           .arg(ph, e.value(QLatin1String("name")).toString()).arg(ts)));
+            QVERIFY2(bound,
+                     qPrintable(QStringLiteral("flow %1 %2 at %3 has no enclosing slice before it")
+                                    .arg(ph, e.value(QLatin1String("name")).toString())
+                                    .arg(ts)));
             if (ph == QLatin1String("f"))
                 QCOMPARE(e.value(QLatin1String("bp")).toString(), QStringLiteral("e"));
         }
@@ -112,7 +121,8 @@ void tst_ChromeTrace::noOverlappingSlicesOnOneThread()
         if (e.value(QLatin1String("ph")).toString() != QLatin1String("X"))
             continue;
         const double ts = e.value(QLatin1String("ts")).toDouble();
-        slices[e.value(QLatin1String("tid")).toInteger()].append({ts, ts + e.value(QLatin1String("dur")).toDouble()});
+        slices[e.value(QLatin1String("tid")).toInteger()].append(
+            {ts, ts + e.value(QLatin1String("dur")).toDouble()});
     }
     for (auto it = slices.begin(); it != slices.end(); ++it) {
         auto list = it.value();
@@ -120,7 +130,9 @@ void tst_ChromeTrace::noOverlappingSlicesOnOneThread()
         for (qsizetype i = 1; i < list.size(); ++i)
             QVERIFY2(list[i].first >= list[i - 1].second - 1e-3,
                      qPrintable(QStringLiteral("tid %1: slice at %2 overlaps one ending at %3")
-                                    .arg(it.key()).arg(list[i].first).arg(list[i - 1].second)));
+                                    .arg(it.key())
+                                    .arg(list[i].first)
+                                    .arg(list[i - 1].second)));
     }
 }
 
@@ -150,7 +162,9 @@ void tst_ChromeTrace::rejectsForeignFiles()
     QVERIFY(error.contains(QStringLiteral("not a trace saved by Procession")));
     QVERIFY(!fromChromeTrace("{nope", &back, &error));
     QVERIFY(error.contains(QStringLiteral("not valid JSON")));
-    QVERIFY(!fromChromeTrace(R"({"procession": {"version": 1, "events": [["x", "fork", 0, "1", "2", "3", ""]]}})", &back, &error));
+    QVERIFY(!fromChromeTrace(
+        R"({"procession": {"version": 1, "events": [["x", "fork", 0, "1", "2", "3", ""]]}})", &back,
+        &error));
     QVERIFY(error.contains(QStringLiteral("event 0")));
 }
 

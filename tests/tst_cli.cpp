@@ -28,8 +28,8 @@ private:
             p.waitForFinished();
             return {};
         }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                p.readAllStandardOutput(), p.readAllStandardError()};
     }
     QTemporaryDir m_dir;
 
@@ -69,11 +69,13 @@ void tst_Cli::list()
 
 void tst_Cli::runGreetSpawnJson()
 {
-    const Result r = run({QStringLiteral("run"), QStringLiteral("greet-spawn"), QStringLiteral("--json")});
+    const Result r =
+        run({QStringLiteral("run"), QStringLiteral("greet-spawn"), QStringLiteral("--json")});
     QCOMPARE(r.code, 0);
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
-    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + QString::fromUtf8(r.out)));
+    QVERIFY2(error.error == QJsonParseError::NoError,
+             qPrintable(error.errorString() + QString::fromUtf8(r.out)));
     const QJsonObject o = doc.object();
     QCOMPARE(o.value(QLatin1String("scenario")).toString(), QStringLiteral("greet-spawn"));
     QCOMPARE(o.value(QLatin1String("ok")).toBool(), true);
@@ -86,8 +88,10 @@ void tst_Cli::runGreetSpawnJson()
         const QJsonObject c = calls.at(i).toObject();
         QCOMPARE(c.value(QLatin1String("function")).toString(), QStringLiteral("greet"));
         QCOMPARE(c.value(QLatin1String("result")).toString(), QString::number(i));
-        const double d = c.value(QLatin1String("dispatch_s")).toDouble(), b = c.value(QLatin1String("begin_s")).toDouble(),
-                     e = c.value(QLatin1String("end_s")).toDouble(), res = c.value(QLatin1String("result_s")).toDouble();
+        const double d = c.value(QLatin1String("dispatch_s")).toDouble(),
+                     b = c.value(QLatin1String("begin_s")).toDouble(),
+                     e = c.value(QLatin1String("end_s")).toDouble(),
+                     res = c.value(QLatin1String("result_s")).toDouble();
         QVERIFY(d <= b && b <= e && e <= res);
         QVERIFY(e - b >= 0.99);
         pids.insert(c.value(QLatin1String("pid")).toInteger());
@@ -98,8 +102,10 @@ void tst_Cli::runGreetSpawnJson()
     for (const QJsonValue &w : workers) {
         QCOMPARE(w.toObject().value(QLatin1String("crashed")).toBool(), false);
         QCOMPARE(w.toObject().value(QLatin1String("exit_code")).toInt(), 0);
-        QVERIFY(w.toObject().value(QLatin1String("ready_s")).toDouble() > w.toObject().value(QLatin1String("fork_s")).toDouble());
-        QVERIFY(!QFile::exists(QStringLiteral("/proc/%1").arg(w.toObject().value(QLatin1String("pid")).toInteger())));
+        QVERIFY(w.toObject().value(QLatin1String("ready_s")).toDouble() >
+                w.toObject().value(QLatin1String("fork_s")).toDouble());
+        QVERIFY(!QFile::exists(
+            QStringLiteral("/proc/%1").arg(w.toObject().value(QLatin1String("pid")).toInteger())));
     }
     // Workers' prints go to stderr with --json, so stdout stays one document.
     QVERIFY(r.err.contains("1 Hello Chess!"));
@@ -107,7 +113,8 @@ void tst_Cli::runGreetSpawnJson()
 
 void tst_Cli::runSequentialTakesFourSeconds()
 {
-    const Result r = run({QStringLiteral("run"), QStringLiteral("greet-sequential"), QStringLiteral("--json")});
+    const Result r =
+        run({QStringLiteral("run"), QStringLiteral("greet-sequential"), QStringLiteral("--json")});
     QCOMPARE(r.code, 0);
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     QVERIFY(o.value(QLatin1String("wall_s")).toDouble() >= 4.0);
@@ -117,7 +124,8 @@ void tst_Cli::runSequentialTakesFourSeconds()
 
 void tst_Cli::crashNamesPidAndSignal()
 {
-    const Result r = run({QStringLiteral("run"), QStringLiteral("worker-crash"), QStringLiteral("--json")});
+    const Result r =
+        run({QStringLiteral("run"), QStringLiteral("worker-crash"), QStringLiteral("--json")});
     QCOMPARE(r.code, 0); // the crash is what the scenario expects
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     QJsonObject crashed;
@@ -128,7 +136,9 @@ void tst_Cli::crashNamesPidAndSignal()
     const qint64 pid = crashed.value(QLatin1String("pid")).toInteger();
     QVERIFY(pid > 0);
     QCOMPARE(crashed.value(QLatin1String("reason")).toString(),
-             QStringLiteral("worker 3 (pid %1) crashed with SIGSEGV while running crash(\"segfault\", 300)").arg(pid));
+             QStringLiteral(
+                 "worker 3 (pid %1) crashed with SIGSEGV while running crash(\"segfault\", 300)")
+                 .arg(pid));
     int ok = 0;
     for (const QJsonValue &c : o.value(QLatin1String("calls")).toArray())
         ok += c.toObject().value(QLatin1String("ok")).toBool();
@@ -153,18 +163,27 @@ void tst_Cli::unexpectedFailureExitsOne()
     f.close();
     const Result r = run({QStringLiteral("run"), path});
     QCOMPARE(r.code, 1);
-    QVERIFY2(r.out.contains("FAILED: fail(\"surprise\") failed on worker 1 (pid"), r.out.constData());
+    QVERIFY2(r.out.contains("FAILED: fail(\"surprise\") failed on worker 1 (pid"),
+             r.out.constData());
 }
 
 void tst_Cli::badUsage_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("run without id") << QStringList{QStringLiteral("run")} << QStringLiteral("run needs a scenario");
-    QTest::newRow("unknown scenario") << QStringList{QStringLiteral("run"), QStringLiteral("nope")} << QStringLiteral("nope: no bundled scenario has this id");
-    QTest::newRow("unknown option") << QStringList{QStringLiteral("run"), QStringLiteral("greet-spawn"), QStringLiteral("--fast")} << QStringLiteral("unknown option --fast");
-    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command or file 'frobnicate'");
-    QTest::newRow("invalid file") << QStringList{QStringLiteral("run"), QStringLiteral("@BAD@")} << QStringLiteral("@BAD@: steps[0].fork: must be between 1 and 64, got -2");
+    QTest::newRow("run without id")
+        << QStringList{QStringLiteral("run")} << QStringLiteral("run needs a scenario");
+    QTest::newRow("unknown scenario") << QStringList{QStringLiteral("run"), QStringLiteral("nope")}
+                                      << QStringLiteral("nope: no bundled scenario has this id");
+    QTest::newRow("unknown option")
+        << QStringList{QStringLiteral("run"), QStringLiteral("greet-spawn"),
+                       QStringLiteral("--fast")}
+        << QStringLiteral("unknown option --fast");
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")}
+                                     << QStringLiteral("unknown command or file 'frobnicate'");
+    QTest::newRow("invalid file") << QStringList{QStringLiteral("run"), QStringLiteral("@BAD@")}
+                                  << QStringLiteral(
+                                         "@BAD@: steps[0].fork: must be between 1 and 64, got -2");
 }
 
 void tst_Cli::badUsage()
@@ -187,14 +206,16 @@ void tst_Cli::badUsage()
 void tst_Cli::traceFile()
 {
     const QString path = m_dir.filePath(QStringLiteral("t.json"));
-    const Result r = run({QStringLiteral("run"), QStringLiteral("greet-square-pool"), QStringLiteral("--trace"), path});
+    const Result r = run({QStringLiteral("run"), QStringLiteral("greet-square-pool"),
+                          QStringLiteral("--trace"), path});
     QCOMPARE(r.code, 0);
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
     QVERIFY(o.value(QLatin1String("traceEvents")).toArray().size() > 40);
-    QCOMPARE(o.value(QLatin1String("procession")).toObject().value(QLatin1String("scenario")).toString(),
-             QStringLiteral("greet-square-pool"));
+    QCOMPARE(
+        o.value(QLatin1String("procession")).toObject().value(QLatin1String("scenario")).toString(),
+        QStringLiteral("greet-square-pool"));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

@@ -44,12 +44,17 @@ void tst_Protocol::roundTrip()
     const QByteArray token(32, 'k');
     const Message sent = [&] {
         switch (which) {
-        case 0: return Message::hello(4812, token);
-        case 1: return Message::call(7, QStringLiteral("greet"), {1, QStringLiteral("Chess")},
-                                     QCborMap{{QStringLiteral("x"), 2}});
-        case 2: return Message::result(7, QCborArray{1, 2.5, QStringLiteral("ü")}, 100, 200, 50);
-        case 3: return Message::error(7, QStringLiteral("task-error"), QStringLiteral("boom"), 1, 2, 3);
-        default: return Message::exit();
+        case 0:
+            return Message::hello(4812, token);
+        case 1:
+            return Message::call(7, QStringLiteral("greet"), {1, QStringLiteral("Chess")},
+                                 QCborMap{{QStringLiteral("x"), 2}});
+        case 2:
+            return Message::result(7, QCborArray{1, 2.5, QStringLiteral("ü")}, 100, 200, 50);
+        case 3:
+            return Message::error(7, QStringLiteral("task-error"), QStringLiteral("boom"), 1, 2, 3);
+        default:
+            return Message::exit();
         }
     }();
     FrameReader reader;
@@ -74,8 +79,8 @@ void tst_Protocol::roundTrip()
 
 void tst_Protocol::splitAtEveryByte()
 {
-    const QByteArray bytes = encode(Message::call(1, QStringLiteral("square"), {7}))
-                             + encode(Message::result(1, 49, 5, 6, 1));
+    const QByteArray bytes = encode(Message::call(1, QStringLiteral("square"), {7})) +
+                             encode(Message::result(1, 49, 5, 6, 1));
     for (qsizetype cut = 0; cut <= bytes.size(); ++cut) {
         FrameReader reader;
         QList<Message> got;
@@ -123,30 +128,36 @@ void tst_Protocol::garbage_data()
 {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("not cbor") << frameOf("\xff\xff\xff garbage") << QStringLiteral("not valid CBOR");
+    QTest::newRow("not cbor") << frameOf("\xff\xff\xff garbage")
+                              << QStringLiteral("not valid CBOR");
     QTest::newRow("not a map") << frameOf(QCborValue(42).toCbor()) << QStringLiteral("not a map");
     QTest::newRow("no type") << frameOf(QCborMap{{QStringLiteral("id"), 1}}.toCborValue().toCbor())
                              << QStringLiteral("no text \"type\"");
     QTest::newRow("unknown type")
-        << frameOf(QCborMap{{QStringLiteral("type"), QStringLiteral("launch")}}.toCborValue().toCbor())
+        << frameOf(
+               QCborMap{{QStringLiteral("type"), QStringLiteral("launch")}}.toCborValue().toCbor())
         << QStringLiteral("unknown message type");
     QTest::newRow("call without fn")
-        << frameOf(QCborMap{{QStringLiteral("type"), QStringLiteral("call")}, {QStringLiteral("id"), 1},
+        << frameOf(QCborMap{{QStringLiteral("type"), QStringLiteral("call")},
+                            {QStringLiteral("id"), 1},
                             {QStringLiteral("args"), QCborArray{}}}
                        .toCborValue()
                        .toCbor())
         << QStringLiteral("\"fn\"");
     QTest::newRow("args not array")
-        << frameOf(QCborMap{{QStringLiteral("type"), QStringLiteral("call")}, {QStringLiteral("id"), 1},
-                            {QStringLiteral("fn"), QStringLiteral("x")}, {QStringLiteral("args"), 3}}
+        << frameOf(QCborMap{{QStringLiteral("type"), QStringLiteral("call")},
+                            {QStringLiteral("id"), 1},
+                            {QStringLiteral("fn"), QStringLiteral("x")},
+                            {QStringLiteral("args"), 3}}
                        .toCborValue()
                        .toCbor())
         << QStringLiteral("array \"args\"");
-    QTest::newRow("id is text")
-        << frameOf(QCborMap{{QStringLiteral("type"), QStringLiteral("result")}, {QStringLiteral("id"), QStringLiteral("1")}}
-                       .toCborValue()
-                       .toCbor())
-        << QStringLiteral("integer \"id\"");
+    QTest::newRow("id is text") << frameOf(
+                                       QCborMap{{QStringLiteral("type"), QStringLiteral("result")},
+                                                {QStringLiteral("id"), QStringLiteral("1")}}
+                                           .toCborValue()
+                                           .toCbor())
+                                << QStringLiteral("integer \"id\"");
     QTest::newRow("empty frame") << QByteArray(4, '\0') << QStringLiteral("empty frame");
 }
 
@@ -180,9 +191,11 @@ void tst_Protocol::oversizeIsRefusedBeforeBuffering()
 
 void tst_Protocol::displayText()
 {
-    QCOMPARE(protocol::displayArgs({1, QStringLiteral("Chess")}, {}), QStringLiteral("1, \"Chess\""));
+    QCOMPARE(protocol::displayArgs({1, QStringLiteral("Chess")}, {}),
+             QStringLiteral("1, \"Chess\""));
     QCOMPARE(protocol::displayText(QCborArray{1, QCborArray{2}}), QStringLiteral("[1, [2]]"));
-    QCOMPARE(protocol::displayText(QByteArray(3 * 1024 * 1024, 'a')), QStringLiteral("bytes(3.0 MiB)"));
+    QCOMPARE(protocol::displayText(QByteArray(3 * 1024 * 1024, 'a')),
+             QStringLiteral("bytes(3.0 MiB)"));
     QVERIFY(protocol::displayText(QString(1000, QLatin1Char('x')), 50).size() <= 50);
 }
 

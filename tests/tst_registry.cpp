@@ -29,14 +29,18 @@ void tst_Registry::calls_data()
     QTest::addColumn<QCborArray>("args");
     QTest::addColumn<QCborMap>("kwargs");
     QTest::addColumn<QCborValue>("expected");
-    QTest::newRow("square int") << QStringLiteral("square") << QCborArray{7} << QCborMap{} << QCborValue(49);
-    QTest::newRow("square double") << QStringLiteral("square") << QCborArray{1.5} << QCborMap{} << QCborValue(2.25);
-    QTest::newRow("square kwarg") << QStringLiteral("square") << QCborArray{} << QCborMap{{QStringLiteral("i"), 3}}
-                                  << QCborValue(9);
-    QTest::newRow("echo bytes") << QStringLiteral("echo") << QCborArray{QByteArray("abc")} << QCborMap{}
-                                << QCborValue(QByteArray("abc"));
-    QTest::newRow("add") << QStringLiteral("add") << QCborArray{2, 40} << QCborMap{} << QCborValue(42);
-    QTest::newRow("sleep 0") << QStringLiteral("sleep") << QCborArray{0} << QCborMap{} << QCborValue(0);
+    QTest::newRow("square int") << QStringLiteral("square") << QCborArray{7} << QCborMap{}
+                                << QCborValue(49);
+    QTest::newRow("square double")
+        << QStringLiteral("square") << QCborArray{1.5} << QCborMap{} << QCborValue(2.25);
+    QTest::newRow("square kwarg") << QStringLiteral("square") << QCborArray{}
+                                  << QCborMap{{QStringLiteral("i"), 3}} << QCborValue(9);
+    QTest::newRow("echo bytes") << QStringLiteral("echo") << QCborArray{QByteArray("abc")}
+                                << QCborMap{} << QCborValue(QByteArray("abc"));
+    QTest::newRow("add") << QStringLiteral("add") << QCborArray{2, 40} << QCborMap{}
+                         << QCborValue(42);
+    QTest::newRow("sleep 0") << QStringLiteral("sleep") << QCborArray{0} << QCborMap{}
+                             << QCborValue(0);
 }
 
 void tst_Registry::calls()
@@ -59,23 +63,32 @@ void tst_Registry::errors_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown") << QStringLiteral("launch") << QCborArray{} << QCborMap{}
-                             << QStringLiteral("unknown-function") << QStringLiteral("no function called \"launch\"");
+                             << QStringLiteral("unknown-function")
+                             << QStringLiteral("no function called \"launch\"");
     QTest::newRow("missing") << QStringLiteral("greet") << QCborArray{1} << QCborMap{}
-                             << QStringLiteral("bad-arguments") << QStringLiteral("greet() is missing argument \"name\"");
+                             << QStringLiteral("bad-arguments")
+                             << QStringLiteral("greet() is missing argument \"name\"");
     QTest::newRow("too many") << QStringLiteral("square") << QCborArray{1, 2} << QCborMap{}
-                              << QStringLiteral("bad-arguments") << QStringLiteral("square() takes 1 argument, 2 given");
-    QTest::newRow("wrong type") << QStringLiteral("square") << QCborArray{QStringLiteral("seven")} << QCborMap{}
-                                << QStringLiteral("bad-arguments") << QStringLiteral("argument \"i\" must be number, got text");
-    QTest::newRow("unknown kwarg") << QStringLiteral("square") << QCborArray{} << QCborMap{{QStringLiteral("j"), 1}}
-                                   << QStringLiteral("bad-arguments") << QStringLiteral("no parameter named \"j\"");
-    QTest::newRow("twice") << QStringLiteral("square") << QCborArray{1} << QCborMap{{QStringLiteral("i"), 1}}
-                           << QStringLiteral("bad-arguments") << QStringLiteral("got argument \"i\" twice");
-    QTest::newRow("fail throws") << QStringLiteral("fail") << QCborArray{QStringLiteral("bad input")} << QCborMap{}
+                              << QStringLiteral("bad-arguments")
+                              << QStringLiteral("square() takes 1 argument, 2 given");
+    QTest::newRow("wrong type") << QStringLiteral("square") << QCborArray{QStringLiteral("seven")}
+                                << QCborMap{} << QStringLiteral("bad-arguments")
+                                << QStringLiteral("argument \"i\" must be number, got text");
+    QTest::newRow("unknown kwarg")
+        << QStringLiteral("square") << QCborArray{} << QCborMap{{QStringLiteral("j"), 1}}
+        << QStringLiteral("bad-arguments") << QStringLiteral("no parameter named \"j\"");
+    QTest::newRow("twice") << QStringLiteral("square") << QCborArray{1}
+                           << QCborMap{{QStringLiteral("i"), 1}} << QStringLiteral("bad-arguments")
+                           << QStringLiteral("got argument \"i\" twice");
+    QTest::newRow("fail throws") << QStringLiteral("fail")
+                                 << QCborArray{QStringLiteral("bad input")} << QCborMap{}
                                  << QStringLiteral("task-error") << QStringLiteral("bad input");
-    QTest::newRow("negative sleep") << QStringLiteral("sleep") << QCborArray{-5} << QCborMap{}
-                                    << QStringLiteral("bad-arguments") << QStringLiteral("between 0 and");
-    QTest::newRow("crash how") << QStringLiteral("crash") << QCborArray{QStringLiteral("gently")} << QCborMap{}
-                               << QStringLiteral("bad-arguments") << QStringLiteral("how must be");
+    QTest::newRow("negative sleep")
+        << QStringLiteral("sleep") << QCborArray{-5} << QCborMap{}
+        << QStringLiteral("bad-arguments") << QStringLiteral("between 0 and");
+    QTest::newRow("crash how") << QStringLiteral("crash") << QCborArray{QStringLiteral("gently")}
+                               << QCborMap{} << QStringLiteral("bad-arguments")
+                               << QStringLiteral("how must be");
 }
 
 void tst_Registry::errors()

@@ -66,31 +66,87 @@ void tst_Scenario::invalid_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("expected");
     const QByteArray head = R"({"id": "t", "title": "T", "steps": )";
-    QTest::newRow("not json") << QByteArray("{\"id\": ") << QStringLiteral("bad.json: line 1, column 8: invalid JSON");
-    QTest::newRow("not object") << QByteArray("[1]") << QStringLiteral("bad.json: a scenario must be a JSON object");
-    QTest::newRow("no id") << QByteArray(R"({"title": "T", "steps": [{"fork": 1}]})") << QStringLiteral("bad.json: id: must be text, got nothing");
-    QTest::newRow("bad id") << QByteArray(R"({"id": "A B", "title": "T", "steps": [{"fork": 1}]})") << QStringLiteral("bad.json: id: must be lower-case");
-    QTest::newRow("unknown field") << QByteArray(R"({"id": "t", "title": "T", "stepz": []})") << QStringLiteral("bad.json: stepz: is not a scenario field");
-    QTest::newRow("no steps") << head + "[]}" << QStringLiteral("bad.json: steps: must be a non-empty list");
-    QTest::newRow("step not object") << head + "[3]}" << QStringLiteral("bad.json: steps[0]: must be an object");
-    QTest::newRow("unknown step") << head + R"([{"spawn": 1}])" "}" << QStringLiteral("bad.json: steps[0]: names no step");
-    QTest::newRow("two verbs") << head + R"([{"fork": 1, "join": "all"}])" "}" << QStringLiteral("bad.json: steps[0]: has both");
-    QTest::newRow("negative fork") << head + R"([{"fork": -1}])" "}" << QStringLiteral("bad.json: steps[0].fork: must be between 1 and 64, got -1");
-    QTest::newRow("fractional fork") << head + R"([{"fork": 1.5}])" "}" << QStringLiteral("bad.json: steps[0].fork: must be a whole number, got 1.5");
-    QTest::newRow("fork as text") << head + R"([{"fork": "4"}])" "}" << QStringLiteral("bad.json: steps[0].fork: must be a whole number, got text");
-    QTest::newRow("absurd fork") << head + R"([{"fork": 100000}])" "}" << QStringLiteral("steps[0].fork: must be between 1 and 64");
-    QTest::newRow("unknown function") << head + R"([{"call": "launch"}])" "}" << QStringLiteral("bad.json: steps[0]: unknown function \"launch\"");
-    QTest::newRow("wrong args") << head + R"([{"call": "greet", "args": [[1, "a"], [2]]}])" "}" << QStringLiteral("bad.json: steps[0].args[1]: greet() is missing argument \"name\"");
-    QTest::newRow("args not lists") << head + R"([{"call": "square", "args": [1, 2]}])" "}" << QStringLiteral("bad.json: steps[0].args[0]: must be a list of arguments");
-    QTest::newRow("pool without fork") << head + R"([{"call_async": "square", "args": [[1]]}])" "}" << QStringLiteral("no worker is forked");
-    QTest::newRow("worker out of range") << head + R"([{"fork": 2}, {"call_async": "square", "args": [[1]], "workers": [3]}])" "}" << QStringLiteral("steps[1].workers[0]: must be between 1 and 2, got 3");
-    QTest::newRow("absurd range") << head + R"([{"call": "square", "range": 100000000}])" "}" << QStringLiteral("steps[0].range: must be between 1 and 1000000");
-    QTest::newRow("absurd repeat") << head + R"([{"call": "square", "range": 1000, "repeat": 100000}])" "}" << QStringLiteral("steps[0].repeat: makes 100000000 calls");
-    QTest::newRow("too many processes") << head + R"([{"call_async": "square", "on": "new", "range": 5000}])" "}" << QStringLiteral("would start 5000 processes");
-    QTest::newRow("bad on") << head + R"([{"call_async": "square", "on": "cloud", "args": [[1]]}])" "}" << QStringLiteral("steps[0].on: must be \"pool\"");
-    QTest::newRow("unknown step field") << head + R"([{"fork": 1, "count": 2}])" "}" << QStringLiteral("steps[0].count: is not a field of a fork step");
-    QTest::newRow("bad expect") << head + R"([{"call": "square", "args": [[1]], "expect": "maybe"}])" "}" << QStringLiteral("steps[0].expect: must be \"ok\" or \"error\"");
-    QTest::newRow("negative sleep") << head + R"([{"sleep": -5}])" "}" << QStringLiteral("steps[0].sleep: must be between 0 and 60000, got -5");
+    QTest::newRow("not json") << QByteArray("{\"id\": ")
+                              << QStringLiteral("bad.json: line 1, column 8: invalid JSON");
+    QTest::newRow("not object") << QByteArray("[1]")
+                                << QStringLiteral("bad.json: a scenario must be a JSON object");
+    QTest::newRow("no id") << QByteArray(R"({"title": "T", "steps": [{"fork": 1}]})")
+                           << QStringLiteral("bad.json: id: must be text, got nothing");
+    QTest::newRow("bad id") << QByteArray(R"({"id": "A B", "title": "T", "steps": [{"fork": 1}]})")
+                            << QStringLiteral("bad.json: id: must be lower-case");
+    QTest::newRow("unknown field") << QByteArray(R"({"id": "t", "title": "T", "stepz": []})")
+                                   << QStringLiteral("bad.json: stepz: is not a scenario field");
+    QTest::newRow("no steps") << head + "[]}"
+                              << QStringLiteral("bad.json: steps: must be a non-empty list");
+    QTest::newRow("step not object")
+        << head + "[3]}" << QStringLiteral("bad.json: steps[0]: must be an object");
+    QTest::newRow("unknown step") << head + R"([{"spawn": 1}])"
+                                            "}"
+                                  << QStringLiteral("bad.json: steps[0]: names no step");
+    QTest::newRow("two verbs") << head + R"([{"fork": 1, "join": "all"}])"
+                                         "}"
+                               << QStringLiteral("bad.json: steps[0]: has both");
+    QTest::newRow("negative fork")
+        << head + R"([{"fork": -1}])"
+                  "}"
+        << QStringLiteral("bad.json: steps[0].fork: must be between 1 and 64, got -1");
+    QTest::newRow("fractional fork")
+        << head + R"([{"fork": 1.5}])"
+                  "}"
+        << QStringLiteral("bad.json: steps[0].fork: must be a whole number, got 1.5");
+    QTest::newRow("fork as text")
+        << head + R"([{"fork": "4"}])"
+                  "}"
+        << QStringLiteral("bad.json: steps[0].fork: must be a whole number, got text");
+    QTest::newRow("absurd fork") << head + R"([{"fork": 100000}])"
+                                           "}"
+                                 << QStringLiteral("steps[0].fork: must be between 1 and 64");
+    QTest::newRow("unknown function")
+        << head + R"([{"call": "launch"}])"
+                  "}"
+        << QStringLiteral("bad.json: steps[0]: unknown function \"launch\"");
+    QTest::newRow("wrong args")
+        << head + R"([{"call": "greet", "args": [[1, "a"], [2]]}])"
+                  "}"
+        << QStringLiteral("bad.json: steps[0].args[1]: greet() is missing argument \"name\"");
+    QTest::newRow("args not lists")
+        << head + R"([{"call": "square", "args": [1, 2]}])"
+                  "}"
+        << QStringLiteral("bad.json: steps[0].args[0]: must be a list of arguments");
+    QTest::newRow("pool without fork") << head + R"([{"call_async": "square", "args": [[1]]}])"
+                                                 "}"
+                                       << QStringLiteral("no worker is forked");
+    QTest::newRow("worker out of range")
+        << head + R"([{"fork": 2}, {"call_async": "square", "args": [[1]], "workers": [3]}])"
+                  "}"
+        << QStringLiteral("steps[1].workers[0]: must be between 1 and 2, got 3");
+    QTest::newRow("absurd range") << head + R"([{"call": "square", "range": 100000000}])"
+                                            "}"
+                                  << QStringLiteral(
+                                         "steps[0].range: must be between 1 and 1000000");
+    QTest::newRow("absurd repeat")
+        << head + R"([{"call": "square", "range": 1000, "repeat": 100000}])"
+                  "}"
+        << QStringLiteral("steps[0].repeat: makes 100000000 calls");
+    QTest::newRow("too many processes")
+        << head + R"([{"call_async": "square", "on": "new", "range": 5000}])"
+                  "}"
+        << QStringLiteral("would start 5000 processes");
+    QTest::newRow("bad on") << head + R"([{"call_async": "square", "on": "cloud", "args": [[1]]}])"
+                                      "}"
+                            << QStringLiteral("steps[0].on: must be \"pool\"");
+    QTest::newRow("unknown step field")
+        << head + R"([{"fork": 1, "count": 2}])"
+                  "}"
+        << QStringLiteral("steps[0].count: is not a field of a fork step");
+    QTest::newRow("bad expect") << head +
+                                       R"([{"call": "square", "args": [[1]], "expect": "maybe"}])"
+                                       "}"
+                                << QStringLiteral("steps[0].expect: must be \"ok\" or \"error\"");
+    QTest::newRow("negative sleep")
+        << head + R"([{"sleep": -5}])"
+                  "}"
+        << QStringLiteral("steps[0].sleep: must be between 0 and 60000, got -5");
 }
 
 void tst_Scenario::invalid()

@@ -69,7 +69,8 @@ void tst_Session::forkCallJoin()
     model.applyAll(trace.events());
     const LaneRecord *lane = model.lane(1);
     QVERIFY(lane);
-    QVERIFY(lane->fork >= 0 && lane->ready > lane->fork && lane->join >= lane->ready && lane->exit >= lane->join);
+    QVERIFY(lane->fork >= 0 && lane->ready > lane->fork && lane->join >= lane->ready &&
+            lane->exit >= lane->join);
     QVERIFY(!lane->crashed);
 }
 
@@ -90,7 +91,8 @@ void tst_Session::awaitInCallOrder()
 
 void tst_Session::greetInParallelBeatsSequential()
 {
-    const QStringList names = {QStringLiteral("Dan"), QStringLiteral("Chess"), QStringLiteral("Tom"), QStringLiteral("Mike")};
+    const QStringList names = {QStringLiteral("Dan"), QStringLiteral("Chess"),
+                               QStringLiteral("Tom"), QStringLiteral("Mike")};
     QStringList printed;
     SessionOptions options = realWorkers();
     options.onOutput = [&](int, const QString &line, bool) { printed << line; };
@@ -120,7 +122,8 @@ void tst_Session::greetInParallelBeatsSequential()
     for (int i = 0; i < 4; ++i)
         QVERIFY(session.callHere(QStringLiteral("greet"), {i, names[i]}).ok);
     const qint64 sequentialMs = sequential.elapsed();
-    QVERIFY2(sequentialMs >= 4000, qPrintable(QStringLiteral("sequential took %1 ms").arg(sequentialMs)));
+    QVERIFY2(sequentialMs >= 4000,
+             qPrintable(QStringLiteral("sequential took %1 ms").arg(sequentialMs)));
     for (int w : pool)
         QVERIFY(session.join(w));
 }
@@ -160,14 +163,18 @@ void tst_Session::crashIsReportedWhileOthersFinish()
     session.callAsync(a, QStringLiteral("sleep"), {600});
     QElapsedTimer timer;
     timer.start();
-    const qint64 crashCall = session.callAsync(b, QStringLiteral("crash"), {QStringLiteral("segfault"), 100});
+    const qint64 crashCall =
+        session.callAsync(b, QStringLiteral("crash"), {QStringLiteral("segfault"), 100});
     session.callAsync(c, QStringLiteral("sleep"), {600});
 
     const CallOutcome crashed = session.awaitCall(crashCall);
     QVERIFY(timer.elapsed() < 550); // promptly, not after the others
     QVERIFY(!crashed.ok);
     QCOMPARE(crashed.errorKind, QStringLiteral("crashed"));
-    QCOMPARE(crashed.error, QStringLiteral("worker 2 (pid %1) crashed with SIGSEGV while running crash(\"segfault\", 100)").arg(crashedPid));
+    QCOMPARE(crashed.error,
+             QStringLiteral(
+                 "worker 2 (pid %1) crashed with SIGSEGV while running crash(\"segfault\", 100)")
+                 .arg(crashedPid));
     QVERIFY(session.callAwait(a).ok);
     QVERIFY(session.callAwait(c).ok);
     QVERIFY(!processExists(crashedPid));
@@ -219,7 +226,8 @@ void tst_Session::errorsComeBackAndWorkerKeepsServing()
     session.callAsync(w, QStringLiteral("square"), {4});
     CallOutcome out = session.callAwait(w);
     QCOMPARE(out.errorKind, QStringLiteral("task-error"));
-    QVERIFY2(out.error.contains(QStringLiteral("fail(\"bad input\") failed on worker 1 (pid")), qPrintable(out.error));
+    QVERIFY2(out.error.contains(QStringLiteral("fail(\"bad input\") failed on worker 1 (pid")),
+             qPrintable(out.error));
     QVERIFY(out.error.endsWith(QStringLiteral("bad input")));
     out = session.callAwait(w);
     QCOMPARE(out.errorKind, QStringLiteral("unknown-function"));
@@ -248,7 +256,10 @@ void tst_Session::awaitTimesOutAndJoinEscalates()
     const CallOutcome out = session.callAwait(w, 200);
     QVERIFY(timer.elapsed() < 1000);
     QCOMPARE(out.errorKind, QStringLiteral("timeout"));
-    QCOMPARE(out.error, QStringLiteral("timed out after 0.2 s waiting for worker 1 (pid %1) to finish sleep(60000)").arg(pid));
+    QCOMPARE(
+        out.error,
+        QStringLiteral("timed out after 0.2 s waiting for worker 1 (pid %1) to finish sleep(60000)")
+            .arg(pid));
     timer.restart();
     QString message;
     QVERIFY(!session.join(w, -1, &message)); // it had to be terminated
@@ -270,7 +281,8 @@ void tst_Session::missingProgramFailsClearly()
     QVERIFY(timer.elapsed() < 2000);
     QVERIFY(!out.ok);
     QCOMPARE(out.errorKind, QStringLiteral("start-failed"));
-    QVERIFY2(out.error.contains(QStringLiteral("could not start /nonexistent/procession")), qPrintable(out.error));
+    QVERIFY2(out.error.contains(QStringLiteral("could not start /nonexistent/procession")),
+             qPrintable(out.error));
 }
 
 void tst_Session::workLeavesOutWaitingForACpu()
@@ -298,7 +310,10 @@ void tst_Session::workLeavesOutWaitingForACpu()
     }
     const RunSummary s = model.summary();
     QVERIFY2(std::abs(s.workS - cpu) < 0.25 * cpu,
-             qPrintable(QStringLiteral("work %1 s, CPU %2 s, summed bars %3 s").arg(s.workS).arg(cpu).arg(wall)));
+             qPrintable(QStringLiteral("work %1 s, CPU %2 s, summed bars %3 s")
+                            .arg(s.workS)
+                            .arg(cpu)
+                            .arg(wall)));
     QVERIFY(s.cpuS > 0.9 * cpu);
 }
 
@@ -313,7 +328,7 @@ void tst_Session::nothingLeftAfterSession()
         for (int w = 1; w <= 3; ++w)
             pids << session.pid(w);
         session.callAsync(1, QStringLiteral("sleep"), {60000}); // busy: needs terminate
-    } // destroyed without join
+    }                                                           // destroyed without join
     for (qint64 pid : pids)
         QVERIFY2(!processExists(pid), qPrintable(QString::number(pid)));
 }
