@@ -333,9 +333,15 @@ void putValue(Sink &out, const QCborValue &v, int depth = 0)
 
 } // namespace
 
+// Appends a frame with room for its header (the caller fills it in): one append for a
+// tiny message, header included.
 bool encode(const Message &m, QByteArray &frame)
 {
+    if (m.kind == Message::Kind::Hello)
+        return false; // once per worker: the general path is fine
     Sink out(frame);
+    std::memset(out.room(HeaderSize), 0, HeaderSize);
+    out.commit(HeaderSize);
     switch (m.kind) {
     case Message::Kind::Call:
         out.head(Map, m.kwargs.isEmpty() ? 4 : 5);
@@ -388,7 +394,7 @@ bool encode(const Message &m, QByteArray &frame)
         putKey(out, "exit");
         return true;
     case Message::Kind::Hello:
-        return false; // once per worker: the general path is fine
+        break; // not reached: see above
     }
     return false;
 }
@@ -540,16 +546,21 @@ bool readValue(Cursor &c, QCborValue *out, int depth)
 
 enum Field { FType, FId, FFn, FArgs, FKwargs, FValue, FKind, FMessage, FBegin, FEnd, FCpu, FWait, FCount };
 
+// Which field a key names. By length first: the scan over every name with strlen and
+// memcmp it replaces took ~800 instructions per message (callgrind, 44 strlen a message).
 int fieldOf(const uchar *p, quint64 n)
 {
-    static const struct { const char *name; int field; } names[] = {
-        {"type", FType}, {"id", FId}, {"fn", FFn}, {"args", FArgs}, {"kwargs", FKwargs},
-        {"value", FValue}, {"kind", FKind}, {"message", FMessage}, {"begin", FBegin},
-        {"end", FEnd}, {"cpu", FCpu}, {"wait", FWait}};
-    for (const auto &k : names)
-        if (std::strlen(k.name) == n && std::memcmp(k.name, p, n) == 0)
-            return k.field;
-    return -1;
+    auto is = [p](const char *name, quint64 size) { return std::memcmp(p, name, size) == 0; };
+    switch (n) {
+    case 2: return is("id", 2) ? FId : is("fn", 2) ? FFn : -1;
+    case 3: return is("end", 3) ? FEnd : is("cpu", 3) ? FCpu : -1;
+    case 4:
+        return is("type", 4) ? FType : is("args", 4) ? FArgs : is("kind", 4) ? FKind : is("wait", 4) ? FWait : -1;
+    case 5: return is("value", 5) ? FValue : is("begin", 5) ? FBegin : -1;
+    case 6: return is("kwargs", 6) ? FKwargs : -1;
+    case 7: return is("message", 7) ? FMessage : -1;
+    default: return -1;
+    }
 }
 
 // An integer item; false for anything else.
@@ -721,9 +732,10 @@ void encodeInto(const Message &message, QByteArray &out)
 {
     // Room for the header first; its length is known once the payload is written.
     const qsizetype start = out.size();
-    out.resize(start + HeaderSize);
-    if (!fast::encode(message, out))
+    if (!fast::encode(message, out)) {
+        out.resize(start + HeaderSize);
         out.append(toMap(message).toCborValue().toCbor());
+    }
     qToBigEndian<quint32>(quint32(out.size() - start - HeaderSize),
                           reinterpret_cast<uchar *>(out.data() + start));
 }
