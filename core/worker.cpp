@@ -247,6 +247,16 @@ int runWorker(int argc, char **argv)
     if (token.size() != 32)
         die("no valid PROCESSION_TOKEN in the environment; workers are started by procession", 2);
 
+#if defined(Q_OS_LINUX)
+    // A QCborValue made from a 16 MiB byte string grows its storage to a 32 MiB block, and
+    // glibc serves a block that size with a fresh mmap (its threshold cannot be set above
+    // 32 MiB), so each large call touched 4,096 new zero-filled pages in the worker: a
+    // page fault each (perf: the worker's part of a 16 MiB echo). From the heap, with
+    // nothing trimmed on free, the same pages serve the next call; they go back to the
+    // system when the worker has been idle for a second (malloc_trim below).
+    ::mallopt(M_MMAP_MAX, 0);
+    ::mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+#endif
     QCoreApplication app(argc, argv);
     watchStdin();
 
@@ -330,6 +340,8 @@ int runWorker(int argc, char **argv)
         // Large payloads leave large buffers behind: they are kept while calls keep
         // coming (fresh ones cost a page fault per 4 KiB, most of a 16 MiB echo), and
         // given back once the worker has been idle for a second.
+        if (reader.holdsLargeBuffer() || out.capacity() > (1 << 20))
+            m = Message(); // the last call's arguments too: the trim must find them freed
         if ((reader.holdsLargeBuffer() || out.capacity() > (1 << 20)) && !channel.waitReadable(1000)) {
             reader.shrink();
             out = QByteArray();
