@@ -37,6 +37,9 @@ bool isWorkerInvocation(int argc, char **argv)
 
 namespace {
 
+// More bytes than this moved since the last reading of the CPU clock make it stale.
+constexpr qsizetype kHeavyBytes = 64 * 1024;
+
 // How long this thread has been ready to run but waiting for a CPU (Linux: the run-queue
 // delay in /proc/thread-self/schedstat). A call's wall time minus this is what it would
 // have taken with a core to itself: the honest "work" behind a speedup when there are
@@ -169,9 +172,9 @@ public:
                || m_socket.state() != QLocalSocket::ConnectedState;
     }
 
-    // Blocks until more bytes arrive and hands them to the reader. False when the
-    // parent closed the connection.
-    bool read(FrameReader &reader)
+    // Blocks until more bytes arrive and hands them to the reader; returns how many. 0 when
+    // the parent closed the connection.
+    qsizetype read(FrameReader &reader)
     {
 #if defined(Q_OS_UNIX)
         if (m_fd >= 0) {
@@ -181,16 +184,17 @@ public:
                 if (n < 0 && errno == EINTR)
                     continue;
                 if (n <= 0)
-                    return false;
+                    return 0;
                 reader.commit(n);
-                return true;
+                return qsizetype(n);
             }
         }
 #endif
         if (m_socket.bytesAvailable() <= 0 && !m_socket.waitForReadyRead(-1))
-            return false;
-        reader.feed(m_socket.readAll());
-        return true;
+            return 0;
+        const QByteArray bytes = m_socket.readAll();
+        reader.feed(bytes);
+        return std::max<qsizetype>(bytes.size(), 1);
     }
 
     bool write(const QByteArray &bytes)
@@ -243,6 +247,16 @@ int runWorker(int argc, char **argv)
     if (token.size() != 32)
         die("no valid PROCESSION_TOKEN in the environment; workers are started by procession", 2);
 
+#if defined(Q_OS_LINUX)
+    // A QCborValue made from a 16 MiB byte string grows its storage to a 32 MiB block, and
+    // glibc serves a block that size with a fresh mmap (its threshold cannot be set above
+    // 32 MiB), so each large call touched 4,096 new zero-filled pages in the worker: a
+    // page fault each (perf: the worker's part of a 16 MiB echo). From the heap, with
+    // nothing trimmed on free, the same pages serve the next call; they go back to the
+    // system when the worker has been idle for a second (malloc_trim below).
+    ::mallopt(M_MMAP_MAX, 0);
+    ::mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+#endif
     QCoreApplication app(argc, argv);
     watchStdin();
 
@@ -265,6 +279,17 @@ int runWorker(int argc, char **argv)
     RunQueueDelay runQueue;
     Channel channel(socket);
     QByteArray out;
+    // The thread's CPU clock is a system call here (CLOCK_THREAD_CPUTIME_ID has no vDSO
+    // fast path: ~0.5-1 µs on this VM, the largest single cost of a tiny call's round trip
+    // in the worker). It is read once per call, after it; the baseline is the reading
+    // taken after the call before. The worker is blocked in read() between calls, so what
+    // that adds to a call is only its own share of the message handling (decoding it,
+    // encoding and sending the previous result: a few µs at most), and a call's CPU time is
+    // capped at its wall time. After anything heavier (a large frame in or out, giving
+    // memory back when idle) the baseline is taken again right before the next call.
+    qint64 cpuMark = threadCpuNs();
+    bool cpuMarkStale = false;
+    qsizetype heavyBytes = 0; // bytes read or written since the last reading
     for (;;) {
         Message m;
         FrameReader::Status status;
@@ -278,11 +303,16 @@ int runWorker(int argc, char **argv)
             }
             if (m.kind != Message::Kind::Call)
                 die("the parent sent a message that is not a call or exit", 4);
+            if (cpuMarkStale || heavyBytes > kHeavyBytes)
+                cpuMark = threadCpuNs();
+            cpuMarkStale = false;
+            heavyBytes = 0;
             const qint64 begin = nowNs();
-            const qint64 cpu0 = threadCpuNs();
             const Registry::Outcome r = registry.call(m.function, m.args, m.kwargs, ctx);
             const qint64 end = nowNs();
-            const qint64 cpu = threadCpuNs() - cpu0;
+            const qint64 cpuNow = threadCpuNs();
+            const qint64 cpu = std::clamp<qint64>(cpuNow - cpuMark, 0, end - begin);
+            cpuMark = cpuNow;
             const qint64 wait = runQueue.after(end - begin, cpu);
             protocol::encodeInto(r.ok ? Message::result(m.id, r.value, begin, end, cpu, wait)
                                       : Message::error(m.id, r.errorKind, r.errorMessage, begin, end, cpu, wait),
@@ -292,6 +322,7 @@ int runWorker(int argc, char **argv)
             // Batch the answers to a burst of tiny calls, but never hold a result back
             // behind work that takes time.
             if (end - batchStart > 200000 || reader.buffered() == 0 || out.size() > (1 << 20)) {
+                heavyBytes += out.size();
                 if (!channel.write(out))
                     return 0;
                 out.resize(0); // keeps the capacity for the next burst
@@ -301,6 +332,7 @@ int runWorker(int argc, char **argv)
         if (status == FrameReader::Status::Error)
             die(qPrintable(QStringLiteral("protocol error from the parent: ") + reader.errorString()), 4);
         if (!out.isEmpty()) {
+            heavyBytes += out.size();
             if (!channel.write(out))
                 return 0;
             out.resize(0);
@@ -308,15 +340,20 @@ int runWorker(int argc, char **argv)
         // Large payloads leave large buffers behind: they are kept while calls keep
         // coming (fresh ones cost a page fault per 4 KiB, most of a 16 MiB echo), and
         // given back once the worker has been idle for a second.
+        if (reader.holdsLargeBuffer() || out.capacity() > (1 << 20))
+            m = Message(); // the last call's arguments too: the trim must find them freed
         if ((reader.holdsLargeBuffer() || out.capacity() > (1 << 20)) && !channel.waitReadable(1000)) {
             reader.shrink();
             out = QByteArray();
 #if defined(Q_OS_LINUX)
             ::malloc_trim(0);
 #endif
+            cpuMarkStale = true;
         }
-        if (!channel.read(reader))
+        const qsizetype got = channel.read(reader);
+        if (got <= 0)
             return 0; // the parent closed the connection: nothing left to do
+        heavyBytes += got;
     }
 }
 
