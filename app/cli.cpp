@@ -273,3 +273,8 @@ int runCommandLine(int argc, char **argv)
 }
 
 } // namespace procession
+
+extern "C" Q_DECL_EXPORT int procession_cli_main(int argc, char **argv)
+{
+    return procession::runCommandLine(argc, argv);
+}
