@@ -1026,6 +1026,13 @@ static QString clip(QString s, int maxLength)
 
 QString displayText(const QCborValue &value, int maxLength)
 {
+    // The common answers of tiny calls, without building and clipping a string.
+    if (value.isInteger())
+        return QString::number(value.toInteger());
+    if (value.isNull()) {
+        static const QString null = QStringLiteral("null");
+        return null;
+    }
     QString out;
     appendDisplay(value, out, 0);
     return clip(out, maxLength);

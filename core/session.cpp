@@ -757,23 +757,40 @@ bool Session::waitForWorker(WorkerState *w, int timeoutMs)
 
 void Session::finishCall(Call *c, const Message &m, WorkerState *w)
 {
-    // The worker's own stamps, on the shared monotonic clock.
-    recordAt(m.begin, int(EventType::Begin), w->lane, w->pid, c->id, m.waitNs);
-    recordAt(m.end, int(EventType::End), w->lane, w->pid, c->id, m.cpuNs);
-    if (c->done) // abandoned after a timeout: the late answer is only recorded
-        return;
-    c->done = true;
-    c->outcome.pid = w->pid;
-    c->outcome.ok = m.kind == Message::Kind::Result;
-    if (c->outcome.ok) {
-        c->outcome.value = m.value;
-        record(int(EventType::Result), w->lane, w->pid, c->id, 0, protocol::displayText(m.value));
-    } else {
-        c->outcome.errorKind = m.errorKind;
-        c->outcome.error = QStringLiteral("%1 failed on %2: %3")
-                               .arg(c->label, describe(w->lane), m.errorMessage);
-        record(int(EventType::Error), w->lane, w->pid, c->id, 0, c->outcome.error, m.errorKind);
+    // The worker's own stamps, on the shared monotonic clock, and the answer: recorded
+    // together, under one lock.
+    TraceEvent events[3];
+    auto fill = [&](TraceEvent &e, qint64 t, EventType type, qint64 code) {
+        e.t = t;
+        e.type = type;
+        e.lane = w->lane;
+        e.pid = w->pid;
+        e.call = c->id;
+        e.code = code;
+    };
+    fill(events[0], m.begin, EventType::Begin, m.waitNs);
+    fill(events[1], m.end, EventType::End, m.cpuNs);
+    qsizetype count = 2;
+    if (!c->done) { // else abandoned after a timeout: the late answer is only recorded
+        c->done = true;
+        c->outcome.pid = w->pid;
+        c->outcome.ok = m.kind == Message::Kind::Result;
+        if (c->outcome.ok) {
+            c->outcome.value = m.value;
+            fill(events[2], nowNs(), EventType::Result, 0);
+            events[2].text = protocol::displayText(m.value);
+        } else {
+            c->outcome.errorKind = m.errorKind;
+            c->outcome.error = QStringLiteral("%1 failed on %2: %3")
+                                   .arg(c->label, describe(w->lane), m.errorMessage);
+            fill(events[2], nowNs(), EventType::Error, 0);
+            events[2].text = c->outcome.error;
+            events[2].detail = m.errorKind;
+        }
+        count = 3;
     }
+    if (m_trace)
+        m_trace->append(events, count);
 }
 
 void Session::failCall(Call *c, const QString &kind, const QString &message, int lane)

@@ -16,6 +16,13 @@ void Trace::append(TraceEvent &&event)
     m_events.append(std::move(event));
 }
 
+void Trace::append(TraceEvent *events, qsizetype count)
+{
+    QMutexLocker lock(&m_mutex);
+    for (qsizetype i = 0; i < count; ++i)
+        m_events.append(std::move(events[i]));
+}
+
 qsizetype Trace::size() const
 {
     QMutexLocker lock(&m_mutex);

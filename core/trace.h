@@ -18,6 +18,8 @@ public:
 
     void append(const TraceEvent &event);
     void append(TraceEvent &&event);
+    // Several events under one lock (a call's begin, end and result arrive together).
+    void append(TraceEvent *events, qsizetype count);
 
     qsizetype size() const;
     // Copies the events from index `from` on; cheap to call repeatedly with a growing cursor.

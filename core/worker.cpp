@@ -42,6 +42,8 @@ namespace {
 
 // More bytes than this moved since the last reading of the CPU clock make it stale.
 constexpr qsizetype kHeavyBytes = 64 * 1024;
+constexpr qint64 kTinyCallNs = 20000; // calls shorter than this skip the CPU clock...
+constexpr int kMaxUnreadTiny = 16;    // ...but never more than this many in a row
 
 // How long this thread has been ready to run but waiting for a CPU (Linux: the run-queue
 // delay in /proc/thread-self/schedstat). A call's wall time minus this is what it would
@@ -306,6 +308,8 @@ int runWorker(int argc, char **argv)
     // memory back when idle) the baseline is taken again right before the next call.
     qint64 cpuMark = threadCpuNs();
     bool cpuMarkStale = false;
+    int unreadTiny = 0;   // tiny calls since the clock was last read
+    qint64 tinyWall = 0;  // and their wall time
     qsizetype heavyBytes = 0; // bytes read or written since the last reading
     for (;;) {
         Message m;
@@ -319,16 +323,34 @@ int runWorker(int argc, char **argv)
             }
             if (m.kind != Message::Kind::Call)
                 die("the parent sent a message that is not a call or exit", 4);
-            if (cpuMarkStale || heavyBytes > kHeavyBytes)
+            if (cpuMarkStale || heavyBytes > kHeavyBytes) {
                 cpuMark = threadCpuNs();
+                unreadTiny = 0;
+                tinyWall = 0;
+            }
             cpuMarkStale = false;
             heavyBytes = 0;
             const qint64 begin = nowNs();
             const Registry::Outcome r = registry.call(m.function, m.args, m.kwargs, ctx);
             const qint64 end = nowNs();
-            const qint64 cpuNow = threadCpuNs();
-            const qint64 cpu = std::clamp<qint64>(cpuNow - cpuMark, 0, end - begin);
-            cpuMark = cpuNow;
+            const qint64 wall = end - begin;
+            qint64 cpu;
+            if (wall < kTinyCallNs && unreadTiny < kMaxUnreadTiny) {
+                // A call this short used at most its wall time of CPU, to within a
+                // microsecond or two: report that rather than pay a clock read that
+                // costs a third as much as the call's whole round trip. The clock is
+                // still read at least every kMaxUnreadTiny calls, and the calls skipped
+                // are subtracted, so the next longer call is not charged for them.
+                cpu = wall;
+                ++unreadTiny;
+                tinyWall += wall;
+            } else {
+                const qint64 cpuNow = threadCpuNs();
+                cpu = std::clamp<qint64>(cpuNow - cpuMark - tinyWall, 0, wall);
+                cpuMark = cpuNow;
+                unreadTiny = 0;
+                tinyWall = 0;
+            }
             const qint64 wait = runQueue.after(end - begin, cpu);
             protocol::encodeInto(r.ok ? Message::result(m.id, r.value, begin, end, cpu, wait)
                                       : Message::error(m.id, r.errorKind, r.errorMessage, begin, end, cpu, wait),
