@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "chrometrace.h"
+#include "entrypoint.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -202,36 +203,15 @@ int cmdRun(const QStringList &args)
     return result.exitCode;
 }
 
-QString selfDir(char **argv)
-{
-#if defined(Q_OS_LINUX)
-    const QString exe = QFileInfo(QStringLiteral("/proc/self/exe")).canonicalFilePath();
-    if (!exe.isEmpty())
-        return QFileInfo(exe).absolutePath();
-#endif
-    return QFileInfo(QString::fromLocal8Bit(argv[0])).absolutePath();
-}
-
 int openWindow(int argc, char **argv)
 {
     // The window lives in a library of its own, loaded only now: worker processes and
     // the command line never pay for Qt's GUI libraries.
-    const QString dir = selfDir(argv);
-    const QStringList candidates = {dir + QStringLiteral("/procession_gui"),
-                                    dir + QStringLiteral("/../lib/procession/procession_gui"),
-                                    dir + QStringLiteral("/gui/procession_gui")};
     QString errors;
-    for (const QString &candidate : candidates) {
-        QLibrary library(candidate);
-        if (!library.load()) {
-            errors += QStringLiteral("\n  ") + library.errorString();
-            continue;
-        }
-        using Entry = int (*)(int, char **);
-        if (auto entry = reinterpret_cast<Entry>(library.resolve("procession_gui_main")))
-            return entry(argc, argv);
-        errors += QStringLiteral("\n  %1 has no procession_gui_main").arg(library.fileName());
-    }
+    const int status = callLibraryEntry(QStringLiteral("procession_gui"), "procession_gui_main",
+                                        argc, argv, &errors);
+    if (status >= 0)
+        return status;
     printErr(QStringLiteral("procession: the window is not available; the command line still works "
                             "(procession --help).%1\n")
                  .arg(errors));
