@@ -68,29 +68,43 @@ double median(const QList<double> &v)
 // One row of the table: the samples (one per repetition), and what it must reach.
 struct Figure
 {
-    enum class Goal { None, AtMost, AtLeast };
+    enum class Goal
+    {
+        None,
+        AtMost,
+        AtLeast
+    };
 
     QString name;
     QString unit;
     QString what;
     QList<double> samples;
     Goal goal = Goal::None;
-    double target = 0;        // absolute bound (already scaled when relative to a baseline)
-    QString targetText;       // "≤ 1.3 × raw_rtt_us"
-    QString baseline;         // "raw_rtt_us 7.9" or ""
-    QString note;             // "not measured yet: ..."
+    double target = 0;  // absolute bound (already scaled when relative to a baseline)
+    QString targetText; // "≤ 1.3 × raw_rtt_us"
+    QString baseline;   // "raw_rtt_us 7.9" or ""
+    QString note;       // "not measured yet: ..."
     int decimals = 1;
 
     bool measured() const { return !samples.isEmpty(); }
     double value() const { return median(samples); }
-    double min() const { return samples.isEmpty() ? 0 : *std::min_element(samples.cbegin(), samples.cend()); }
-    double max() const { return samples.isEmpty() ? 0 : *std::max_element(samples.cbegin(), samples.cend()); }
+    double min() const
+    {
+        return samples.isEmpty() ? 0 : *std::min_element(samples.cbegin(), samples.cend());
+    }
+    double max() const
+    {
+        return samples.isEmpty() ? 0 : *std::max_element(samples.cbegin(), samples.cend());
+    }
     bool met() const
     {
         switch (goal) {
-        case Goal::AtMost: return value() <= target;
-        case Goal::AtLeast: return value() >= target;
-        case Goal::None: return true;
+        case Goal::AtMost:
+            return value() <= target;
+        case Goal::AtLeast:
+            return value() >= target;
+        case Goal::None:
+            return true;
         }
         return true;
     }
@@ -110,7 +124,7 @@ struct Options
     bool json = false;
     bool quick = false;
     bool markdown = false; // the table as Markdown, for docs/performance.md
-    QStringList only; // --only rtt,calls,...: measure a part (for profiling)
+    QStringList only;      // --only rtt,calls,...: measure a part (for profiling)
 
     bool wants(const char *part) const
     {
@@ -176,7 +190,8 @@ qint64 minorFaults(qint64 pid)
 // Each block's ratio is taken against the raw block right before it: on a virtual
 // machine a wake-up costs ~4 µs while the other CPU is busy and ~20 µs once it has gone
 // idle, and the machine switches between the two within a run, so only neighbours compare.
-void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *ratio, QStringList *problems)
+void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *ratio,
+                      QStringList *problems)
 {
     const int blocks = opt.quick ? 10 : 40;
     const int perBlock = opt.quick ? 200 : 250;
@@ -192,7 +207,8 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rati
         return;
     }
     // The raw ping-pong moves as many bytes each way as a tiny call does.
-    const int size = int(protocol::encode(protocol::Message::call(1, QStringLiteral("noop"), {})).size());
+    const int size =
+        int(protocol::encode(protocol::Message::call(1, QStringLiteral("noop"), {})).size());
     const QString fn = QStringLiteral("noop");
     auto qtBlock = [&](int count) {
         QList<double> out;
@@ -216,7 +232,8 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rati
         rtt->samples << median(qtBlock(perBlock)) / 1000.0;
         ratio->samples << rtt->samples.last() / raw->samples.last();
         if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG"))
-            std::fprintf(stderr, "block %d: raw %.2f µs, rtt %.2f µs\n", i, raw->samples.last(), rtt->samples.last());
+            std::fprintf(stderr, "block %d: raw %.2f µs, rtt %.2f µs\n", i, raw->samples.last(),
+                         rtt->samples.last());
         if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG") && i == blocks - 1) {
             // Where a round trip's time goes, from the trace's own stamps.
             TraceModel model;
@@ -227,7 +244,8 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rati
                 run << double(c.end - c.begin);
                 back << double(c.result - c.end);
             }
-            std::fprintf(stderr, "dispatch->begin %.0f ns, begin->end %.0f ns, end->result %.0f ns\n",
+            std::fprintf(stderr,
+                         "dispatch->begin %.0f ns, begin->end %.0f ns, end->result %.0f ns\n",
                          median(out), median(run), median(back));
         }
         b.trace.clear();
@@ -254,7 +272,8 @@ void measureReady(const Options &opt, Figure *ready, Figure *rss, QStringList *p
         }
         ready->samples << double(nowNs() - t0) / 1e6;
         if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG"))
-            std::fprintf(stderr, "ready_4: fork() x4 took %.2f ms, then %.2f ms until every hello\n",
+            std::fprintf(stderr,
+                         "ready_4: fork() x4 took %.2f ms, then %.2f ms until every hello\n",
                          double(forked - t0) / 1e6, double(nowNs() - forked) / 1e6);
         if (rep == 0) {
             // An idle worker: it has said hello and run one call.
@@ -282,7 +301,8 @@ void measureSpawnCall(const Options &opt, Figure *spawn, QStringList *problems)
         const CallOutcome r = b.session.awaitCall(id); // also joins the one-shot worker
         const qint64 result = eventTime(b.trace, EventType::Result, id);
         if (!r.ok || r.value.toInteger() != 9 || result < 0) {
-            *problems << QStringLiteral("spawn_call: %1").arg(r.ok ? QStringLiteral("wrong result") : r.error);
+            *problems << QStringLiteral("spawn_call: %1")
+                             .arg(r.ok ? QStringLiteral("wrong result") : r.error);
             return;
         }
         spawn->samples << double(result - t0) / 1e6;
@@ -339,7 +359,8 @@ void measureThroughput(const Options &opt, int workers, Figure *figure, QList<Tr
         }
         const qint64 t1 = nowNs();
         if (!ok) {
-            *problems << QStringLiteral("calls_per_s_%1: a call failed or returned a wrong value").arg(workers);
+            *problems << QStringLiteral("calls_per_s_%1: a call failed or returned a wrong value")
+                             .arg(workers);
             return;
         }
         figure->samples << double(calls) / (double(t1 - t0) / 1e9);
@@ -356,7 +377,8 @@ void measurePayload(const Options &opt, Figure *figure, QStringList *problems)
     QByteArray bytes(size, Qt::Uninitialized);
     for (qsizetype i = 0; i < size; ++i)
         bytes[i] = char(i * 131);
-    const QCborArray args{QCborValue(bytes)}; // made once: the copy into the array is not the echo's
+    const QCborArray args{
+        QCborValue(bytes)}; // made once: the copy into the array is not the echo's
     Bench b;
     QString error;
     if (!b.start(1, &error)) {
@@ -364,17 +386,21 @@ void measurePayload(const Options &opt, Figure *figure, QStringList *problems)
         return;
     }
     for (int rep = 0; rep < reps + 1; ++rep) {
-        const qint64 f0 = minorFaults(QCoreApplication::applicationPid()), w0 = minorFaults(b.session.pid(1));
+        const qint64 f0 = minorFaults(QCoreApplication::applicationPid()),
+                     w0 = minorFaults(b.session.pid(1));
         const qint64 t0 = nowNs();
-        const CallOutcome r = b.session.awaitCall(b.session.callAsync(1, QStringLiteral("echo"), args));
+        const CallOutcome r =
+            b.session.awaitCall(b.session.callAsync(1, QStringLiteral("echo"), args));
         const qint64 t1 = nowNs();
         if (!r.ok || r.value.toByteArray().size() != size) {
-            *problems << QStringLiteral("payload: %1").arg(r.ok ? QStringLiteral("the echo came back changed") : r.error);
+            *problems << QStringLiteral("payload: %1")
+                             .arg(r.ok ? QStringLiteral("the echo came back changed") : r.error);
             return;
         }
         if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG"))
             std::fprintf(stderr, "echo %.1f ms, faults parent %lld worker %lld\n", (t1 - t0) / 1e6,
-                         minorFaults(QCoreApplication::applicationPid()) - f0, minorFaults(b.session.pid(1)) - w0);
+                         minorFaults(QCoreApplication::applicationPid()) - f0,
+                         minorFaults(b.session.pid(1)) - w0);
         if (rep > 0) // the first one warms up buffers on both sides
             figure->samples << double(size) / 1e6 / (double(t1 - t0) / 1e9);
         b.trace.clear();
@@ -486,7 +512,8 @@ int runBench(int argc, char **argv)
         else if (a.startsWith("--only="))
             opt.only = QString::fromLocal8Bit(a.mid(7)).split(QLatin1Char(','));
         else {
-            std::fprintf(stderr, "procession: bench: unknown option %s\nTry 'procession --help'.\n", argv[i]);
+            std::fprintf(stderr, "procession: bench: unknown option %s\nTry 'procession --help'.\n",
+                         argv[i]);
             return 2;
         }
     }
@@ -496,41 +523,67 @@ int runBench(int argc, char **argv)
     QStringList problems;
 
     using Goal = Figure::Goal;
-    Figure ready{QStringLiteral("ready_4_ms"), QStringLiteral("ms"), QStringLiteral("fork four workers until each has said hello")};
-    ready.goal = Goal::AtMost, ready.target = 20, ready.targetText = QStringLiteral("< 20"), ready.decimals = 2;
-    Figure spawn{QStringLiteral("spawn_call_ms"), QStringLiteral("ms"), QStringLiteral("one process for square(3): call to result")};
-    spawn.goal = Goal::AtMost, spawn.target = 8, spawn.targetText = QStringLiteral("< 8"), spawn.decimals = 2;
-    Figure rtt{QStringLiteral("rtt_us"), QStringLiteral("µs"), QStringLiteral("noop() on a ready worker: call sent → result read")};
-    Figure raw{QStringLiteral("raw_rtt_us"), QStringLiteral("µs"), QStringLiteral("the same bytes ping-ponged over a socketpair, no Qt, no framing")};
+    Figure ready{QStringLiteral("ready_4_ms"), QStringLiteral("ms"),
+                 QStringLiteral("fork four workers until each has said hello")};
+    ready.goal = Goal::AtMost, ready.target = 20, ready.targetText = QStringLiteral("< 20"),
+    ready.decimals = 2;
+    Figure spawn{QStringLiteral("spawn_call_ms"), QStringLiteral("ms"),
+                 QStringLiteral("one process for square(3): call to result")};
+    spawn.goal = Goal::AtMost, spawn.target = 8, spawn.targetText = QStringLiteral("< 8"),
+    spawn.decimals = 2;
+    Figure rtt{QStringLiteral("rtt_us"), QStringLiteral("µs"),
+               QStringLiteral("noop() on a ready worker: call sent → result read")};
+    Figure raw{QStringLiteral("raw_rtt_us"), QStringLiteral("µs"),
+               QStringLiteral("the same bytes ping-ponged over a socketpair, no Qt, no framing")};
     rtt.decimals = raw.decimals = 2;
-    Figure rttRatio{QStringLiteral("rtt_over_raw"), QStringLiteral("×"), QStringLiteral("rtt_us / raw_rtt_us, each block against the raw block before it")};
-    rttRatio.goal = Goal::AtMost, rttRatio.target = 1.3, rttRatio.targetText = QStringLiteral("≤ 1.3"), rttRatio.decimals = 2;
+    Figure rttRatio{
+        QStringLiteral("rtt_over_raw"), QStringLiteral("×"),
+        QStringLiteral("rtt_us / raw_rtt_us, each block against the raw block before it")};
+    rttRatio.goal = Goal::AtMost, rttRatio.target = 1.3,
+    rttRatio.targetText = QStringLiteral("≤ 1.3"), rttRatio.decimals = 2;
     Figure cps[3];
     const int workerCounts[3] = {1, 2, 4};
     for (int i = 0; i < 3; ++i) {
         cps[i].name = QStringLiteral("calls_per_s_%1").arg(workerCounts[i]);
         cps[i].unit = QStringLiteral("calls/s");
-        cps[i].what = QStringLiteral("square(i), pipelined in batches of 256, on %1 worker%2").arg(workerCounts[i]).arg(workerCounts[i] > 1 ? QStringLiteral("s") : QString());
+        cps[i].what = QStringLiteral("square(i), pipelined in batches of 256, on %1 worker%2")
+                          .arg(workerCounts[i])
+                          .arg(workerCounts[i] > 1 ? QStringLiteral("s") : QString());
         cps[i].decimals = 0;
     }
-    cps[1].goal = Goal::AtLeast, cps[1].target = 200000, cps[1].targetText = QStringLiteral("≥ 200000");
-    Figure payload{QStringLiteral("payload_mb_per_s"), QStringLiteral("MB/s"), QStringLiteral("echo of a 16 MiB byte string (MB = 10^6 bytes, counted once)")};
-    payload.goal = Goal::AtLeast, payload.target = 500, payload.targetText = QStringLiteral("≥ 500"), payload.decimals = 0;
-    Figure traceNs{QStringLiteral("trace_ns_per_event"), QStringLiteral("ns"), QStringLiteral("record one event (a real run's mix, strings included)")};
-    Figure traceBytes{QStringLiteral("trace_bytes_per_event"), QStringLiteral("B"), QStringLiteral("heap per recorded event, strings included")};
+    cps[1].goal = Goal::AtLeast, cps[1].target = 200000,
+    cps[1].targetText = QStringLiteral("≥ 200000");
+    Figure payload{QStringLiteral("payload_mb_per_s"), QStringLiteral("MB/s"),
+                   QStringLiteral("echo of a 16 MiB byte string (MB = 10^6 bytes, counted once)")};
+    payload.goal = Goal::AtLeast, payload.target = 500,
+    payload.targetText = QStringLiteral("≥ 500"), payload.decimals = 0;
+    Figure traceNs{QStringLiteral("trace_ns_per_event"), QStringLiteral("ns"),
+                   QStringLiteral("record one event (a real run's mix, strings included)")};
+    Figure traceBytes{QStringLiteral("trace_bytes_per_event"), QStringLiteral("B"),
+                      QStringLiteral("heap per recorded event, strings included")};
     traceBytes.decimals = 0;
-    Figure rss{QStringLiteral("worker_rss_kb"), QStringLiteral("KiB"), QStringLiteral("resident memory of an idle worker")};
-    rss.goal = Goal::AtMost, rss.target = 20000, rss.targetText = QStringLiteral("< 20000"), rss.decimals = 0;
-    Figure greetSpawn{QStringLiteral("greet_spawn_wall_s"), QStringLiteral("s"), QStringLiteral("greet-spawn scenario, wall time (ideal 1.000)")};
-    greetSpawn.goal = Goal::AtMost, greetSpawn.target = 1.030, greetSpawn.targetText = QStringLiteral("≤ 1.030"), greetSpawn.decimals = 4;
-    Figure greetPool{QStringLiteral("greet_pool_phase_s"), QStringLiteral("s"), QStringLiteral("greet-square-pool, \"greet in parallel\" phase (ideal 1.000)")};
-    greetPool.goal = Goal::AtMost, greetPool.target = 1.005, greetPool.targetText = QStringLiteral("≤ 1.005"), greetPool.decimals = 4;
-    Figure paint{QStringLiteral("paint_ms_100k"), QStringLiteral("ms"), QStringLiteral("paint 100,000 calls offscreen (zoomed out / 1 % window)")};
+    Figure rss{QStringLiteral("worker_rss_kb"), QStringLiteral("KiB"),
+               QStringLiteral("resident memory of an idle worker")};
+    rss.goal = Goal::AtMost, rss.target = 20000, rss.targetText = QStringLiteral("< 20000"),
+    rss.decimals = 0;
+    Figure greetSpawn{QStringLiteral("greet_spawn_wall_s"), QStringLiteral("s"),
+                      QStringLiteral("greet-spawn scenario, wall time (ideal 1.000)")};
+    greetSpawn.goal = Goal::AtMost, greetSpawn.target = 1.030,
+    greetSpawn.targetText = QStringLiteral("≤ 1.030"), greetSpawn.decimals = 4;
+    Figure greetPool{
+        QStringLiteral("greet_pool_phase_s"), QStringLiteral("s"),
+        QStringLiteral("greet-square-pool, \"greet in parallel\" phase (ideal 1.000)")};
+    greetPool.goal = Goal::AtMost, greetPool.target = 1.005,
+    greetPool.targetText = QStringLiteral("≤ 1.005"), greetPool.decimals = 4;
+    Figure paint{QStringLiteral("paint_ms_100k"), QStringLiteral("ms"),
+                 QStringLiteral("paint 100,000 calls offscreen (zoomed out / 1 % window)")};
     paint.goal = Goal::AtMost, paint.target = 16, paint.targetText = QStringLiteral("< 16");
-    paint.note = QStringLiteral("measured by the bench_paint QBENCHMARK (tests/): the command line loads no widgets");
+    paint.note = QStringLiteral(
+        "measured by the bench_paint QBENCHMARK (tests/): the command line loads no widgets");
 
     progress(talk, QStringLiteral("procession bench%1: measuring"
-                                  " (load average %2)…\n").arg(opt.quick ? QStringLiteral(" --quick") : QString(), loadBefore));
+                                  " (load average %2)…\n")
+                       .arg(opt.quick ? QStringLiteral(" --quick") : QString(), loadBefore));
     progress(talk, QStringLiteral("  round trips\n"));
     if (opt.wants("rtt"))
         measureRoundTrip(opt, &rtt, &raw, &rttRatio, &problems);
@@ -547,7 +600,8 @@ int runBench(int argc, char **argv)
         measureThroughput(opt, workerCounts[i], &cps[i], i == 1 ? &sample : nullptr, &problems);
     if (cps[0].measured())
         for (int i = 1; i < 3; ++i)
-            cps[i].baseline = QStringLiteral("%1× 1 worker").arg(cps[i].value() / cps[0].value(), 0, 'f', 2);
+            cps[i].baseline =
+                QStringLiteral("%1× 1 worker").arg(cps[i].value() / cps[0].value(), 0, 'f', 2);
     progress(talk, QStringLiteral("  payload\n"));
     if (opt.wants("payload"))
         measurePayload(opt, &payload, &problems);
@@ -556,17 +610,19 @@ int runBench(int argc, char **argv)
     if (opt.wants("scenarios"))
         measureScenario(opt, QStringLiteral("greet-spawn"), QString(), &greetSpawn, &problems);
     if (opt.wants("scenarios"))
-        measureScenario(opt, QStringLiteral("greet-square-pool"), QStringLiteral("greet in parallel"), &greetPool, &problems);
+        measureScenario(opt, QStringLiteral("greet-square-pool"),
+                        QStringLiteral("greet in parallel"), &greetPool, &problems);
 
-    const QList<const Figure *> figures = {&rtt, &raw, &rttRatio, &ready, &spawn, &cps[0], &cps[1], &cps[2],
-                                           &payload, &traceNs, &traceBytes, &rss, &greetSpawn,
-                                           &greetPool, &paint};
+    const QList<const Figure *> figures = {&rtt,        &raw,    &rttRatio,   &ready,     &spawn,
+                                           &cps[0],     &cps[1], &cps[2],     &payload,   &traceNs,
+                                           &traceBytes, &rss,    &greetSpawn, &greetPool, &paint};
     const double seconds = double(nowNs() - started) / 1e9;
     const QString loadAfter = loadAverage();
     const QString machine = QStringLiteral("%1, %2 cores, %3 %4, Qt %5")
                                 .arg(cpuModel())
                                 .arg(QThread::idealThreadCount())
-                                .arg(QSysInfo::kernelType(), QSysInfo::kernelVersion(), QString::fromLatin1(qVersion()));
+                                .arg(QSysInfo::kernelType(), QSysInfo::kernelVersion(),
+                                     QString::fromLatin1(qVersion()));
     int missed = 0;
     for (const Figure *f : figures)
         if (f->measured() && !f->met())
@@ -605,21 +661,27 @@ int runBench(int argc, char **argv)
         root[QStringLiteral("problems")] = QJsonArray::fromStringList(problems);
         print(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented)));
     } else if (opt.markdown) {
-        QString text = QStringLiteral("| figure | median | spread (min – max, n) | target | baseline | verdict |\n"
-                                      "|---|---:|---|---|---|---|\n");
+        QString text = QStringLiteral(
+            "| figure | median | spread (min – max, n) | target | baseline | verdict |\n"
+            "|---|---:|---|---|---|---|\n");
         for (const Figure *f : figures) {
-            const QString value = f->measured() ? f->number(f->value()) + QLatin1Char(' ') + f->unit : QStringLiteral("—");
-            const QString spread = f->measured() ? QStringLiteral("%1 – %2, n=%3").arg(f->number(f->min()), f->number(f->max())).arg(f->samples.size())
-                                                 : f->note;
+            const QString value = f->measured() ? f->number(f->value()) + QLatin1Char(' ') + f->unit
+                                                : QStringLiteral("—");
+            const QString spread = f->measured()
+                                       ? QStringLiteral("%1 – %2, n=%3")
+                                             .arg(f->number(f->min()), f->number(f->max()))
+                                             .arg(f->samples.size())
+                                       : f->note;
             text += QStringLiteral("| `%1` | %2 | %3 | %4 | %5 | %6 |\n")
                         .arg(f->name, value, spread, f->targetText, f->baseline, f->verdict());
         }
-        text += QStringLiteral("\n%1; %2 s, load average %3 before, %4 after; %5 target%6 missed.\n")
-                    .arg(machine)
-                    .arg(seconds, 0, 'f', 1)
-                    .arg(loadBefore, loadAfter)
-                    .arg(missed)
-                    .arg(missed == 1 ? QString() : QStringLiteral("s"));
+        text +=
+            QStringLiteral("\n%1; %2 s, load average %3 before, %4 after; %5 target%6 missed.\n")
+                .arg(machine)
+                .arg(seconds, 0, 'f', 1)
+                .arg(loadBefore, loadAfter)
+                .arg(missed)
+                .arg(missed == 1 ? QString() : QStringLiteral("s"));
         for (const QString &p : std::as_const(problems))
             text += QStringLiteral("\nproblem: %1\n").arg(p);
         print(text);
@@ -627,27 +689,33 @@ int runBench(int argc, char **argv)
         QString text;
         text += QStringLiteral("%1  %2  %3  %4  %5  %6\n")
                     .arg(pad(QStringLiteral("figure"), -22), pad(QStringLiteral("median"), 14),
-                         pad(QStringLiteral("spread (min – max, n)"), -30), pad(QStringLiteral("target"), -22),
-                         pad(QStringLiteral("baseline"), -16), QStringLiteral("verdict"));
+                         pad(QStringLiteral("spread (min – max, n)"), -30),
+                         pad(QStringLiteral("target"), -22), pad(QStringLiteral("baseline"), -16),
+                         QStringLiteral("verdict"));
         QStringList notes;
         for (const Figure *f : figures) {
-            const QString value = f->measured() ? f->number(f->value()) + QLatin1Char(' ') + f->unit : QStringLiteral("—");
-            const QString spread = f->measured() ? QStringLiteral("%1 – %2, n=%3").arg(f->number(f->min()), f->number(f->max())).arg(f->samples.size())
-                                                 : QStringLiteral("(see below)");
+            const QString value = f->measured() ? f->number(f->value()) + QLatin1Char(' ') + f->unit
+                                                : QStringLiteral("—");
+            const QString spread = f->measured()
+                                       ? QStringLiteral("%1 – %2, n=%3")
+                                             .arg(f->number(f->min()), f->number(f->max()))
+                                             .arg(f->samples.size())
+                                       : QStringLiteral("(see below)");
             if (!f->note.isEmpty())
                 notes << QStringLiteral("%1: %2").arg(f->name, f->note);
             text += QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                        .arg(pad(f->name, -22), pad(value, 14), pad(spread, -30), pad(f->targetText, -22),
-                             pad(f->baseline, -16), f->verdict());
+                        .arg(pad(f->name, -22), pad(value, 14), pad(spread, -30),
+                             pad(f->targetText, -22), pad(f->baseline, -16), f->verdict());
         }
         for (const QString &n : std::as_const(notes))
             text += n + QLatin1Char('\n');
-        text += QStringLiteral("\n%1\n%2 s, load average %3 before, %4 after; %5 target%6 missed.\n")
-                    .arg(machine)
-                    .arg(seconds, 0, 'f', 1)
-                    .arg(loadBefore, loadAfter)
-                    .arg(missed)
-                    .arg(missed == 1 ? QString() : QStringLiteral("s"));
+        text +=
+            QStringLiteral("\n%1\n%2 s, load average %3 before, %4 after; %5 target%6 missed.\n")
+                .arg(machine)
+                .arg(seconds, 0, 'f', 1)
+                .arg(loadBefore, loadAfter)
+                .arg(missed)
+                .arg(missed == 1 ? QString() : QStringLiteral("s"));
         for (const QString &p : std::as_const(problems))
             text += QStringLiteral("problem: %1\n").arg(p);
         print(text);

@@ -22,8 +22,8 @@ inline QString executableDir(char **argv)
 }
 
 // Returns the entry point's exit status, or -1 with `errors` saying what was tried.
-inline int callLibraryEntry(const QString &library, const char *entryName, int argc,
-                            char **argv, QString *errors)
+inline int callLibraryEntry(const QString &library, const char *entryName, int argc, char **argv,
+                            QString *errors)
 {
     const QString dir = executableDir(argv);
     const QStringList candidates = {dir + QLatin1Char('/') + library,

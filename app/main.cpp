@@ -16,7 +16,8 @@ int main(int argc, char **argv)
                                                     "procession_cli_main", argc, argv, &errors);
     if (status >= 0)
         return status;
-    std::fprintf(stderr, "procession: the command line library is missing; reinstall procession.%s\n",
+    std::fprintf(stderr,
+                 "procession: the command line library is missing; reinstall procession.%s\n",
                  errors.toLocal8Bit().constData());
     return 2;
 }

@@ -1,8 +1,8 @@
 #include "protocol.h"
 
+#include <QBuffer>
 #include <QCborStreamReader>
 #include <QCborStreamWriter>
-#include <QBuffer>
 #include <QIODevice>
 #include <QtEndian>
 
@@ -119,11 +119,16 @@ Message Message::exit()
 QString kindName(Message::Kind kind)
 {
     switch (kind) {
-    case Message::Kind::Hello: return kHello;
-    case Message::Kind::Call: return kCall;
-    case Message::Kind::Result: return kResult;
-    case Message::Kind::Error: return kError;
-    case Message::Kind::Exit: return kExit;
+    case Message::Kind::Hello:
+        return kHello;
+    case Message::Kind::Call:
+        return kCall;
+    case Message::Kind::Result:
+        return kResult;
+    case Message::Kind::Error:
+        return kError;
+    case Message::Kind::Exit:
+        return kExit;
     }
     return {};
 }
@@ -170,7 +175,17 @@ qsizetype byteStringSize(const QCborValue &v)
 namespace fast {
 namespace {
 
-enum Major : quint8 { Unsigned = 0, Negative = 1, Bytes = 2, Text = 3, Array = 4, Map = 5, Tag = 6, Simple = 7 };
+enum Major : quint8
+{
+    Unsigned = 0,
+    Negative = 1,
+    Bytes = 2,
+    Text = 3,
+    Array = 4,
+    Map = 5,
+    Tag = 6,
+    Simple = 7
+};
 
 // Collects a message's small items in a buffer on the stack and hands them to the frame
 // in one append. QByteArray::append goes through QByteArray::insert, ~110 instructions a
@@ -299,12 +314,24 @@ void putText(Sink &out, const QString &s)
 void putValue(Sink &out, const QCborValue &v, int depth = 0)
 {
     switch (v.type()) {
-    case QCborValue::Integer: putInt(out, v.toInteger()); return;
-    case QCborValue::False: out.byte(char(0xf4)); return;
-    case QCborValue::True: out.byte(char(0xf5)); return;
-    case QCborValue::Null: out.byte(char(0xf6)); return;
-    case QCborValue::Undefined: out.byte(char(0xf7)); return;
-    case QCborValue::String: putText(out, v.toString()); return;
+    case QCborValue::Integer:
+        putInt(out, v.toInteger());
+        return;
+    case QCborValue::False:
+        out.byte(char(0xf4));
+        return;
+    case QCborValue::True:
+        out.byte(char(0xf5));
+        return;
+    case QCborValue::Null:
+        out.byte(char(0xf6));
+        return;
+    case QCborValue::Undefined:
+        out.byte(char(0xf7));
+        return;
+    case QCborValue::String:
+        putText(out, v.toString());
+        return;
     case QCborValue::ByteArray: {
         // Written in place from the value's own storage, into room reserved to the byte:
         // no copy in between, and no buffer grown to twice the payload.
@@ -326,7 +353,8 @@ void putValue(Sink &out, const QCborValue &v, int depth = 0)
             return;
         }
         break;
-    default: break;
+    default:
+        break;
     }
     out.frame().append(v.toCbor());
 }
@@ -410,8 +438,8 @@ struct Cursor
 struct Head
 {
     quint8 major = 0;
-    quint8 info = 0;  // the low five bits of the initial byte
-    quint64 arg = 0;  // the length, count or integer it carries
+    quint8 info = 0; // the low five bits of the initial byte
+    quint64 arg = 0; // the length, count or integer it carries
 };
 
 // Reads an item's initial bytes. False for what the fast path leaves alone: indefinite
@@ -427,7 +455,11 @@ bool readHead(Cursor &c, Head *h)
         h->arg = h->info;
         return true;
     }
-    const int size = h->info == 24 ? 1 : h->info == 25 ? 2 : h->info == 26 ? 4 : h->info == 27 ? 8 : 0;
+    const int size = h->info == 24   ? 1
+                     : h->info == 25 ? 2
+                     : h->info == 26 ? 4
+                     : h->info == 27 ? 8
+                                     : 0;
     if (size == 0 || c.end - c.p < size)
         return false;
     quint64 v = 0;
@@ -451,7 +483,8 @@ constexpr quint64 kLargeBytes = 64 * 1024;
 // Decodes the item at `start` with QCborValue::fromCbor and moves the cursor past it.
 bool readWithQt(Cursor &c, const uchar *start, QCborValue *out)
 {
-    QCborStreamReader reader(QByteArray::fromRawData(reinterpret_cast<const char *>(start), c.end - start));
+    QCborStreamReader reader(
+        QByteArray::fromRawData(reinterpret_cast<const char *>(start), c.end - start));
     *out = QCborValue::fromCbor(reader);
     if (reader.lastError() != QCborError::NoError)
         return false;
@@ -472,8 +505,8 @@ bool readArrayItems(Cursor &c, const uchar *start, quint64 count, QCborArray *ar
     for (quint64 i = 0; i < count; ++i) {
         Head item;
         Cursor peek = c;
-        if (readHead(peek, &item) && item.major == Bytes && item.arg > kLargeBytes
-            && item.arg <= quint64(c.end - peek.p)) {
+        if (readHead(peek, &item) && item.major == Bytes && item.arg > kLargeBytes &&
+            item.arg <= quint64(c.end - peek.p)) {
             *whole = true;
             return readWithQt(c, start, value);
         }
@@ -507,13 +540,15 @@ bool readValue(Cursor &c, QCborValue *out, int depth)
         if (h.arg > remaining)
             return false;
         // QCborValue copies the bytes into its own storage: no copy needed before that.
-        *out = QCborValue(QByteArray::fromRawData(reinterpret_cast<const char *>(c.p), qsizetype(h.arg)));
+        *out = QCborValue(
+            QByteArray::fromRawData(reinterpret_cast<const char *>(c.p), qsizetype(h.arg)));
         c.p += h.arg;
         return true;
     case Text:
         if (h.arg > remaining || !asciiRun(c.p, h.arg))
             return false;
-        *out = QCborValue(QString::fromLatin1(reinterpret_cast<const char *>(c.p), qsizetype(h.arg)));
+        *out =
+            QCborValue(QString::fromLatin1(reinterpret_cast<const char *>(c.p), qsizetype(h.arg)));
         c.p += h.arg;
         return true;
     case Array: {
@@ -527,10 +562,18 @@ bool readValue(Cursor &c, QCborValue *out, int depth)
     }
     case Simple:
         switch (h.info) {
-        case 20: *out = QCborValue(false); return true;
-        case 21: *out = QCborValue(true); return true;
-        case 22: *out = QCborValue(nullptr); return true;
-        case 23: *out = QCborValue(QCborValue::Undefined); return true;
+        case 20:
+            *out = QCborValue(false);
+            return true;
+        case 21:
+            *out = QCborValue(true);
+            return true;
+        case 22:
+            *out = QCborValue(nullptr);
+            return true;
+        case 23:
+            *out = QCborValue(QCborValue::Undefined);
+            return true;
         case 27: {
             double d;
             const quint64 bits = h.arg;
@@ -538,13 +581,30 @@ bool readValue(Cursor &c, QCborValue *out, int depth)
             *out = QCborValue(d);
             return true;
         }
-        default: return false;
+        default:
+            return false;
         }
-    default: return false; // maps, tags
+    default:
+        return false; // maps, tags
     }
 }
 
-enum Field { FType, FId, FFn, FArgs, FKwargs, FValue, FKind, FMessage, FBegin, FEnd, FCpu, FWait, FCount };
+enum Field
+{
+    FType,
+    FId,
+    FFn,
+    FArgs,
+    FKwargs,
+    FValue,
+    FKind,
+    FMessage,
+    FBegin,
+    FEnd,
+    FCpu,
+    FWait,
+    FCount
+};
 
 // Which field a key names. By length first: the scan over every name with strlen and
 // memcmp it replaces took ~800 instructions per message (callgrind, 44 strlen a message).
@@ -552,14 +612,24 @@ int fieldOf(const uchar *p, quint64 n)
 {
     auto is = [p](const char *name, quint64 size) { return std::memcmp(p, name, size) == 0; };
     switch (n) {
-    case 2: return is("id", 2) ? FId : is("fn", 2) ? FFn : -1;
-    case 3: return is("end", 3) ? FEnd : is("cpu", 3) ? FCpu : -1;
+    case 2:
+        return is("id", 2) ? FId : is("fn", 2) ? FFn : -1;
+    case 3:
+        return is("end", 3) ? FEnd : is("cpu", 3) ? FCpu : -1;
     case 4:
-        return is("type", 4) ? FType : is("args", 4) ? FArgs : is("kind", 4) ? FKind : is("wait", 4) ? FWait : -1;
-    case 5: return is("value", 5) ? FValue : is("begin", 5) ? FBegin : -1;
-    case 6: return is("kwargs", 6) ? FKwargs : -1;
-    case 7: return is("message", 7) ? FMessage : -1;
-    default: return -1;
+        return is("type", 4)   ? FType
+               : is("args", 4) ? FArgs
+               : is("kind", 4) ? FKind
+               : is("wait", 4) ? FWait
+                               : -1;
+    case 5:
+        return is("value", 5) ? FValue : is("begin", 5) ? FBegin : -1;
+    case 6:
+        return is("kwargs", 6) ? FKwargs : -1;
+    case 7:
+        return is("message", 7) ? FMessage : -1;
+    default:
+        return -1;
     }
 }
 
@@ -582,7 +652,8 @@ bool readInt(Cursor &c, qint64 *out)
 bool readAscii(Cursor &c, QString *out)
 {
     Head h;
-    if (!readHead(c, &h) || h.major != Text || h.arg > quint64(c.end - c.p) || !asciiRun(c.p, h.arg))
+    if (!readHead(c, &h) || h.major != Text || h.arg > quint64(c.end - c.p) ||
+        !asciiRun(c.p, h.arg))
         return false;
     *out = QString::fromLatin1(reinterpret_cast<const char *>(c.p), qsizetype(h.arg));
     c.p += h.arg;
@@ -605,7 +676,10 @@ bool readArray(Cursor &c, QCborArray *out)
     return true;
 }
 
-constexpr unsigned bit(Field f) { return 1u << f; }
+constexpr unsigned bit(Field f)
+{
+    return 1u << f;
+}
 
 } // namespace
 
@@ -644,17 +718,38 @@ bool decode(const uchar *data, qsizetype size, Message *message)
             }
             break;
         }
-        case FId: ok = readInt(c, &m.id); break;
-        case FBegin: ok = readInt(c, &m.begin); break;
-        case FEnd: ok = readInt(c, &m.end); break;
-        case FCpu: ok = readInt(c, &m.cpuNs); break;
-        case FWait: ok = readInt(c, &m.waitNs); break;
-        case FFn: ok = readAscii(c, &m.function); break;
-        case FKind: ok = readAscii(c, &m.errorKind); break;
-        case FMessage: ok = readAscii(c, &m.errorMessage); break;
-        case FArgs: ok = readArray(c, &m.args); break;
-        case FValue: ok = readValue(c, &m.value, 0); break;
-        default: break; // kwargs: the general path
+        case FId:
+            ok = readInt(c, &m.id);
+            break;
+        case FBegin:
+            ok = readInt(c, &m.begin);
+            break;
+        case FEnd:
+            ok = readInt(c, &m.end);
+            break;
+        case FCpu:
+            ok = readInt(c, &m.cpuNs);
+            break;
+        case FWait:
+            ok = readInt(c, &m.waitNs);
+            break;
+        case FFn:
+            ok = readAscii(c, &m.function);
+            break;
+        case FKind:
+            ok = readAscii(c, &m.errorKind);
+            break;
+        case FMessage:
+            ok = readAscii(c, &m.errorMessage);
+            break;
+        case FArgs:
+            ok = readArray(c, &m.args);
+            break;
+        case FValue:
+            ok = readValue(c, &m.value, 0);
+            break;
+        default:
+            break; // kwargs: the general path
         }
         if (!ok)
             return false;
@@ -781,8 +876,8 @@ bool decodePayload(const QByteArray &payload, Message *message, QString *error)
     if (kind == kHello) {
         m.kind = Message::Kind::Hello;
         qint64 version = 0;
-        if (!requireInteger(map, kProtocol, &version, error, kind)
-            || !requireInteger(map, kPid, &m.pid, error, kind))
+        if (!requireInteger(map, kProtocol, &version, error, kind) ||
+            !requireInteger(map, kPid, &m.pid, error, kind))
             return false;
         m.protocolVersion = int(version);
         const QCborValue token = map.value(kToken);
@@ -793,8 +888,8 @@ bool decodePayload(const QByteArray &payload, Message *message, QString *error)
         m.token = token.toByteArray();
     } else if (kind == kCall) {
         m.kind = Message::Kind::Call;
-        if (!requireInteger(map, kId, &m.id, error, kind)
-            || !requireString(map, kFn, &m.function, error, kind))
+        if (!requireInteger(map, kId, &m.id, error, kind) ||
+            !requireString(map, kFn, &m.function, error, kind))
             return false;
         const QCborValue args = map.value(kArgs);
         if (!args.isArray()) {
@@ -810,9 +905,9 @@ bool decodePayload(const QByteArray &payload, Message *message, QString *error)
         m.kwargs = kwargs.toMap();
     } else if (kind == kResult || kind == kError) {
         m.kind = kind == kResult ? Message::Kind::Result : Message::Kind::Error;
-        if (!requireInteger(map, kId, &m.id, error, kind)
-            || !requireInteger(map, kBegin, &m.begin, error, kind)
-            || !requireInteger(map, kEnd, &m.end, error, kind))
+        if (!requireInteger(map, kId, &m.id, error, kind) ||
+            !requireInteger(map, kBegin, &m.begin, error, kind) ||
+            !requireInteger(map, kEnd, &m.end, error, kind))
             return false;
         const QCborValue cpu = map.value(kCpu);
         m.cpuNs = cpu.isInteger() ? cpu.toInteger() : 0;
@@ -824,8 +919,8 @@ bool decodePayload(const QByteArray &payload, Message *message, QString *error)
                 return false;
             }
             m.value = map.value(kValue);
-        } else if (!requireString(map, kKind, &m.errorKind, error, kind)
-                   || !requireString(map, kMessage, &m.errorMessage, error, kind)) {
+        } else if (!requireString(map, kKind, &m.errorKind, error, kind) ||
+                   !requireString(map, kMessage, &m.errorMessage, error, kind)) {
             return false;
         }
     } else if (kind == kExit) {
@@ -960,12 +1055,24 @@ static void appendDisplay(const QCborValue &v, QString &out, int depth)
         return;
     }
     switch (v.type()) {
-    case QCborValue::Integer: out += QString::number(v.toInteger()); break;
-    case QCborValue::Double: out += QString::number(v.toDouble(), 'g', 12); break;
-    case QCborValue::True: out += QStringLiteral("true"); break;
-    case QCborValue::False: out += QStringLiteral("false"); break;
-    case QCborValue::Null: out += QStringLiteral("null"); break;
-    case QCborValue::Undefined: out += QStringLiteral("undefined"); break;
+    case QCborValue::Integer:
+        out += QString::number(v.toInteger());
+        break;
+    case QCborValue::Double:
+        out += QString::number(v.toDouble(), 'g', 12);
+        break;
+    case QCborValue::True:
+        out += QStringLiteral("true");
+        break;
+    case QCborValue::False:
+        out += QStringLiteral("false");
+        break;
+    case QCborValue::Null:
+        out += QStringLiteral("null");
+        break;
+    case QCborValue::Undefined:
+        out += QStringLiteral("undefined");
+        break;
     case QCborValue::String: {
         const QString s = v.toString();
         out += QLatin1Char('"');
@@ -975,8 +1082,9 @@ static void appendDisplay(const QCborValue &v, QString &out, int depth)
     }
     case QCborValue::ByteArray: {
         const qsizetype n = byteStringSize(v);
-        out += n >= 1024 * 1024 ? QStringLiteral("bytes(%1 MiB)").arg(n / (1024.0 * 1024.0), 0, 'f', 1)
-                                : QStringLiteral("bytes(%1)").arg(n);
+        out += n >= 1024 * 1024
+                   ? QStringLiteral("bytes(%1 MiB)").arg(n / (1024.0 * 1024.0), 0, 'f', 1)
+                   : QStringLiteral("bytes(%1)").arg(n);
         break;
     }
     case QCborValue::Array: {
@@ -1013,7 +1121,9 @@ static void appendDisplay(const QCborValue &v, QString &out, int depth)
         out += QLatin1Char('}');
         break;
     }
-    default: out += QStringLiteral("<%1>").arg(int(v.type())); break;
+    default:
+        out += QStringLiteral("<%1>").arg(int(v.type()));
+        break;
     }
 }
 

@@ -23,23 +23,30 @@ constexpr int HeaderSize = 4;
 
 struct Message
 {
-    enum class Kind { Hello, Call, Result, Error, Exit };
+    enum class Kind
+    {
+        Hello,
+        Call,
+        Result,
+        Error,
+        Exit
+    };
     Kind kind = Kind::Exit;
 
-    qint64 id = -1;           // call, result, error
-    QString function;         // call
-    QCborArray args;          // call
-    QCborMap kwargs;          // call
-    QCborValue value;         // result
-    QString errorKind;        // error
-    QString errorMessage;     // error
-    qint64 begin = 0;         // result, error: worker's clock
-    qint64 end = 0;           // result, error
-    qint64 cpuNs = 0;         // result, error: CPU time the call used
-    qint64 waitNs = 0;        // result, error: time it was ready to run but had no CPU
-    int protocolVersion = 0;  // hello
-    qint64 pid = 0;           // hello
-    QByteArray token;         // hello
+    qint64 id = -1;          // call, result, error
+    QString function;        // call
+    QCborArray args;         // call
+    QCborMap kwargs;         // call
+    QCborValue value;        // result
+    QString errorKind;       // error
+    QString errorMessage;    // error
+    qint64 begin = 0;        // result, error: worker's clock
+    qint64 end = 0;          // result, error
+    qint64 cpuNs = 0;        // result, error: CPU time the call used
+    qint64 waitNs = 0;       // result, error: time it was ready to run but had no CPU
+    int protocolVersion = 0; // hello
+    qint64 pid = 0;          // hello
+    QByteArray token;        // hello
 
     static Message hello(qint64 pid, const QByteArray &token);
     static Message call(qint64 id, const QString &fn, const QCborArray &args,
@@ -67,7 +74,12 @@ bool decodePayload(const QByteArray &payload, Message *message, QString *error);
 class FrameReader
 {
 public:
-    enum class Status { NeedMore, Frame, Error };
+    enum class Status
+    {
+        NeedMore,
+        Frame,
+        Error
+    };
 
     explicit FrameReader(quint32 maxFrame = DefaultMaxFrame) : m_maxFrame(maxFrame) {}
 

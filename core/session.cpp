@@ -40,19 +40,30 @@ using protocol::Message;
 QString signalName(int signal)
 {
     switch (signal) {
-    case SIGSEGV: return QStringLiteral("SIGSEGV");
-    case SIGABRT: return QStringLiteral("SIGABRT");
-    case SIGKILL: return QStringLiteral("SIGKILL");
-    case SIGTERM: return QStringLiteral("SIGTERM");
-    case SIGINT: return QStringLiteral("SIGINT");
-    case SIGFPE: return QStringLiteral("SIGFPE");
-    case SIGILL: return QStringLiteral("SIGILL");
+    case SIGSEGV:
+        return QStringLiteral("SIGSEGV");
+    case SIGABRT:
+        return QStringLiteral("SIGABRT");
+    case SIGKILL:
+        return QStringLiteral("SIGKILL");
+    case SIGTERM:
+        return QStringLiteral("SIGTERM");
+    case SIGINT:
+        return QStringLiteral("SIGINT");
+    case SIGFPE:
+        return QStringLiteral("SIGFPE");
+    case SIGILL:
+        return QStringLiteral("SIGILL");
 #if defined(Q_OS_UNIX)
-    case SIGBUS: return QStringLiteral("SIGBUS");
-    case SIGPIPE: return QStringLiteral("SIGPIPE");
-    case SIGHUP: return QStringLiteral("SIGHUP");
+    case SIGBUS:
+        return QStringLiteral("SIGBUS");
+    case SIGPIPE:
+        return QStringLiteral("SIGPIPE");
+    case SIGHUP:
+        return QStringLiteral("SIGHUP");
 #endif
-    default: return QStringLiteral("signal %1").arg(signal);
+    default:
+        return QStringLiteral("signal %1").arg(signal);
     }
 }
 
@@ -73,7 +84,12 @@ struct Session::Call
 
 struct WorkerState
 {
-    enum class Phase { Starting, Ready, Gone };
+    enum class Phase
+    {
+        Starting,
+        Ready,
+        Gone
+    };
     int lane = 0;
     QProcess *process = nullptr;
     QLocalSocket *socket = nullptr;
@@ -82,20 +98,20 @@ struct WorkerState
     Phase phase = Phase::Starting;
     bool oneShot = false;
     bool joining = false;
-    bool finished = false;    // the process has ended and been reaped
-    QList<qint64> queued;     // made before the worker was ready
-    QList<qint64> inFlight;   // sent, no answer yet (answers come in order)
-    QList<qint64> unawaited;  // for callAwait(worker): calls nobody awaited yet
+    bool finished = false;   // the process has ended and been reaped
+    QList<qint64> queued;    // made before the worker was ready
+    QList<qint64> inFlight;  // sent, no answer yet (answers come in order)
+    QList<qint64> unawaited; // for callAwait(worker): calls nobody awaited yet
     FrameReader reader;
     QByteArray stdoutTail;
     QByteArray stderrTail;
-    QString endKind;          // why calls on it fail: crashed, exited, protocol, ...
-    QString endReason;        // sentence
+    QString endKind;   // why calls on it fail: crashed, exited, protocol, ...
+    QString endReason; // sentence
     QTimer *lostTimer = nullptr;
     QTimer *shrinkTimer = nullptr;
     bool peerClosed = false;
     QByteArray outbox;        // the unsent rest of a large frame (direct path)
-    qsizetype outboxSent = 0;  // a direct read met end of file: leave the rest to QLocalSocket
+    qsizetype outboxSent = 0; // a direct read met end of file: leave the rest to QLocalSocket
     QString escalation;       // set when join had to terminate or kill it
 };
 
@@ -121,8 +137,8 @@ QString makeServerDir()
     QString base = QDir::tempPath();
 #if defined(Q_OS_UNIX)
     const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
-    if (!runtime.isEmpty() && QFileInfo(QString::fromLocal8Bit(runtime)).isWritable()
-        && runtime.size() < 60)
+    if (!runtime.isEmpty() && QFileInfo(QString::fromLocal8Bit(runtime)).isWritable() &&
+        runtime.size() < 60)
         base = QString::fromLocal8Bit(runtime);
 #endif
     return base;
@@ -198,8 +214,9 @@ bool Session::listen(QString *error)
         m_serverDir = new ServerDir;
         if (!m_serverDir->dir.isValid()) {
             if (error)
-                *error = QStringLiteral("cannot create a private directory for the worker socket: %1")
-                             .arg(m_serverDir->dir.errorString());
+                *error =
+                    QStringLiteral("cannot create a private directory for the worker socket: %1")
+                        .arg(m_serverDir->dir.errorString());
             return false;
         }
         QFile::setPermissions(m_serverDir->dir.path(),
@@ -281,8 +298,9 @@ int Session::fork()
         w->phase = WorkerState::Phase::Gone;
         w->finished = true;
         w->endKind = QStringLiteral("start-failed");
-        w->endReason = m_interrupted ? QStringLiteral("the run was interrupted")
-                                     : QStringLiteral("worker %1 could not start: %2").arg(w->lane).arg(error);
+        w->endReason =
+            m_interrupted ? QStringLiteral("the run was interrupted")
+                          : QStringLiteral("worker %1 could not start: %2").arg(w->lane).arg(error);
         record(int(EventType::Crash), w->lane, 0, -1, -1, w->endReason);
         return w->lane;
     }
@@ -303,8 +321,10 @@ int Session::fork()
     // The worker dies with the thread that started it, even if the parent is SIGKILLed.
     process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 #endif
-    connect(process, &QProcess::readyReadStandardOutput, this, [this, w] { onProcessOutput(w, false); });
-    connect(process, &QProcess::readyReadStandardError, this, [this, w] { onProcessOutput(w, true); });
+    connect(process, &QProcess::readyReadStandardOutput, this,
+            [this, w] { onProcessOutput(w, false); });
+    connect(process, &QProcess::readyReadStandardError, this,
+            [this, w] { onProcessOutput(w, true); });
     connect(process, &QProcess::finished, this, [this, w](int code, QProcess::ExitStatus status) {
         onProcessFinished(w, code, status == QProcess::CrashExit);
     });
@@ -403,7 +423,8 @@ void Session::onHelloData(PendingConnection *p)
     }
     for (auto &owned : m_workers) {
         WorkerState *w = owned.get();
-        if (w->phase == WorkerState::Phase::Starting && !w->socket && sameToken(w->token, m.token)) {
+        if (w->phase == WorkerState::Phase::Starting && !w->socket &&
+            sameToken(w->token, m.token)) {
             adopt(p, w, m.pid);
             return;
         }
@@ -481,7 +502,8 @@ qint64 Session::callAsync(int worker, const QString &fn, const QCborArray &args,
     return id;
 }
 
-QList<qint64> Session::callAsyncMany(int worker, const QString &fn, const QList<QCborArray> &argsList)
+QList<qint64> Session::callAsyncMany(int worker, const QString &fn,
+                                     const QList<QCborArray> &argsList)
 {
     QList<qint64> ids;
     ids.reserve(argsList.size());
@@ -492,7 +514,8 @@ QList<qint64> Session::callAsyncMany(int worker, const QString &fn, const QList<
     return ids;
 }
 
-qint64 Session::newCall(int worker, const QString &fn, const QCborArray &args, const QCborMap &kwargs)
+qint64 Session::newCall(int worker, const QString &fn, const QCborArray &args,
+                        const QCborMap &kwargs)
 {
     auto owned = std::make_unique<Call>();
     Call *c = owned.get();
@@ -504,9 +527,10 @@ qint64 Session::newCall(int worker, const QString &fn, const QCborArray &args, c
     c->kwargs = kwargs;
     // Rendered once: the dispatch event shows it in full, the label clipped.
     c->argsText = protocol::displayArgs(args, kwargs);
-    c->label = fn + QLatin1Char('(')
-               + (c->argsText.size() > 60 ? c->argsText.left(59) + QStringLiteral("…") : c->argsText)
-               + QLatin1Char(')');
+    c->label =
+        fn + QLatin1Char('(') +
+        (c->argsText.size() > 60 ? c->argsText.left(59) + QStringLiteral("…") : c->argsText) +
+        QLatin1Char(')');
     c->outcome.call = c->id;
     c->outcome.worker = worker;
 
@@ -590,16 +614,18 @@ bool Session::takeFrames(WorkerState *w)
         if (status == FrameReader::Status::NeedMore)
             return true;
         if (status == FrameReader::Status::Error) {
-            const QString why = QStringLiteral("%1 sent a malformed frame (%2); its connection was dropped")
-                                    .arg(describe(w->lane), w->reader.errorString());
+            const QString why =
+                QStringLiteral("%1 sent a malformed frame (%2); its connection was dropped")
+                    .arg(describe(w->lane), w->reader.errorString());
             record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
             dropWorker(w, QStringLiteral("protocol"), why);
             return false;
         }
-        if ((m.kind != Message::Kind::Result && m.kind != Message::Kind::Error)
-            || w->inFlight.isEmpty() || w->inFlight.first() != m.id) {
+        if ((m.kind != Message::Kind::Result && m.kind != Message::Kind::Error) ||
+            w->inFlight.isEmpty() || w->inFlight.first() != m.id) {
             const QString why =
-                QStringLiteral("%1 sent an unexpected %2 message (call id %3); its connection was dropped")
+                QStringLiteral(
+                    "%1 sent an unexpected %2 message (call id %3); its connection was dropped")
                     .arg(describe(w->lane), protocol::kindName(m.kind))
                     .arg(m.id);
             record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
@@ -737,7 +763,8 @@ bool Session::waitForWorker(WorkerState *w, int timeoutMs)
             return false;
         const qsizetype size = std::max<qsizetype>(w->reader.wanted(), 64 * 1024);
         ssize_t n;
-        while ((n = ::recv(fd, w->reader.space(size), size_t(size), MSG_DONTWAIT)) < 0 && errno == EINTR) {
+        while ((n = ::recv(fd, w->reader.space(size), size_t(size), MSG_DONTWAIT)) < 0 &&
+               errno == EINTR) {
         }
         if (n > 0) {
             w->reader.commit(n);
@@ -863,13 +890,16 @@ void Session::onSocketClosed(WorkerState *w)
             const qsizetype partial = w->reader.buffered();
             QString why = QStringLiteral("%1 closed its connection").arg(describe(w->lane));
             if (partial > 0)
-                why += QStringLiteral(" in the middle of a frame (%1 bytes of it arrived)").arg(partial);
+                why += QStringLiteral(" in the middle of a frame (%1 bytes of it arrived)")
+                           .arg(partial);
             if (!w->inFlight.isEmpty())
                 if (Call *c = findCall(w->inFlight.first()))
                     why += QStringLiteral(" while running ") + c->label;
             if (partial > 0)
-                record(int(EventType::Error), w->lane, w->pid, -1, 0, why, QStringLiteral("protocol"));
-            dropWorker(w, partial > 0 ? QStringLiteral("protocol") : QStringLiteral("disconnected"), why);
+                record(int(EventType::Error), w->lane, w->pid, -1, 0, why,
+                       QStringLiteral("protocol"));
+            dropWorker(w, partial > 0 ? QStringLiteral("protocol") : QStringLiteral("disconnected"),
+                       why);
         });
     }
     w->lostTimer->start(500);
@@ -927,10 +957,13 @@ void Session::onProcessFinished(WorkerState *w, int exitCode, bool crashed)
     // Dropped already (protocol error, lost connection, no hello): the signal is our kill.
     const bool dropped = w->phase == WorkerState::Phase::Gone;
     if (crashed) {
-        const QString why = !w->escalation.isEmpty()
-                                ? QStringLiteral("%1 %2 (%3)%4").arg(who, w->escalation, signalName(exitCode), running)
-                            : dropped ? QStringLiteral("%1 was killed (%2) after it was dropped").arg(who, signalName(exitCode))
-                                      : QStringLiteral("%1 crashed with %2%3").arg(who, signalName(exitCode), running);
+        const QString why =
+            !w->escalation.isEmpty() ? QStringLiteral("%1 %2 (%3)%4")
+                                           .arg(who, w->escalation, signalName(exitCode), running)
+            : dropped
+                ? QStringLiteral("%1 was killed (%2) after it was dropped")
+                      .arg(who, signalName(exitCode))
+                : QStringLiteral("%1 crashed with %2%3").arg(who, signalName(exitCode), running);
         record(int(EventType::Crash), w->lane, w->pid, -1, exitCode, why, QStringLiteral("signal"));
         dropWorker(w, QStringLiteral("crashed"), why);
     } else if (w->joining && exitCode == 0 && w->inFlight.isEmpty() && w->queued.isEmpty()) {
@@ -943,9 +976,10 @@ void Session::onProcessFinished(WorkerState *w, int exitCode, bool crashed)
         // Already dropped (protocol error, lost connection): only note how it ended.
         record(int(EventType::Exit), w->lane, w->pid, -1, exitCode);
     } else {
-        const QString why = exitCode == 0
-                                ? QStringLiteral("%1 exited unexpectedly%2").arg(who, running)
-                                : QStringLiteral("%1 exited with status %2%3").arg(who).arg(exitCode).arg(running);
+        const QString why =
+            exitCode == 0
+                ? QStringLiteral("%1 exited unexpectedly%2").arg(who, running)
+                : QStringLiteral("%1 exited with status %2%3").arg(who).arg(exitCode).arg(running);
         record(int(EventType::Crash), w->lane, w->pid, -1, exitCode, why, QStringLiteral("exit"));
         dropWorker(w, QStringLiteral("exited"), why);
     }
@@ -956,8 +990,8 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, Worker
 {
     if (done())
         return true;
-    QDeadlineTimer deadline = timeoutMs < 0 ? QDeadlineTimer(QDeadlineTimer::Forever)
-                                            : QDeadlineTimer(timeoutMs);
+    QDeadlineTimer deadline =
+        timeoutMs < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(timeoutMs);
     // Made when first needed: an await answered through the worker's socket needs neither,
     // and building and destroying the two QObjects cost ~1,000 instructions per round trip
     // (callgrind).
@@ -971,15 +1005,16 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, Worker
     while (!done()) {
         if (m_interrupted.load() || deadline.hasExpired())
             return done();
-        if (source && source->socket && source->phase == WorkerState::Phase::Ready
-            && !source->peerClosed) {
+        if (source && source->socket && source->phase == WorkerState::Phase::Ready &&
+            !source->peerClosed) {
             // The answer can only come through this socket: block on it alone, so a round
             // trip costs what the kernel costs, not an event-loop trip (a poll over every
             // descriptor plus wake-ups). Short slices, each followed by a non-blocking
             // pass of the event loop, keep other workers' output and exits and
             // interrupt() seen within a few milliseconds.
-            const qint64 slice = deadline.isForever() ? kFastWaitSliceMs
-                                                      : std::min<qint64>(kFastWaitSliceMs, deadline.remainingTime());
+            const qint64 slice = deadline.isForever()
+                                     ? kFastWaitSliceMs
+                                     : std::min<qint64>(kFastWaitSliceMs, deadline.remainingTime());
             if (!waitForWorker(source, int(std::max<qint64>(0, slice)))) {
                 handOutboxesToSockets();
                 eventLoop().processEvents(QEventLoop::AllEvents); // timed out, or the socket closed
@@ -1034,10 +1069,15 @@ bool Session::waitReady(int worker, int timeoutMs, QString *error)
     if (w->phase == WorkerState::Phase::Ready)
         return true;
     if (w->phase == WorkerState::Phase::Starting) {
-        const QString why = m_interrupted.load()
-                                ? QStringLiteral("the run was interrupted before %1 was ready").arg(describe(worker))
-                                : QStringLiteral("%1 did not say hello within %2 ms").arg(describe(worker)).arg(t);
-        dropWorker(w, m_interrupted.load() ? QStringLiteral("interrupted") : QStringLiteral("start-timeout"), why);
+        const QString why =
+            m_interrupted.load()
+                ? QStringLiteral("the run was interrupted before %1 was ready")
+                      .arg(describe(worker))
+                : QStringLiteral("%1 did not say hello within %2 ms").arg(describe(worker)).arg(t);
+        dropWorker(w,
+                   m_interrupted.load() ? QStringLiteral("interrupted")
+                                        : QStringLiteral("start-timeout"),
+                   why);
     }
     if (error)
         *error = w->endReason;
@@ -1051,8 +1091,8 @@ bool Session::waitAllReady(int timeoutMs, QString *error)
     bool ok = true;
     for (int i = 1; i <= workerCount(); ++i) {
         QString e;
-        if (state(i)->phase == WorkerState::Phase::Starting
-            && !waitReady(i, int(std::max<qint64>(0, deadline.remainingTime())), &e)) {
+        if (state(i)->phase == WorkerState::Phase::Starting &&
+            !waitReady(i, int(std::max<qint64>(0, deadline.remainingTime())), &e)) {
             if (ok && error)
                 *error = e;
             ok = false;
@@ -1093,7 +1133,8 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
         const QString who = w ? describe(c->lane) : QStringLiteral("worker %1").arg(c->lane);
         if (m_interrupted.load())
             failCall(c, QStringLiteral("interrupted"),
-                     QStringLiteral("the run was interrupted while waiting for %1 on %2").arg(c->label, who),
+                     QStringLiteral("the run was interrupted while waiting for %1 on %2")
+                         .arg(c->label, who),
                      c->lane);
         else
             failCall(c, QStringLiteral("timeout"),
@@ -1143,8 +1184,9 @@ bool Session::join(int worker, int timeoutMs, QString *message)
     } else if (!w->finished) {
         waitUntil([w] { return w->finished; }, t);
     }
-    const bool clean = w->finished && w->endKind == QLatin1String("exited")
-                       && w->escalation.isEmpty() && w->endReason.endsWith(QLatin1String("has exited"));
+    const bool clean = w->finished && w->endKind == QLatin1String("exited") &&
+                       w->escalation.isEmpty() &&
+                       w->endReason.endsWith(QLatin1String("has exited"));
     if (message)
         *message = clean ? QStringLiteral("%1 exited").arg(describe(worker)) : w->endReason;
     return clean;
@@ -1188,7 +1230,8 @@ void Session::shutdown()
         }
     for (WorkerState *w : alive)
         if (!w->finished)
-            onProcessFinished(w, w->process->exitCode(), w->process->exitStatus() == QProcess::CrashExit);
+            onProcessFinished(w, w->process->exitCode(),
+                              w->process->exitStatus() == QProcess::CrashExit);
 }
 
 } // namespace procession

@@ -22,12 +22,12 @@ class ServerDir;
 
 struct SessionOptions
 {
-    QString program;              // worker executable; empty = this program
+    QString program;                                      // worker executable; empty = this program
     QStringList arguments = {QStringLiteral("--worker")}; // put before the server name
-    int readyTimeoutMs = 10000;   // fork -> hello
-    int awaitTimeoutMs = 30000;   // default for callAwait
-    int joinTimeoutMs = 2000;     // exit request -> terminate -> kill, each step
-    int helloTimeoutMs = 1000;    // a connection must say hello within this
+    int readyTimeoutMs = 10000;                           // fork -> hello
+    int awaitTimeoutMs = 30000;                           // default for callAwait
+    int joinTimeoutMs = 2000;  // exit request -> terminate -> kill, each step
+    int helloTimeoutMs = 1000; // a connection must say hello within this
     quint32 maxFrame = protocol::DefaultMaxFrame;
     // Called for every line a worker prints (lane, line, fromStderr) as it arrives.
     std::function<void(int lane, const QString &line, bool isStderr)> onOutput;

@@ -75,7 +75,10 @@ public:
             return 0;
         }
         const qint64 now = read();
-        const qint64 wait = m_base >= 0 && now >= 0 ? std::clamp<qint64>(now - m_base, 0, std::max<qint64>(0, duration - cpu)) : 0;
+        const qint64 wait =
+            m_base >= 0 && now >= 0
+                ? std::clamp<qint64>(now - m_base, 0, std::max<qint64>(0, duration - cpu))
+                : 0;
         m_base = now;
         return wait;
     }
@@ -159,8 +162,9 @@ public:
         m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         int r = -1;
         if (m_fd >= 0) {
-            while ((r = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address)) < 0
-                   && errno == EINTR) {
+            while ((r = ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address),
+                                  sizeof address)) < 0 &&
+                   errno == EINTR) {
             }
         }
         if (r < 0)
@@ -170,7 +174,10 @@ public:
         const int size = 4 * 1024 * 1024;
         ::setsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     }
-    ~Channel() { ::close(m_fd); }
+    ~Channel()
+    {
+        ::close(m_fd);
+    }
 
     // Waits up to timeoutMs for bytes to arrive; false when none did.
     bool waitReadable(int timeoutMs)
@@ -226,8 +233,8 @@ private:
 
     bool waitReadable(int timeoutMs)
     {
-        return m_socket.bytesAvailable() > 0 || m_socket.waitForReadyRead(timeoutMs)
-               || m_socket.state() != QLocalSocket::ConnectedState;
+        return m_socket.bytesAvailable() > 0 || m_socket.waitForReadyRead(timeoutMs) ||
+               m_socket.state() != QLocalSocket::ConnectedState;
     }
 
     qsizetype read(FrameReader &reader)
@@ -239,7 +246,10 @@ private:
         return std::max<qsizetype>(bytes.size(), 1);
     }
 
-    bool write(const QByteArray &bytes) { return writeAll(m_socket, bytes); }
+    bool write(const QByteArray &bytes)
+    {
+        return writeAll(m_socket, bytes);
+    }
 
 private:
     QLocalSocket m_socket;
@@ -308,8 +318,8 @@ int runWorker(int argc, char **argv)
     // memory back when idle) the baseline is taken again right before the next call.
     qint64 cpuMark = threadCpuNs();
     bool cpuMarkStale = false;
-    int unreadTiny = 0;   // tiny calls since the clock was last read
-    qint64 tinyWall = 0;  // and their wall time
+    int unreadTiny = 0;       // tiny calls since the clock was last read
+    qint64 tinyWall = 0;      // and their wall time
     qsizetype heavyBytes = 0; // bytes read or written since the last reading
     for (;;) {
         Message m;
@@ -352,9 +362,10 @@ int runWorker(int argc, char **argv)
                 tinyWall = 0;
             }
             const qint64 wait = runQueue.after(end - begin, cpu);
-            protocol::encodeInto(r.ok ? Message::result(m.id, r.value, begin, end, cpu, wait)
-                                      : Message::error(m.id, r.errorKind, r.errorMessage, begin, end, cpu, wait),
-                                 out);
+            protocol::encodeInto(
+                r.ok ? Message::result(m.id, r.value, begin, end, cpu, wait)
+                     : Message::error(m.id, r.errorKind, r.errorMessage, begin, end, cpu, wait),
+                out);
             if (batchStart == 0)
                 batchStart = begin;
             // Batch the answers to a burst of tiny calls, but never hold a result back
@@ -368,7 +379,9 @@ int runWorker(int argc, char **argv)
             }
         }
         if (status == FrameReader::Status::Error)
-            die(qPrintable(QStringLiteral("protocol error from the parent: ") + reader.errorString()), 4);
+            die(qPrintable(QStringLiteral("protocol error from the parent: ") +
+                           reader.errorString()),
+                4);
         if (!out.isEmpty()) {
             heavyBytes += out.size();
             if (!channel.write(out))
@@ -380,7 +393,8 @@ int runWorker(int argc, char **argv)
         // given back once the worker has been idle for a second.
         if (reader.holdsLargeBuffer() || out.capacity() > (1 << 20))
             m = Message(); // the last call's arguments too: the trim must find them freed
-        if ((reader.holdsLargeBuffer() || out.capacity() > (1 << 20)) && !channel.waitReadable(1000)) {
+        if ((reader.holdsLargeBuffer() || out.capacity() > (1 << 20)) &&
+            !channel.waitReadable(1000)) {
             reader.shrink();
             out = QByteArray();
 #if defined(Q_OS_LINUX)

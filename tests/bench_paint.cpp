@@ -51,7 +51,8 @@ void BenchPaint::paint()
     }
     QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
     view.render(&image); // warm: fonts, glyph caches
-    QBENCHMARK {
+    QBENCHMARK
+    {
         view.render(&image);
     }
 }

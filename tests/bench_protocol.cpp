@@ -26,7 +26,8 @@ void BenchProtocol::encodeCall()
     const QString fn = QStringLiteral("square");
     QByteArray out;
     qint64 id = 1;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         out.clear();
         encodeInto(Message::call(id++, fn, QCborArray{id}), out);
     }
@@ -37,9 +38,11 @@ void BenchProtocol::encodeResult()
 {
     QByteArray out;
     qint64 id = 1;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         out.clear();
-        encodeInto(Message::result(id, QCborValue(id * id), 1000000000000, 1000000001000, 900), out);
+        encodeInto(Message::result(id, QCborValue(id * id), 1000000000000, 1000000001000, 900),
+                   out);
         ++id;
     }
     QVERIFY(!out.isEmpty());
@@ -51,7 +54,8 @@ void BenchProtocol::decodeCall()
     const QByteArray payload = frame.mid(HeaderSize);
     Message m;
     QString error;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         if (!decodePayload(payload, &m, &error))
             QFAIL(qPrintable(error));
     }
@@ -61,11 +65,13 @@ void BenchProtocol::decodeCall()
 
 void BenchProtocol::decodeResult()
 {
-    const QByteArray frame = encode(Message::result(12345, QCborValue(49), 1000000000000, 1000000001000, 900));
+    const QByteArray frame =
+        encode(Message::result(12345, QCborValue(49), 1000000000000, 1000000001000, 900));
     const QByteArray payload = frame.mid(HeaderSize);
     Message m;
     QString error;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         if (!decodePayload(payload, &m, &error))
             QFAIL(qPrintable(error));
     }
@@ -77,9 +83,12 @@ void BenchProtocol::frameReaderBurst()
     // 1000 results arriving in one read, as a pipelined worker sends them.
     QByteArray burst;
     for (int i = 0; i < 1000; ++i)
-        encodeInto(Message::result(i, QCborValue(qint64(i) * i), 1000000000000 + i, 1000000001000 + i, 900), burst);
+        encodeInto(Message::result(i, QCborValue(qint64(i) * i), 1000000000000 + i,
+                                   1000000001000 + i, 900),
+                   burst);
     qint64 sum = 0;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         FrameReader reader;
         reader.feed(burst);
         Message m;
@@ -100,7 +109,8 @@ void BenchProtocol::encodeDecodePayload()
 {
     QFETCH(int, size);
     const QCborValue value(QByteArray(size, 'x'));
-    QBENCHMARK {
+    QBENCHMARK
+    {
         const QByteArray frame = encode(Message::result(1, value, 1, 2, 3));
         FrameReader reader;
         reader.feed(frame);

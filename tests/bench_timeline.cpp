@@ -65,7 +65,8 @@ void BenchTimeline::visibleItems()
     const TimeScale scale = window(fraction, 0.5);
     const qint64 now = std::numeric_limits<qint64>::max() / 2;
     qsizetype drawn = 0;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         drawn = procession::gui::visibleItems(bars, maxEnd, scale, now).size();
     }
     // Merged or not, what is drawn fits the plot: at most about one item per pixel.
@@ -78,7 +79,8 @@ void BenchTimeline::firstReaching()
     const QList<qint64> maxEnd = runningMaxEnd(bars);
     qint64 t = 0;
     qsizetype sum = 0;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         sum += procession::gui::firstReaching(maxEnd, t) + endStartingBy(bars, t + 10 * Period);
         t = (t + 7919 * Period) % (Calls * Period);
     }
