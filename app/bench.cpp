@@ -628,6 +628,12 @@ int runBench(int argc, char **argv)
         if (f->measured() && !f->met())
             ++missed;
 
+    const QString footer =
+        QStringLiteral("%1 s, load average %2 before, %3 after; %4 target%5 missed.\n")
+            .arg(seconds, 0, 'f', 1)
+            .arg(loadBefore, loadAfter)
+            .arg(missed)
+            .arg(missed == 1 ? QString() : QStringLiteral("s"));
     if (opt.json) {
         QJsonObject root;
         root[QStringLiteral("machine")] = machine;
@@ -675,13 +681,7 @@ int runBench(int argc, char **argv)
             text += QStringLiteral("| `%1` | %2 | %3 | %4 | %5 | %6 |\n")
                         .arg(f->name, value, spread, f->targetText, f->baseline, f->verdict());
         }
-        text +=
-            QStringLiteral("\n%1; %2 s, load average %3 before, %4 after; %5 target%6 missed.\n")
-                .arg(machine)
-                .arg(seconds, 0, 'f', 1)
-                .arg(loadBefore, loadAfter)
-                .arg(missed)
-                .arg(missed == 1 ? QString() : QStringLiteral("s"));
+        text += QStringLiteral("\n%1; %2").arg(machine, footer);
         for (const QString &p : std::as_const(problems))
             text += QStringLiteral("\nproblem: %1\n").arg(p);
         print(text);
@@ -709,13 +709,7 @@ int runBench(int argc, char **argv)
         }
         for (const QString &n : std::as_const(notes))
             text += n + QLatin1Char('\n');
-        text +=
-            QStringLiteral("\n%1\n%2 s, load average %3 before, %4 after; %5 target%6 missed.\n")
-                .arg(machine)
-                .arg(seconds, 0, 'f', 1)
-                .arg(loadBefore, loadAfter)
-                .arg(missed)
-                .arg(missed == 1 ? QString() : QStringLiteral("s"));
+        text += QStringLiteral("\n%1\n%2").arg(machine, footer);
         for (const QString &p : std::as_const(problems))
             text += QStringLiteral("problem: %1\n").arg(p);
         print(text);

@@ -3,6 +3,7 @@
 // process left behind. Workers are the real `procession` executable, or the fault helper
 // (tests/faulthelper.cpp), a real process that misbehaves on purpose.
 #include "faultutil.h"
+#include "realworkers.h"
 
 #include "protocol.h"
 #include "session.h"
@@ -24,13 +25,6 @@ using namespace procession;
 using namespace faultutil;
 
 namespace {
-
-SessionOptions realWorkers()
-{
-    SessionOptions o;
-    o.program = QStringLiteral(PROCESSION_EXE);
-    return o;
-}
 
 SessionOptions helperWorkers(const QString &mode)
 {

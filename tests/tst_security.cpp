@@ -1,6 +1,7 @@
 // Only our own workers can talk to the parent, and the token that proves it stays secret:
 // not in argv, not in the trace, not in anything printed.
 #include "faultutil.h"
+#include "realworkers.h"
 
 #include "chrometrace.h"
 #include "protocol.h"
@@ -21,13 +22,6 @@ using namespace faultutil;
 using protocol::Message;
 
 namespace {
-
-SessionOptions realWorkers()
-{
-    SessionOptions o;
-    o.program = QStringLiteral(PROCESSION_EXE);
-    return o;
-}
 
 QByteArray frameOf(const QCborValue &value)
 {

@@ -1,3 +1,4 @@
+#include "realworkers.h"
 #include "session.h"
 #include "trace.h"
 #include "tracemodel.h"
@@ -11,14 +12,6 @@
 #include <csignal>
 
 using namespace procession;
-
-// Workers are the real `procession` executable in worker mode.
-static SessionOptions realWorkers()
-{
-    SessionOptions o;
-    o.program = QStringLiteral(PROCESSION_EXE);
-    return o;
-}
 
 // True while a process with this pid exists at all (a zombie counts: it is a leak too).
 static bool processExists(qint64 pid)

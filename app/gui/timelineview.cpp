@@ -450,16 +450,12 @@ void TimelineView::paintHeader(QPainter &p) const
     // Figures: muted names, bold values.
     const RunSummary s = summary();
     const double overhead = s.startupS + s.dispatchS + s.returnS;
-    // CPU time the calls really used: where bars are longer than this, workers were
-    // waiting (sleeping, or sharing too few cores).
-    double cpuS = -1;
-    for (const CallRecord &c : m_model->trace().calls())
-        if (c.cpuNs >= 0)
-            cpuS = std::max(cpuS, 0.0) + double(c.cpuNs) / 1e9;
     const QList<std::pair<QString, QString>> parts = {
         {tr("wall"), secondsText(s.wallS)},
         {tr("work"), secondsText(s.workS)},
-        {tr("CPU"), cpuS >= 0 ? secondsText(cpuS) : QStringLiteral("—")},
+        // CPU time the calls really used: where bars are longer than this, workers were
+        // waiting (sleeping, or sharing too few cores).
+        {tr("CPU"), s.finishedCalls > 0 ? secondsText(s.cpuS) : QStringLiteral("—")},
         {tr("speedup"), QString::number(s.speedup, 'f', 2) + QStringLiteral("×")},
         {tr("overhead"), secondsText(overhead)},
         {tr("start-up"), secondsText(s.startupS)},
