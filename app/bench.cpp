@@ -8,6 +8,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "session.h"
+#include "spin.h"
 #include "trace.h"
 #include "tracemodel.h"
 
@@ -190,7 +191,7 @@ qint64 minorFaults(qint64 pid)
 // Each block's ratio is taken against the raw block right before it: on a virtual
 // machine a wake-up costs ~4 µs while the other CPU is busy and ~20 µs once it has gone
 // idle, and the machine switches between the two within a run, so only neighbours compare.
-void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *ratio,
+void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rawSpin, Figure *ratio,
                       QStringList *problems)
 {
     const int blocks = opt.quick ? 10 : 40;
@@ -201,8 +202,8 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rati
         *problems << QStringLiteral("rtt: %1").arg(error);
         return;
     }
-    RawEcho echo;
-    if (!echo.start()) {
+    RawEcho echo, spinningEcho;
+    if (!echo.start() || !spinningEcho.start(SpinWait::defaultBudgetNs())) {
         *problems << QStringLiteral("raw_rtt: cannot start the echo child");
         return;
     }
@@ -227,13 +228,15 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rati
     };
     qtBlock(200); // warm up both sides
     echo.pingPong(200, size);
+    spinningEcho.pingPong(200, size);
     for (int i = 0; i < blocks; ++i) {
+        rawSpin->samples << median(spinningEcho.pingPong(perBlock, size)) / 1000.0;
         raw->samples << median(echo.pingPong(perBlock, size)) / 1000.0;
         rtt->samples << median(qtBlock(perBlock)) / 1000.0;
         ratio->samples << rtt->samples.last() / raw->samples.last();
         if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG"))
-            std::fprintf(stderr, "block %d: raw %.2f µs, rtt %.2f µs\n", i, raw->samples.last(),
-                         rtt->samples.last());
+            std::fprintf(stderr, "block %d: raw %.2f µs, raw spinning %.2f µs, rtt %.2f µs\n", i,
+                         raw->samples.last(), rawSpin->samples.last(), rtt->samples.last());
         if (qEnvironmentVariableIsSet("PROCESSION_BENCH_DEBUG") && i == blocks - 1) {
             // Where a round trip's time goes, from the trace's own stamps.
             TraceModel model;
@@ -535,7 +538,10 @@ int runBench(int argc, char **argv)
                QStringLiteral("noop() on a ready worker: call sent → result read")};
     Figure raw{QStringLiteral("raw_rtt_us"), QStringLiteral("µs"),
                QStringLiteral("the same bytes ping-ponged over a socketpair, no Qt, no framing")};
-    rtt.decimals = raw.decimals = 2;
+    Figure rawSpin{
+        QStringLiteral("raw_spin_rtt_us"), QStringLiteral("µs"),
+        QStringLiteral("the raw ping-pong, both sides spinning first as Procession does")};
+    rtt.decimals = raw.decimals = rawSpin.decimals = 2;
     Figure rttRatio{
         QStringLiteral("rtt_over_raw"), QStringLiteral("×"),
         QStringLiteral("rtt_us / raw_rtt_us, each block against the raw block before it")};
@@ -586,9 +592,11 @@ int runBench(int argc, char **argv)
                        .arg(opt.quick ? QStringLiteral(" --quick") : QString(), loadBefore));
     progress(talk, QStringLiteral("  round trips\n"));
     if (opt.wants("rtt"))
-        measureRoundTrip(opt, &rtt, &raw, &rttRatio, &problems);
+        measureRoundTrip(opt, &rtt, &raw, &rawSpin, &rttRatio, &problems);
     if (raw.measured())
-        rtt.baseline = QStringLiteral("raw %1 µs").arg(raw.value(), 0, 'f', 2);
+        rtt.baseline = QStringLiteral("raw %1 µs, spinning %2 µs")
+                           .arg(raw.value(), 0, 'f', 2)
+                           .arg(rawSpin.value(), 0, 'f', 2);
     progress(talk, QStringLiteral("  start-up\n"));
     if (opt.wants("ready"))
         measureReady(opt, &ready, &rss, &problems);
@@ -613,9 +621,9 @@ int runBench(int argc, char **argv)
         measureScenario(opt, QStringLiteral("greet-square-pool"),
                         QStringLiteral("greet in parallel"), &greetPool, &problems);
 
-    const QList<const Figure *> figures = {&rtt,        &raw,    &rttRatio,   &ready,     &spawn,
-                                           &cps[0],     &cps[1], &cps[2],     &payload,   &traceNs,
-                                           &traceBytes, &rss,    &greetSpawn, &greetPool, &paint};
+    const QList<const Figure *> figures = {
+        &rtt,    &raw,     &rawSpin, &rttRatio,   &ready, &spawn,      &cps[0],    &cps[1],
+        &cps[2], &payload, &traceNs, &traceBytes, &rss,   &greetSpawn, &greetPool, &paint};
     const double seconds = double(nowNs() - started) / 1e9;
     const QString loadAfter = loadAverage();
     const QString machine = QStringLiteral("%1, %2 cores, %3 %4, Qt %5")

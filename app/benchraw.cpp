@@ -1,6 +1,7 @@
 #include "benchraw.h"
 
 #include "clock.h"
+#include "spin.h"
 
 #if defined(Q_OS_UNIX)
 #include <cerrno>
@@ -28,10 +29,19 @@ bool writeFull(int fd, const char *data, size_t size)
     return true;
 }
 
-bool readFull(int fd, char *data, size_t size)
+// Reads what is there (at least one byte), spinning first when spin has a budget.
+ssize_t readSome(int fd, char *data, size_t size, SpinWait &spin)
+{
+    const qint64 spun = spin.recv(fd, data, qint64(size));
+    if (spun >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+        return ssize_t(spun);
+    return ::read(fd, data, size);
+}
+
+bool readFull(int fd, char *data, size_t size, SpinWait &spin)
 {
     while (size > 0) {
-        const ssize_t n = ::read(fd, data, size);
+        const ssize_t n = readSome(fd, data, size, spin);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -55,8 +65,9 @@ RawEcho::~RawEcho()
     }
 }
 
-bool RawEcho::start()
+bool RawEcho::start(qint64 spinBudgetNs)
 {
+    m_spinBudgetNs = spinBudgetNs;
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
         return false;
@@ -69,9 +80,10 @@ bool RawEcho::start()
     if (pid == 0) {
         // The child: only async-signal-safe calls, since the parent may have threads.
         ::close(fds[0]);
+        SpinWait spin(spinBudgetNs);
         char buf[4096];
         for (;;) {
-            const ssize_t n = ::read(fds[1], buf, sizeof buf);
+            const ssize_t n = readSome(fds[1], buf, sizeof buf, spin);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0 || !writeFull(fds[1], buf, size_t(n)))
@@ -91,9 +103,10 @@ QList<double> RawEcho::pingPong(int count, int size)
         return out;
     out.reserve(count);
     char buf[4096] = {};
+    SpinWait spin(m_spinBudgetNs);
     for (int i = 0; i < count; ++i) {
         const qint64 t0 = nowNs();
-        if (!writeFull(m_fd, buf, size_t(size)) || !readFull(m_fd, buf, size_t(size)))
+        if (!writeFull(m_fd, buf, size_t(size)) || !readFull(m_fd, buf, size_t(size), spin))
             break;
         out.append(double(nowNs() - t0));
     }
@@ -103,8 +116,9 @@ QList<double> RawEcho::pingPong(int count, int size)
 #else
 
 RawEcho::~RawEcho() = default;
-bool RawEcho::start()
+bool RawEcho::start(qint64 spinBudgetNs)
 {
+    m_spinBudgetNs = spinBudgetNs;
     return false;
 }
 QList<double> RawEcho::pingPong(int, int)

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <QList>
+#include <QtGlobal>
 
 namespace procession::bench {
 
 // The floor for a round trip: a plain child process (fork, no exec, no Qt, no framing)
-// that echoes what it reads on one end of a socketpair. Both sides block in read().
+// that echoes what it reads on one end of a socketpair. Both sides block in read(), or,
+// with a spin budget, first spin as Procession's own parent and workers do (SpinWait).
 class RawEcho
 {
 public:
@@ -14,13 +16,14 @@ public:
     RawEcho &operator=(const RawEcho &) = delete;
     ~RawEcho(); // closes the socket; the child sees end of file, exits and is reaped
 
-    bool start();
+    bool start(qint64 spinBudgetNs = 0);
     // Round-trip times in ns of `count` ping-pongs of `size` bytes each.
     QList<double> pingPong(int count, int size);
 
 private:
     int m_fd = -1;
     int m_pid = -1;
+    qint64 m_spinBudgetNs = 0;
 };
 
 } // namespace procession::bench

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #if defined(Q_OS_UNIX)
 #include <cerrno>
@@ -719,7 +720,7 @@ void Session::handOutboxesToSockets()
         handOutboxToSocket(owned.get());
 }
 
-bool Session::waitForWorker(WorkerState *w, int timeoutMs)
+bool Session::waitForWorker(WorkerState *w, int timeoutMs, bool spin)
 {
     QLocalSocket *socket = w->socket;
 #if defined(Q_OS_UNIX)
@@ -755,13 +756,26 @@ bool Session::waitForWorker(WorkerState *w, int timeoutMs)
     // read, where QLocalSocket::waitForReadyRead makes a poll, an ioctl, a read and a copy.
     const int fd = int(socket->socketDescriptor());
     if (fd >= 0) {
+        const qsizetype size = std::max<qsizetype>(w->reader.wanted(), 64 * 1024);
+        if (spin) {
+            // A quick answer is read without sleeping (see SpinWait).
+            const qint64 n = m_spin.recv(fd, w->reader.space(size), size);
+            if (n > 0) {
+                w->reader.commit(n);
+                takeFrames(w);
+                return true;
+            }
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                w->peerClosed = true;
+                return false;
+            }
+        }
         pollfd p{fd, POLLIN, 0};
         int r;
         while ((r = ::poll(&p, 1, timeoutMs)) < 0 && errno == EINTR) {
         }
         if (r <= 0)
             return false;
-        const qsizetype size = std::max<qsizetype>(w->reader.wanted(), 64 * 1024);
         ssize_t n;
         while ((n = ::recv(fd, w->reader.space(size), size_t(size), MSG_DONTWAIT)) < 0 &&
                errno == EINTR) {
@@ -1002,6 +1016,7 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, Worker
             loop.emplace();
         return *loop;
     };
+    bool spin = true; // at the start of the wait only
     while (!done()) {
         if (m_interrupted.load() || deadline.hasExpired())
             return done();
@@ -1015,7 +1030,8 @@ bool Session::waitUntil(const std::function<bool()> &done, int timeoutMs, Worker
             const qint64 slice = deadline.isForever()
                                      ? kFastWaitSliceMs
                                      : std::min<qint64>(kFastWaitSliceMs, deadline.remainingTime());
-            if (!waitForWorker(source, int(std::max<qint64>(0, slice)))) {
+            if (!waitForWorker(source, int(std::max<qint64>(0, slice)),
+                               std::exchange(spin, false))) {
                 handOutboxesToSockets();
                 eventLoop().processEvents(QEventLoop::AllEvents); // timed out, or the socket closed
             }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol.h"
+#include "spin.h"
 
 #include <QObject>
 #include <QString>
@@ -120,7 +121,7 @@ private:
     qsizetype sendSome(WorkerState *w, const char *data, qsizetype size);
     void handOutboxToSocket(WorkerState *w);
     void handOutboxesToSockets();
-    bool waitForWorker(WorkerState *w, int timeoutMs);
+    bool waitForWorker(WorkerState *w, int timeoutMs, bool spin = false);
     void onSocketClosed(WorkerState *w);
     void onProcessOutput(WorkerState *w, bool isStderr);
     void onProcessFinished(WorkerState *w, int exitCode, bool crashed);
@@ -149,6 +150,7 @@ private:
     std::atomic<bool> m_interrupted{false};
     bool m_waiting = false;
     qint64 m_selfPid = 0; // getpid() is a system call; awaits record it twice
+    SpinWait m_spin;      // an await's first moments, see SpinWait
 };
 
 // "SIGSEGV", "SIGABRT", or "signal 42".
