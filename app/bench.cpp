@@ -26,6 +26,7 @@
 
 #if defined(Q_OS_LINUX)
 #include <malloc.h>
+#include <sched.h>
 #endif
 
 namespace procession {
@@ -187,6 +188,32 @@ qint64 minorFaults(qint64 pid)
     return f.value(7).toLongLong();
 }
 
+// Round-trip times in ns of `count` noop() calls on worker 1 of `session`, each sent and
+// awaited on its own, the trace recorded as usual.
+QList<double> noopRoundTrips(Session &session, int count, QStringList *problems)
+{
+    static const QString fn = QStringLiteral("noop");
+    QList<double> out;
+    out.reserve(count);
+    for (int i = 0; i < count; ++i) {
+        const qint64 t0 = nowNs();
+        const CallOutcome r = session.awaitCall(session.callAsync(1, fn, {}));
+        const qint64 t1 = nowNs();
+        if (!r.ok) {
+            *problems << QStringLiteral("rtt: %1").arg(r.error);
+            break;
+        }
+        out.append(double(t1 - t0));
+    }
+    return out;
+}
+
+// The raw ping-pong moves as many bytes each way as a tiny call does.
+int tinyCallFrameSize()
+{
+    return int(protocol::encode(protocol::Message::call(1, QStringLiteral("noop"), {})).size());
+}
+
 // rtt_us and raw_rtt_us, in interleaved blocks so both see the same machine.
 // Each block's ratio is taken against the raw block right before it: on a virtual
 // machine a wake-up costs ~4 µs while the other CPU is busy and ~20 µs once it has gone
@@ -207,25 +234,8 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rawS
         *problems << QStringLiteral("raw_rtt: cannot start the echo child");
         return;
     }
-    // The raw ping-pong moves as many bytes each way as a tiny call does.
-    const int size =
-        int(protocol::encode(protocol::Message::call(1, QStringLiteral("noop"), {})).size());
-    const QString fn = QStringLiteral("noop");
-    auto qtBlock = [&](int count) {
-        QList<double> out;
-        out.reserve(count);
-        for (int i = 0; i < count; ++i) {
-            const qint64 t0 = nowNs();
-            const CallOutcome r = b.session.awaitCall(b.session.callAsync(1, fn, {}));
-            const qint64 t1 = nowNs();
-            if (!r.ok) {
-                *problems << QStringLiteral("rtt: %1").arg(r.error);
-                break;
-            }
-            out.append(double(t1 - t0));
-        }
-        return out;
-    };
+    const int size = tinyCallFrameSize();
+    auto qtBlock = [&](int count) { return noopRoundTrips(b.session, count, problems); };
     qtBlock(200); // warm up both sides
     echo.pingPong(200, size);
     spinningEcho.pingPong(200, size);
@@ -253,6 +263,66 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rawS
         }
         b.trace.clear();
     }
+}
+
+// rtt_pinned_us and raw_pinned_rtt_us: the same two ping-pongs with every process involved
+// (this thread, the worker, the echo child) pinned to one CPU and spinning off, so a round
+// trip is both sides' work plus two context switches wherever the scheduler would have put
+// them: what the code costs, apart from placement. Stable to a few tenths of a µs.
+void measurePinnedRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *ratio,
+                            QStringList *problems)
+{
+#if defined(Q_OS_LINUX)
+    const int blocks = opt.quick ? 6 : 16;
+    const int perBlock = opt.quick ? 200 : 250;
+    // Spinning off for this part: the session reads the budget when it is made, its
+    // worker when it starts.
+    const bool hadSpin = qEnvironmentVariableIsSet("PROCESSION_SPIN_US");
+    const QByteArray spin = qgetenv("PROCESSION_SPIN_US");
+    qputenv("PROCESSION_SPIN_US", "0");
+    Bench b;
+    QString error;
+    const bool started = b.start(1, &error);
+    if (hadSpin)
+        qputenv("PROCESSION_SPIN_US", spin);
+    else
+        qunsetenv("PROCESSION_SPIN_US");
+    RawEcho echo;
+    if (!started || !echo.start(0)) {
+        *problems << QStringLiteral("rtt_pinned: %1")
+                         .arg(started ? QStringLiteral("cannot start the echo child") : error);
+        return;
+    }
+    cpu_set_t before;
+    if (::sched_getaffinity(0, sizeof before, &before) != 0)
+        return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(::sched_getcpu(), &one);
+    if (::sched_setaffinity(0, sizeof one, &one) != 0 ||
+        ::sched_setaffinity(pid_t(b.session.pid(1)), sizeof one, &one) != 0 ||
+        ::sched_setaffinity(pid_t(echo.pid()), sizeof one, &one) != 0) {
+        *problems << QStringLiteral("rtt_pinned: cannot pin the processes to one CPU");
+        ::sched_setaffinity(0, sizeof before, &before);
+        return;
+    }
+    const int size = tinyCallFrameSize();
+    noopRoundTrips(b.session, 200, problems); // warm up both sides
+    echo.pingPong(200, size);
+    for (int i = 0; i < blocks; ++i) {
+        raw->samples << median(echo.pingPong(perBlock, size)) / 1000.0;
+        rtt->samples << median(noopRoundTrips(b.session, perBlock, problems)) / 1000.0;
+        ratio->samples << rtt->samples.last() / raw->samples.last();
+        b.trace.clear();
+    }
+    ::sched_setaffinity(0, sizeof before, &before);
+#else
+    Q_UNUSED(opt);
+    Q_UNUSED(rtt);
+    Q_UNUSED(raw);
+    Q_UNUSED(ratio);
+    Q_UNUSED(problems);
+#endif
 }
 
 void measureReady(const Options &opt, Figure *ready, Figure *rss, QStringList *problems)
@@ -542,6 +612,13 @@ int runBench(int argc, char **argv)
         QStringLiteral("raw_spin_rtt_us"), QStringLiteral("µs"),
         QStringLiteral("the raw ping-pong, both sides spinning first as Procession does")};
     rtt.decimals = raw.decimals = rawSpin.decimals = 2;
+    Figure rttPinned{QStringLiteral("rtt_pinned_us"), QStringLiteral("µs"),
+                     QStringLiteral("rtt_us with everything on one CPU and spinning off")};
+    Figure rawPinned{QStringLiteral("raw_pinned_rtt_us"), QStringLiteral("µs"),
+                     QStringLiteral("raw_rtt_us on that same CPU")};
+    Figure pinnedRatio{QStringLiteral("rtt_pinned_over_raw"), QStringLiteral("×"),
+                       QStringLiteral("the code's own cost: rtt_pinned_us / raw_pinned_rtt_us")};
+    rttPinned.decimals = rawPinned.decimals = pinnedRatio.decimals = 2;
     Figure rttRatio{
         QStringLiteral("rtt_over_raw"), QStringLiteral("×"),
         QStringLiteral("rtt_us / raw_rtt_us, each block against the raw block before it")};
@@ -593,6 +670,10 @@ int runBench(int argc, char **argv)
     progress(talk, QStringLiteral("  round trips\n"));
     if (opt.wants("rtt"))
         measureRoundTrip(opt, &rtt, &raw, &rawSpin, &rttRatio, &problems);
+    if (opt.wants("rtt"))
+        measurePinnedRoundTrip(opt, &rttPinned, &rawPinned, &pinnedRatio, &problems);
+    if (rawPinned.measured())
+        rttPinned.baseline = QStringLiteral("raw %1 µs").arg(rawPinned.value(), 0, 'f', 2);
     if (raw.measured())
         rtt.baseline = QStringLiteral("raw %1 µs, spinning %2 µs")
                            .arg(raw.value(), 0, 'f', 2)
@@ -622,8 +703,9 @@ int runBench(int argc, char **argv)
                         QStringLiteral("greet in parallel"), &greetPool, &problems);
 
     const QList<const Figure *> figures = {
-        &rtt,    &raw,     &rawSpin, &rttRatio,   &ready, &spawn,      &cps[0],    &cps[1],
-        &cps[2], &payload, &traceNs, &traceBytes, &rss,   &greetSpawn, &greetPool, &paint};
+        &rtt,        &raw,   &rawSpin,    &rttRatio,  &rttPinned, &rawPinned, &pinnedRatio,
+        &ready,      &spawn, &cps[0],     &cps[1],    &cps[2],    &payload,   &traceNs,
+        &traceBytes, &rss,   &greetSpawn, &greetPool, &paint};
     const double seconds = double(nowNs() - started) / 1e9;
     const QString loadAfter = loadAverage();
     const QString machine = QStringLiteral("%1, %2 cores, %3 %4, Qt %5")

@@ -19,6 +19,7 @@ public:
     bool start(qint64 spinBudgetNs = 0);
     // Round-trip times in ns of `count` ping-pongs of `size` bytes each.
     QList<double> pingPong(int count, int size);
+    qint64 pid() const { return m_pid; }
 
 private:
     int m_fd = -1;

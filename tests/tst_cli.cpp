@@ -44,6 +44,7 @@ private slots:
     void badUsage_data();
     void badUsage();
     void traceFile();
+    void benchQuickJson();
 };
 
 void tst_Cli::helpAndVersion()
@@ -216,6 +217,65 @@ void tst_Cli::traceFile()
     QCOMPARE(
         o.value(QLatin1String("procession")).toObject().value(QLatin1String("scenario")).toString(),
         QStringLiteral("greet-square-pool"));
+}
+
+void tst_Cli::benchQuickJson()
+{
+    // The bench command end to end: every figure measured on real workers, none failing to
+    // measure. Timings are not judged here (that is what the command is for); only that
+    // each figure is a sane measurement.
+    const Result r =
+        run({QStringLiteral("bench"), QStringLiteral("--quick"), QStringLiteral("--json")}, 120000);
+    QCOMPARE(r.code, 0);
+    QJsonParseError error;
+    const QJsonObject o = QJsonDocument::fromJson(r.out, &error).object();
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QCOMPARE(o.value(QLatin1String("problems")).toArray().size(), 0);
+    const QJsonObject figures = o.value(QLatin1String("figures")).toObject();
+    const QStringList measured = {QStringLiteral("rtt_us"),
+                                  QStringLiteral("raw_rtt_us"),
+                                  QStringLiteral("raw_spin_rtt_us"),
+                                  QStringLiteral("rtt_over_raw"),
+                                  QStringLiteral("rtt_pinned_us"),
+                                  QStringLiteral("raw_pinned_rtt_us"),
+                                  QStringLiteral("rtt_pinned_over_raw"),
+                                  QStringLiteral("ready_4_ms"),
+                                  QStringLiteral("spawn_call_ms"),
+                                  QStringLiteral("calls_per_s_1"),
+                                  QStringLiteral("calls_per_s_2"),
+                                  QStringLiteral("calls_per_s_4"),
+                                  QStringLiteral("payload_mb_per_s"),
+                                  QStringLiteral("trace_ns_per_event"),
+                                  QStringLiteral("trace_bytes_per_event"),
+                                  QStringLiteral("worker_rss_kb"),
+                                  QStringLiteral("greet_spawn_wall_s"),
+                                  QStringLiteral("greet_pool_phase_s")};
+    for (const QString &name : measured) {
+        const QJsonObject f = figures.value(name).toObject();
+        const double lo = f.value(QLatin1String("min")).toDouble(),
+                     mid = f.value(QLatin1String("median")).toDouble(),
+                     hi = f.value(QLatin1String("max")).toDouble();
+        QVERIFY2(f.value(QLatin1String("n")).toInt() > 0, qPrintable(name));
+        QVERIFY2(lo > 0 && lo <= mid && mid <= hi, qPrintable(name));
+    }
+    auto median = [&](const char *name) {
+        return figures.value(QLatin1String(name))
+            .toObject()
+            .value(QLatin1String("median"))
+            .toDouble();
+    };
+    // Generous sanity bounds: a figure outside them is a broken measurement, not a slow machine.
+    QVERIFY(median("rtt_us") < 10000 && median("raw_rtt_us") < 10000);
+    QVERIFY(median("calls_per_s_2") > 1000);
+    QVERIFY(median("worker_rss_kb") > 1000 && median("worker_rss_kb") < 500000);
+    QVERIFY(median("greet_spawn_wall_s") >= 1.0 && median("greet_spawn_wall_s") < 2.0);
+    QVERIFY(median("greet_pool_phase_s") >= 1.0 && median("greet_pool_phase_s") < 2.0);
+    QVERIFY(median("trace_bytes_per_event") >= 48);
+    // Targets carry a verdict; figures without one do not.
+    QVERIFY(figures.value(QLatin1String("rtt_over_raw")).toObject().contains(QLatin1String("met")));
+    QVERIFY(!figures.value(QLatin1String("rtt_pinned_over_raw"))
+                 .toObject()
+                 .contains(QLatin1String("met")));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
