@@ -511,7 +511,11 @@ void measureTrace(const Options &opt, const QList<TraceEvent> &sample, Figure *n
         ns->samples << double(t1 - t0) / double(sample.size());
 #if defined(Q_OS_LINUX)
         const struct mallinfo2 m1 = mallinfo2();
-        bytes->samples << double(m1.uordblks + m1.hblkhd - before) / double(sample.size());
+        const size_t after = m1.uordblks + m1.hblkhd;
+        if (after > before)
+            bytes->samples << double(after - before) / double(sample.size());
+        else // another allocator (a sanitizer's, say) answers mallinfo2 with nothing
+            bytes->note = QStringLiteral("not measurable here: malloc is not glibc's");
 #endif
     }
 }
