@@ -129,7 +129,8 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message)
                    .arg(s.workers)
                    .arg(s.workers == 1 ? QString() : QStringLiteral("s"))
                    .arg(ms(s.startupS / s.workers));
-        out += QStringLiteral("  dispatch   %1, return %2 (summed over calls)\n")
+        out += QStringLiteral("  dispatch   %1 (summed over calls), return %2 (results waiting "
+                              "to be read)\n")
                    .arg(ms(s.dispatchS), ms(s.returnS));
     }
     for (const PhaseRecord &p : model.phases())

@@ -15,16 +15,50 @@ void TraceModel::applyAll(const QList<TraceEvent> &events)
         apply(e);
 }
 
-CallRecord *TraceModel::callFor(qint64 id)
+CallRecord *TraceModel::callFor(qint64 id, qsizetype *index)
 {
     auto it = m_callIndex.constFind(id);
-    if (it != m_callIndex.constEnd())
+    if (it != m_callIndex.constEnd()) {
+        *index = *it;
         return &m_calls[*it];
+    }
     CallRecord record;
     record.id = id;
+    *index = m_calls.size();
     m_callIndex.insert(id, m_calls.size());
     m_calls.append(record);
     return &m_calls.last();
+}
+
+void TraceModel::noteRead(CallRecord *c)
+{
+    // Only an answer from a worker (with the worker's own end stamp) was waiting to be read.
+    if (c->lane == 0 || c->end < 0)
+        return;
+    LaneRecord &l = laneFor(c->lane);
+    c->unread = std::max(c->end, l.lastResult);
+    l.lastResult = std::max(l.lastResult, c->result);
+}
+
+void TraceModel::account(const CallRecord &c, int sign)
+{
+    if (c.finished) {
+        m_totals.finished += sign;
+        if (!c.ok)
+            m_totals.failed += sign;
+    }
+    if (c.cpuNs > 0)
+        m_totals.cpuNs += sign * c.cpuNs;
+    if (c.begin >= 0 && (c.end >= 0 || c.finished)) {
+        const qint64 end = c.end >= 0 ? c.end : c.result;
+        m_totals.workNs += sign * std::max<qint64>(0, end - c.begin - c.waitNs);
+    }
+    if (c.lane != 0 && c.dispatch >= 0 && c.begin >= 0)
+        m_totals.dispatchNs +=
+            sign * std::max<qint64>(0, c.begin - (c.free >= 0 ? c.free : c.dispatch));
+    if (c.lane != 0 && c.end >= 0 && c.result >= 0)
+        m_totals.returnNs +=
+            sign * std::max<qint64>(0, c.result - (c.unread >= 0 ? c.unread : c.end));
 }
 
 const CallRecord *TraceModel::call(qint64 id) const
@@ -58,6 +92,26 @@ const LaneRecord *TraceModel::lane(int lane) const
 void TraceModel::apply(const TraceEvent &e)
 {
     ++m_eventCount;
+    // A call's share of the summary is taken out before the event changes it and put back
+    // after.
+    qsizetype index = -1;
+    CallRecord *c = nullptr;
+    switch (e.type) {
+    case EventType::Dispatch:
+    case EventType::Begin:
+    case EventType::End:
+    case EventType::Result:
+        c = callFor(e.call, &index);
+        break;
+    case EventType::Error:
+        if (e.call >= 0)
+            c = callFor(e.call, &index);
+        break;
+    default:
+        break;
+    }
+    if (c)
+        account(*c, -1);
     if (m_t0 < 0 || e.type == EventType::RunBegin)
         m_t0 = m_t0 < 0 ? e.t : std::min(m_t0, e.t);
     m_lastT = std::max(m_lastT, e.t);
@@ -86,7 +140,6 @@ void TraceModel::apply(const TraceEvent &e)
         break;
     }
     case EventType::Dispatch: {
-        CallRecord *c = callFor(e.call);
         c->lane = e.lane;
         c->pid = e.pid;
         c->function = e.text;
@@ -95,7 +148,6 @@ void TraceModel::apply(const TraceEvent &e)
         break;
     }
     case EventType::Begin: {
-        CallRecord *c = callFor(e.call);
         c->begin = e.t;
         c->waitNs = std::max<qint64>(0, e.code);
         if (c->dispatch < 0) { // an in-process call has no dispatch
@@ -107,7 +159,6 @@ void TraceModel::apply(const TraceEvent &e)
         break;
     }
     case EventType::End: {
-        CallRecord *c = callFor(e.call);
         c->end = e.t;
         c->cpuNs = e.code;
         if (c->lane != 0 && c->dispatch >= 0) {
@@ -119,17 +170,16 @@ void TraceModel::apply(const TraceEvent &e)
         break;
     }
     case EventType::Result: {
-        CallRecord *c = callFor(e.call);
         c->result = e.t;
         c->finished = true;
         c->ok = true;
         c->value = e.text;
+        noteRead(c);
         break;
     }
     case EventType::Error: {
-        if (e.call < 0)
+        if (!c)
             break;
-        CallRecord *c = callFor(e.call);
         c->result = e.t;
         c->finished = true;
         c->ok = false;
@@ -137,6 +187,7 @@ void TraceModel::apply(const TraceEvent &e)
         c->errorKind = e.detail;
         if (c->lane == 0 && e.lane != 0)
             c->lane = e.lane;
+        noteRead(c);
         break;
     }
     case EventType::AwaitBegin:
@@ -190,6 +241,13 @@ void TraceModel::apply(const TraceEvent &e)
             m_phases.last().end = e.t;
         break;
     }
+    if (c) {
+        account(*c, +1);
+        if (c->begin >= 0 && c->end < 0 && !c->finished)
+            m_openCalls.insert(index);
+        else
+            m_openCalls.remove(index);
+    }
 }
 
 int TraceModel::stepAt(qint64 t) const
@@ -206,24 +264,18 @@ RunSummary TraceModel::summary(qint64 nowNs) const
         return s;
     const qint64 end = m_runEnd >= 0 ? m_runEnd : std::max(nowNs, m_lastT);
     s.wallS = (end - m_t0) / 1e9;
-    for (const CallRecord &c : m_calls) {
-        ++s.calls;
-        if (c.finished) {
-            ++s.finishedCalls;
-            if (!c.ok)
-                ++s.failedCalls;
-        }
-        if (c.cpuNs > 0)
-            s.cpuS += c.cpuNs / 1e9;
-        if (c.begin >= 0) {
-            const qint64 cEnd = c.end >= 0 ? c.end : (c.finished ? c.result : end);
-            s.workS += std::max<qint64>(0, cEnd - c.begin - c.waitNs) / 1e9;
-        }
-        if (c.lane != 0 && c.dispatch >= 0 && c.begin >= 0)
-            s.dispatchS += std::max<qint64>(0, c.begin - (c.free >= 0 ? c.free : c.dispatch)) / 1e9;
-        if (c.lane != 0 && c.end >= 0 && c.result >= 0)
-            s.returnS += std::max<qint64>(0, c.result - c.end) / 1e9;
+    s.calls = int(m_calls.size());
+    s.finishedCalls = m_totals.finished;
+    s.failedCalls = m_totals.failed;
+    s.cpuS = m_totals.cpuNs / 1e9;
+    qint64 workNs = m_totals.workNs;
+    for (qsizetype i : m_openCalls) {
+        const CallRecord &c = m_calls.at(i);
+        workNs += std::max<qint64>(0, end - c.begin - c.waitNs);
     }
+    s.workS = workNs / 1e9;
+    s.dispatchS = m_totals.dispatchNs / 1e9;
+    s.returnS = m_totals.returnNs / 1e9;
     for (const LaneRecord &l : m_lanes) {
         if (l.lane == 0)
             continue;

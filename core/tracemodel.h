@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
 
 namespace procession {
@@ -30,6 +31,10 @@ struct CallRecord
     // before it on the same worker, whichever is later. begin - free is the real cost of
     // getting the call there; time spent queued behind other work is not overhead.
     qint64 free = -1;
+    // From when the result waited for the parent to read it: the call's end, or the moment
+    // the parent read the result before it from the same worker, whichever is later. A
+    // burst of results read at once waited once, not once per result.
+    qint64 unread = -1;
     bool finished = false;
     bool ok = false;
     QString value; // display text of the result
@@ -53,6 +58,7 @@ struct LaneRecord
     bool crashed = false;
     QString reason;          // sentence for a crash
     qint64 lastCallEnd = -1; // end of the latest finished call on this lane
+    qint64 lastResult = -1;  // when the parent read this lane's latest result
 };
 
 struct AwaitSpan
@@ -91,7 +97,8 @@ struct RunSummary
                           // equal to it for CPU-bound calls that each had a core
     double startupS = 0;  // sum of fork -> ready over workers
     double dispatchS = 0; // sum of (dispatch, or previous call's end) -> begin over remote calls
-    double returnS = 0;   // sum of end -> result over remote calls
+    double returnS = 0;   // sum of unread -> result over remote calls: time a worker's results
+                          // waited for the parent, each stretch counted once
     int calls = 0;
     int finishedCalls = 0;
     int failedCalls = 0;
@@ -133,8 +140,23 @@ public:
     RunSummary summary(qint64 nowNs = -1) const;
 
 private:
-    CallRecord *callFor(qint64 id);
+    // What the calls add up to in a summary, kept current as events arrive: the window asks
+    // for a summary on every frame, and walking 100,000 calls for it took most of a frame.
+    struct CallTotals
+    {
+        int finished = 0;
+        int failed = 0;
+        qint64 cpuNs = 0;
+        qint64 workNs = 0; // calls whose end (or result) is known; open calls are added live
+        qint64 dispatchNs = 0;
+        qint64 returnNs = 0;
+    };
+
+    CallRecord *callFor(qint64 id, qsizetype *index);
     LaneRecord &laneFor(int lane);
+    void noteRead(CallRecord *call); // sets call->unread, when its result has just been read
+    // Takes call's share out of (sign -1) or into (+1) the totals.
+    void account(const CallRecord &call, int sign);
 
     qint64 m_t0 = -1;
     qint64 m_lastT = -1;
@@ -147,6 +169,8 @@ private:
     QList<LaneRecord> m_lanes;
     QList<CallRecord> m_calls;
     QHash<qint64, qsizetype> m_callIndex;
+    CallTotals m_totals;
+    QSet<qsizetype> m_openCalls; // begun, not ended, not finished: their work grows with time
     QList<AwaitSpan> m_awaits;
     QHash<qint64, qsizetype> m_openAwaits;
     QList<OutputLine> m_outputs;

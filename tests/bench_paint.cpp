@@ -1,6 +1,7 @@
-// QBENCHMARK for paint_ms_100k: one frame of the timeline (app/gui's TimelineView)
-// holding 100,000 calls, rendered offscreen, zoomed all the way out and in a 1 % window.
-// `procession bench` cannot load widgets; this is where that figure is measured.
+// QBENCHMARK for painting: one frame of the timeline (app/gui's TimelineView) holding
+// 100,000 evenly spaced synthetic calls on one worker, rendered offscreen, zoomed all the way
+// out and in a 1 % window. `procession bench` measures paint_ms_100k on a real run of
+// 100,000 calls instead (`procession bench-paint`, app/gui/paintbench.cpp).
 #include "gui/sampletrace.h"
 #include "timelinemodel.h"
 #include "timelineview.h"

@@ -248,7 +248,9 @@ void tst_Cli::benchQuickJson()
                                   QStringLiteral("trace_ns_per_event"),
                                   QStringLiteral("worker_rss_kb"),
                                   QStringLiteral("greet_spawn_wall_s"),
-                                  QStringLiteral("greet_pool_phase_s")};
+                                  QStringLiteral("greet_pool_phase_s"),
+                                  QStringLiteral("paint_ms_100k"),
+                                  QStringLiteral("paint_ms_100k_1pct")};
     for (const QString &name : measured) {
         const QJsonObject f = figures.value(name).toObject();
         const double lo = f.value(QLatin1String("min")).toDouble(),

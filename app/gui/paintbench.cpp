@@ -1,0 +1,111 @@
+// `procession bench-paint`: the paint_ms_100k part of `procession bench`, run by the bench
+// in a process of its own (the bench's process already has a QCoreApplication, and a
+// widget needs a QApplication). Records a real run of 100,000 square() calls on two
+// workers, then renders its timeline offscreen at 1600×500, zoomed out and in a 1 %
+// window, and prints one JSON object with the time of each frame.
+#include "session.h"
+#include "timelinemodel.h"
+#include "timelineview.h"
+#include "trace.h"
+
+#include <QApplication>
+#include <QCborArray>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace {
+
+using namespace procession;
+
+// A real run: `calls` square(i) calls shared by two workers, sent in batches.
+bool recordRun(int calls, QList<TraceEvent> *events, QString *error)
+{
+    Trace trace;
+    Session session(&trace);
+    if (!session.listen(error))
+        return false;
+    const int workers[2] = {session.fork(), session.fork()};
+    if (!session.waitAllReady(30000, error))
+        return false;
+    const QString square = QStringLiteral("square");
+    constexpr int kBatch = 1000;
+    for (int sent = 0; sent < calls;) {
+        QList<qint64> ids;
+        for (int w : workers) {
+            QList<QCborArray> args;
+            for (int i = 0; i < kBatch / 2 && sent < calls; ++i, ++sent)
+                args << QCborArray{sent};
+            ids << session.callAsyncMany(w, square, args);
+        }
+        for (qint64 id : std::as_const(ids)) {
+            const CallOutcome r = session.awaitCall(id);
+            if (!r.ok) {
+                *error = r.error;
+                return false;
+            }
+        }
+    }
+    for (int w : workers)
+        session.join(w);
+    *events = trace.events();
+    return true;
+}
+
+// Frame times in ms of the run's timeline, `fraction` of it in view.
+QJsonArray frameTimes(const gui::TimelineModel &model, double fraction, int frames)
+{
+    gui::TimelineView view;
+    view.resize(1600, 500);
+    view.setModel(&model);
+    view.setPlayhead(model.duration());
+    view.fitToWindow();
+    if (fraction < 1) {
+        const double plot = view.scale().width;
+        const double span = double(model.duration()) * fraction;
+        view.setVisibleRange(double(model.duration()) / 2 - span / 2, span / plot);
+    }
+    QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+    view.render(&image); // warm: fonts, glyph caches
+    QJsonArray ms;
+    for (int i = 0; i < frames; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        view.render(&image);
+        ms.append(double(timer.nsecsElapsed()) / 1e6);
+    }
+    return ms;
+}
+
+} // namespace
+
+extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen"); // no screen needed, none used
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments().mid(2);
+    const bool quick = args.contains(QLatin1String("--quick"));
+    const int calls = 100000;
+    const int frames = quick ? 5 : 15;
+
+    QList<TraceEvent> events;
+    QString error;
+    if (!recordRun(calls, &events, &error)) {
+        std::fprintf(stderr, "procession bench-paint: %s\n", qPrintable(error));
+        return 1;
+    }
+    gui::TimelineModel model;
+    model.setEvents(events);
+    QJsonObject out;
+    out.insert(QStringLiteral("calls"), model.countCalls());
+    out.insert(QStringLiteral("zoomed_out_ms"), frameTimes(model, 1.0, frames));
+    out.insert(QStringLiteral("window_1pct_ms"), frameTimes(model, 0.01, frames));
+    std::fputs(QJsonDocument(out).toJson(QJsonDocument::Compact).constData(), stdout);
+    std::fputs("\n", stdout);
+    return 0;
+}
