@@ -44,12 +44,7 @@ void BenchPaint::paint()
     view.resize(1600, 500);
     view.setModel(&m_model);
     view.setPlayhead(m_model.duration());
-    view.fitToWindow();
-    if (fraction < 1) {
-        const double plot = view.scale().width;
-        const double span = double(m_model.duration()) * fraction;
-        view.setVisibleRange(double(m_model.duration()) / 2 - span / 2, span / plot);
-    }
+    view.showMiddleFraction(fraction);
     QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
     view.render(&image); // warm: fonts, glyph caches
     QBENCHMARK

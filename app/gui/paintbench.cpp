@@ -63,12 +63,7 @@ QJsonArray frameTimes(const gui::TimelineModel &model, double fraction, int fram
     view.resize(1600, 500);
     view.setModel(&model);
     view.setPlayhead(model.duration());
-    view.fitToWindow();
-    if (fraction < 1) {
-        const double plot = view.scale().width;
-        const double span = double(model.duration()) * fraction;
-        view.setVisibleRange(double(model.duration()) / 2 - span / 2, span / plot);
-    }
+    view.showMiddleFraction(fraction);
     QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
     view.render(&image); // warm: fonts, glyph caches
     QJsonArray ms;

@@ -228,6 +228,16 @@ void TimelineView::fitToWindow()
     emit rangeChanged(m_scale.start, m_scale.nsPerPx);
 }
 
+void TimelineView::showMiddleFraction(double fraction)
+{
+    fitToWindow();
+    if (!m_model || fraction >= 1 || fraction <= 0)
+        return;
+    const double length = double(m_model->duration());
+    const double span = length * fraction;
+    setVisibleRange(length / 2 - span / 2, span / m_scale.width);
+}
+
 void TimelineView::zoomBy(double factor)
 {
     m_scale.zoomAt(m_scale.left + m_scale.width / 2, factor);

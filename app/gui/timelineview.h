@@ -41,6 +41,8 @@ public:
     bool isLive() const { return m_live; }
 
     void fitToWindow();
+    // Shows `fraction` (0 to 1] of the run, around its middle: for benchmarks and tests.
+    void showMiddleFraction(double fraction);
     void zoomBy(double factor);
     // Fit to at least this long a run (compare: both views use the longer run's length).
     void setFitDuration(qint64 ns);
