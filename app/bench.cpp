@@ -347,6 +347,12 @@ void measurePaint(const Options &opt, Figure *zoomedOut, Figure *window, QString
     }
     const QByteArray out = child.readAllStandardOutput();
     const QJsonObject o = QJsonDocument::fromJson(out).object();
+    if (child.exitStatus() == QProcess::NormalExit && child.exitCode() == 2) {
+        // Built without the window (no Qt Widgets): nothing to paint with, nothing broken.
+        zoomedOut->note = window->note =
+            QStringLiteral("not measured: this build has no window library");
+        return;
+    }
     if (child.exitStatus() != QProcess::NormalExit || child.exitCode() != 0 || o.isEmpty()) {
         const QString why = QString::fromLocal8Bit(child.readAllStandardError()).trimmed();
         *problems
