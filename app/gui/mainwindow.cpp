@@ -5,6 +5,7 @@
 #include "codeview.h"
 #include "compareview.h"
 #include "consoleview.h"
+#include "inputfile.h"
 #include "playback.h"
 #include "runcontroller.h"
 #include "scenariodelegate.h"
@@ -44,6 +45,9 @@
 namespace procession::gui {
 
 namespace {
+
+// A saved trace or a scenario opened in the window is read whole: at most this much.
+constexpr qint64 kMaxOpenBytes = qint64(1) << 30;
 
 const double kSpeeds[] = {0.1, 0.25, 0.5, 1, 2, 5, 10};
 
@@ -459,13 +463,15 @@ void MainWindow::onEntrySelected()
 
 bool MainWindow::openFile(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    // Only a regular file, read with a bound: a device or a FIFO named here would be read
+    // until memory ran out, or wait forever for a writer.
+    QByteArray data;
+    QString why;
+    if (!InputFile::read(path, kMaxOpenBytes, &data, &why)) {
         if (error)
-            *error = tr("%1: %2").arg(path, file.errorString());
+            *error = tr("%1: %2").arg(path, why);
         return false;
     }
-    const QByteArray data = file.readAll();
     const QJsonDocument doc = QJsonDocument::fromJson(data);
     if (doc.isObject() && doc.object().contains(QStringLiteral("traceEvents"))) {
         Entry e;
@@ -481,8 +487,7 @@ bool MainWindow::openFile(const QString &path, QString *error)
         return true;
     }
     Entry e;
-    QString why;
-    if (!loadScenarioFile(path, &e.scenario, &why)) {
+    if (!parseScenario(data, path, &e.scenario, &why)) {
         if (error)
             *error = why;
         return false;

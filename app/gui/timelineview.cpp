@@ -246,6 +246,8 @@ void TimelineView::zoomBy(double factor)
 
 void TimelineView::setVisibleRange(double start, double nsPerPx)
 {
+    if (!std::isfinite(start) || !std::isfinite(nsPerPx) || nsPerPx <= 0)
+        return; // a range nobody can draw
     m_follow = false;
     m_scale.start = start;
     m_scale.nsPerPx = nsPerPx;
@@ -858,6 +860,8 @@ void TimelineView::paintMarkers(QPainter &p, const QList<int> &rows) const
                                   [](const Marker &m, qint64 t) { return m.t < t; });
     auto last = std::upper_bound(markers.cbegin(), markers.cend(), viewEnd,
                                  [](qint64 t, const Marker &m) { return t < m.t; });
+    if (last < first) // the view starts after the playhead: nothing to draw
+        last = first;
     const bool dense = last - first > m_scale.width / 4;
     QFont bold = font();
     bold.setBold(true);
