@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "registry.h"
+#include "tasklibraries.h"
 #include "trace.h"
 
 #include <QAbstractEventDispatcher>
@@ -316,8 +317,11 @@ int Session::fork()
     process->setProcessEnvironment(env);
     process->setProcessChannelMode(QProcess::SeparateChannels);
     process->setProgram(m_options.program);
-    process->setArguments(QStringList(m_options.arguments)
-                          << m_server->fullServerName() << QString::number(w->lane));
+    QStringList arguments = QStringList(m_options.arguments)
+                            << m_server->fullServerName() << QString::number(w->lane);
+    for (const QString &library : TaskLibraries::paths()) // the parent's task libraries
+        arguments << QStringLiteral("--tasks") << library;
+    process->setArguments(arguments);
 #if defined(Q_OS_LINUX)
     // The worker dies with the thread that started it, even if the parent is SIGKILLed.
     process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
@@ -578,9 +582,15 @@ CallOutcome Session::callHere(const QString &fn, const QCborArray &args, const Q
         if (m_options.onOutput)
             m_options.onOutput(0, line, false);
     };
+    ctx.printError = [this, pid](const QString &line) {
+        record(int(EventType::Output), 0, pid, -1, 2, line, QStringLiteral("stderr"));
+        if (m_options.onOutput)
+            m_options.onOutput(0, line, true);
+    };
+    ctx.cancelled = [this] { return m_interrupted.load(); };
     record(int(EventType::Begin), 0, pid, c->id, 0, fn, protocol::displayArgs(args, kwargs));
     const qint64 cpu0 = threadCpuNs();
-    const Registry::Outcome out = Registry::bundled().call(fn, args, kwargs, ctx);
+    const Registry::Outcome out = Registry::available().call(fn, args, kwargs, ctx);
     record(int(EventType::End), 0, pid, c->id, threadCpuNs() - cpu0);
     c->done = true;
     c->awaited = true;
