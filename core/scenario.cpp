@@ -451,7 +451,7 @@ QList<Scenario> bundledScenarios()
         QStringLiteral("greet-sequential"),  QStringLiteral("greet-spawn"),
         QStringLiteral("greet-square-pool"), QStringLiteral("spawn-vs-pool"),
         QStringLiteral("cpu-bound"),         QStringLiteral("worker-crash"),
-        QStringLiteral("task-error")};
+        QStringLiteral("task-error"),        QStringLiteral("commands-pool")};
     QList<Scenario> out;
     for (const QString &id : order) {
         Scenario s;
