@@ -2,6 +2,8 @@
 // which the command runs, so the command and everything it starts can be stopped as one.
 #include "command.h"
 
+#include "exitdescription.h"
+
 #include <QByteArray>
 #include <QFileInfo>
 #include <QList>
@@ -21,18 +23,6 @@
 namespace procession {
 
 namespace {
-
-QString nameOfSignal(int signal)
-{
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-    if (const char *abbrev = ::sigabbrev_np(signal))
-        return QStringLiteral("SIG") + QString::fromLatin1(abbrev);
-#elif defined(Q_OS_DARWIN) || defined(Q_OS_FREEBSD)
-    if (signal > 0 && signal < NSIG)
-        return QStringLiteral("SIG") + QString::fromLatin1(sys_signame[signal]).toUpper();
-#endif
-    return QStringLiteral("signal %1").arg(signal);
-}
 
 bool makePipe(int fds[2])
 {
@@ -295,7 +285,7 @@ CommandResult runCommand(const QString &program, const QStringList &arguments,
         if (WIFSIGNALED(value)) {
             result.end = CommandResult::End::Signalled;
             result.code = WTERMSIG(value);
-            result.signal = nameOfSignal(result.code);
+            result.signal = crashName(result.code);
         } else {
             result.end = CommandResult::End::Exited;
             result.code = WEXITSTATUS(value);
@@ -304,7 +294,7 @@ CommandResult runCommand(const QString &program, const QStringList &arguments,
         // The guard never reported: it was killed, by us (cancelled) or by someone else.
         result.end = cancelSent ? CommandResult::End::Cancelled : CommandResult::End::Signalled;
         result.code = WIFSIGNALED(guardStatus) ? WTERMSIG(guardStatus) : 0;
-        result.signal = nameOfSignal(result.code);
+        result.signal = crashName(result.code);
     }
     return result;
 }

@@ -3,6 +3,8 @@
 // started may outlive it (a Job object would stop those too: not done yet).
 #include "command.h"
 
+#include "exitdescription.h"
+
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
@@ -72,8 +74,7 @@ CommandResult runCommand(const QString &program, const QStringList &arguments,
     } else if (process.exitStatus() == QProcess::CrashExit) {
         result.end = CommandResult::End::Signalled;
         result.code = process.exitCode();
-        result.signal =
-            QStringLiteral("exception 0x%1").arg(uint(process.exitCode()), 8, 16, QLatin1Char('0'));
+        result.signal = crashName(process.exitCode());
     } else {
         result.end = CommandResult::End::Exited;
         result.code = process.exitCode();
