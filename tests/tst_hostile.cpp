@@ -93,12 +93,17 @@ private slots:
     void closedStandardDescriptors();
     void signalsEndTheRunCleanly_data();
     void signalsEndTheRunCleanly();
+    void longTmpdirFallsBackSilently();
+    void unusableTmpdirStartsNothing_data();
+    void unusableTmpdirStartsNothing();
+    void staleDirectoriesAreRemoved();
 
 private:
     Outcome run(const QStringList &args, int timeoutMs = 30000,
                 const std::function<void()> &childSetup = {}, const QString &stdoutFile = {});
     QTemporaryDir m_dir{QStringLiteral("/tmp/tsh-XXXXXX")};
     QTemporaryDir *m_runtime = nullptr; // where the server's private directory goes
+    std::function<void(QProcessEnvironment &)> m_envHook;
     QString m_quick;
     QString m_long;
 };
@@ -116,6 +121,7 @@ void tst_Hostile::initTestCase()
 void tst_Hostile::init()
 {
     m_runtime = new QTemporaryDir(QStringLiteral("/tmp/tsr-XXXXXX"));
+    m_envHook = {};
 }
 
 // No test leaves a server directory behind, whatever it did to the run.
@@ -135,6 +141,8 @@ Outcome tst_Hostile::run(const QStringList &args, int timeoutMs,
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime->path());
     env.insert(QStringLiteral("TMPDIR"), m_runtime->path());
+    if (m_envHook)
+        m_envHook(env);
     p.setProcessEnvironment(env);
     p.setWorkingDirectory(m_dir.path());
     if (childSetup)
@@ -537,6 +545,84 @@ void tst_Hostile::signalsEndTheRunCleanly()
     for (qint64 pid : workers)
         QVERIFY2(processState(pid) == 0, qPrintable(QString::number(pid)));
     reapAdopted(workers);
+}
+
+// A TMPDIR of ~85+ characters with no XDG_RUNTIME_DIR: every run failed with 13 lines of
+// "QLocalServer::listen: Name error" (the socket path passed sun_path's 108 bytes).
+void tst_Hostile::longTmpdirFallsBackSilently()
+{
+    const QString deep = m_runtime->path() + QLatin1Char('/') + QString(100, QLatin1Char('d'));
+    QVERIFY(QDir().mkpath(deep));
+    m_envHook = [deep](QProcessEnvironment &env) {
+        env.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+        env.insert(QStringLiteral("TMPDIR"), deep);
+    };
+    const Outcome o = run({QStringLiteral("run"), m_quick});
+    QVERIFY2(o.code == 0 && o.err.isEmpty(), qPrintable(o.err.join(QLatin1Char('\n'))));
+    QVERIFY(QDir().rmdir(deep));
+}
+
+void tst_Hostile::unusableTmpdirStartsNothing_data()
+{
+    QTest::addColumn<QString>("tmpdir");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("missing") << "MISSING"
+                             << "cannot be used: No such file or directory";
+    QTest::newRow("a file") << "FILE"
+                            << "is not a directory";
+}
+
+// "Permission denied" without the path, then twelve "cannot listen on : Name error" lines,
+// and the steps still ran; a missing TMPDIR made /procession-XXXXXX at the root.
+void tst_Hostile::unusableTmpdirStartsNothing()
+{
+    QFETCH(QString, tmpdir);
+    QFETCH(QString, says);
+    tmpdir =
+        tmpdir == QLatin1String("MISSING") ? m_runtime->filePath(QStringLiteral("gone")) : m_quick;
+    const QStringList rootBefore =
+        QDir(QStringLiteral("/")).entryList({QStringLiteral("procession-*")}, QDir::Dirs);
+    m_envHook = [tmpdir](QProcessEnvironment &env) {
+        env.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+        env.insert(QStringLiteral("TMPDIR"), tmpdir);
+    };
+    const Outcome o = run({QStringLiteral("run"), m_long});
+    QCOMPARE(o.code, 1);
+    QCOMPARE(o.err, QStringList{QStringLiteral("procession: TMPDIR (%1) %2").arg(tmpdir, says)});
+    QVERIFY2(o.ms < 5000, qPrintable(QString::number(o.ms))); // the steps never ran
+    QCOMPARE(QDir(QStringLiteral("/")).entryList({QStringLiteral("procession-*")}, QDir::Dirs),
+             rootBefore);
+}
+
+// A run SIGKILLed leaves its directory; the next run of the same user removes it once its
+// owner is gone, and leaves alone one whose owner still runs.
+void tst_Hostile::staleDirectoriesAreRemoved()
+{
+    // A run killed with SIGKILL mid-way.
+    QProcess killed;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime->path());
+    killed.setProcessEnvironment(env);
+    killed.start(QStringLiteral(PROCESSION_EXE), {QStringLiteral("run"), m_long});
+    QVERIFY(killed.waitForStarted());
+    QList<qint64> workers;
+    QTRY_VERIFY_WITH_TIMEOUT((workers = workersOf(killed.processId())).size() == 2, 10000);
+    killed.kill();
+    QVERIFY(killed.waitForFinished());
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(workers.cbegin(), workers.cend(), isDead), 5000);
+    reapAdopted(workers);
+    const QStringList left = QDir(m_runtime->path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(left.size(), 1); // SIGKILL leaves it: nothing can run then
+    // One whose owner is alive (this test) stays.
+    const QString alive = m_runtime->filePath(
+        QStringLiteral("procession-%1-keepme").arg(QCoreApplication::applicationPid()));
+    QVERIFY(QDir().mkdir(alive));
+
+    const Outcome o = run({QStringLiteral("run"), m_quick});
+    QCOMPARE(o.code, 0);
+    QVERIFY(!QFileInfo::exists(m_runtime->filePath(left.first())));
+    QVERIFY(QFileInfo::exists(alive));
+    QVERIFY(QDir().rmdir(alive));
 }
 
 QTEST_GUILESS_MAIN(tst_Hostile)

@@ -1,0 +1,124 @@
+#include "tracefileactions.h"
+
+#include "chrometrace.h"
+#include "inputfile.h"
+#include "outputfile.h"
+#include "scenariopanel.h"
+#include "timelinemodel.h"
+
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPainter>
+#include <QSvgGenerator>
+#include <QWidget>
+
+#include <algorithm>
+
+namespace procession::gui {
+
+bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error)
+{
+    // Only a regular file, read with a bound: a device or a FIFO named here would be read
+    // until memory ran out, or wait forever for a writer.
+    QByteArray data;
+    QString why;
+    if (!InputFile::read(path, qint64(1) << 30, &data, &why)) {
+        if (error)
+            *error = tr("%1: %2").arg(path, why);
+        return false;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(data);
+    ScenarioEntry e;
+    e.path = path;
+    if (doc.isObject() && doc.object().contains(QStringLiteral("traceEvents"))) {
+        if (!fromChromeTrace(data, &e.events, &why)) {
+            if (error)
+                *error = tr("%1: %2").arg(path, why);
+            return false;
+        }
+    } else if (!parseScenario(data, path, &e.scenario, &why)) {
+        if (error)
+            *error = why;
+        return false;
+    }
+    *entry = e;
+    return true;
+}
+
+bool TraceFileActions::save(const TimelineModel &model, const QString &path, QString *error)
+{
+    if (model.isEmpty()) {
+        if (error)
+            *error = tr("There is no run to save yet.");
+        return false;
+    }
+    // Written beside and renamed over a regular file; a FIFO or a device stays what it is.
+    OutputFile file(path);
+    if (!file.open() || !file.write(toChromeTrace(model.events())) || !file.commit()) {
+        if (error)
+            *error = tr("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool TraceFileActions::exportImage(QWidget *w, const QString &path, const QString &title,
+                                   const QColor &background, QString *error)
+{
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(w->size());
+        svg.setViewBox(QRect(QPoint(0, 0), w->size()));
+        svg.setTitle(title);
+        svg.setDescription(tr("A Procession timeline"));
+        QPainter p(&svg);
+        w->render(&p);
+        p.end();
+        if (!QFileInfo(path).size()) {
+            if (error)
+                *error = tr("%1: could not write the SVG file.").arg(path);
+            return false;
+        }
+        return true;
+    }
+    const qreal dpr = std::max<qreal>(2, w->devicePixelRatioF());
+    QImage image(w->size() * dpr, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(background);
+    w->render(&image);
+    if (!image.save(path)) {
+        if (error)
+            *error = tr("%1: could not write the image.").arg(path);
+        return false;
+    }
+    return true;
+}
+
+QString TraceFileActions::askOpenPath(QWidget *parent)
+{
+    return QFileDialog::getOpenFileName(parent, tr("Open a saved run or a scenario"), QString(),
+                                        tr("Traces and scenarios (*.json);;All files (*)"));
+}
+
+QString TraceFileActions::askSavePath(QWidget *parent, const QString &title,
+                                      const QString &scenarioId)
+{
+    return QFileDialog::getSaveFileName(parent, title, scenarioId + QStringLiteral(".trace.json"),
+                                        tr("Chrome trace (*.json)"));
+}
+
+QString TraceFileActions::askExportPath(QWidget *parent, const QString &scenarioId)
+{
+    QString filter;
+    return QFileDialog::getSaveFileName(
+        parent, tr("Export the timeline"),
+        (scenarioId.isEmpty() ? QStringLiteral("timeline") : scenarioId) + QStringLiteral(".png"),
+        tr("PNG image (*.png);;SVG drawing (*.svg)"), &filter);
+}
+
+} // namespace procession::gui
