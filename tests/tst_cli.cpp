@@ -62,7 +62,7 @@ void tst_Cli::list()
     const Result r = run({QStringLiteral("list")});
     QCOMPARE(r.code, 0);
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
-    QCOMPARE(lines.size(), 7);
+    QCOMPARE(lines.size(), 8);
     QVERIFY(lines.contains("greet-spawn\tOne new process per greet"));
     for (const QByteArray &line : lines)
         QCOMPARE(line.count('\t'), 1);
