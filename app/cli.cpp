@@ -9,6 +9,7 @@
 #include "tasklibraries.h"
 #include "trace.h"
 #include "tracemodel.h"
+#include "tracesummary.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -66,6 +67,9 @@ QString helpText()
         "  procession run ID|FILE [options]   run a scenario headless and print a report\n"
         "      --json          print one JSON document on stdout (workers' prints go to stderr)\n"
         "      --trace FILE    write the run as a Chrome trace (opens in Perfetto or the window)\n"
+        "  procession summary FILE [--json]   what a trace holds: Procession's own or another\n"
+        "                                     tool's (Chrome trace events: Ray, VizTracer,\n"
+        "                                     chrome://tracing, Perfetto JSON; .json.gz too)\n"
         "  procession bench [--json] [--quick]   measure Procession's own costs\n"
         "  procession --help | --version\n"
         "  procession --tasks LIB.so ...      add the functions of a task library (before the\n"
@@ -248,6 +252,37 @@ int cmdRun(const QStringList &args)
     return result.exitCode;
 }
 
+int cmdSummary(const QStringList &args)
+{
+    QString path;
+    bool json = false;
+    for (const QString &a : args) {
+        if (a == QLatin1String("--json"))
+            json = true;
+        else if (a.startsWith(QLatin1Char('-')) && a.size() > 1)
+            return usageError(QStringLiteral("summary: unknown option %1").arg(a));
+        else if (path.isEmpty())
+            path = a;
+        else
+            return usageError(
+                QStringLiteral("summary takes one trace, got %1 and %2").arg(path, a));
+    }
+    if (path.isEmpty())
+        return usageError(QStringLiteral("summary needs a trace file"));
+    const LoadedTrace trace = loadTrace(path, TraceLoadMode::Timeline);
+    if (trace.status != TraceReadStatus::Ok) {
+        printErr(QStringLiteral("procession: %1: %2\n").arg(path, trace.error));
+        return 2;
+    }
+    const TraceSummary summary = TraceSummary::of(trace, path);
+    if (json)
+        printOut(
+            QString::fromUtf8(QJsonDocument(summary.toJson()).toJson(QJsonDocument::Indented)));
+    else
+        printOut(summary.toText());
+    return 0;
+}
+
 int openWindow(int argc, char **argv)
 {
     // The window lives in a library of its own, loaded only now: worker processes and
@@ -311,7 +346,7 @@ int runCommandLine(int argc, char **argv)
             QStringLiteral("procession: the window's library is not available.%1\n").arg(errors));
         return 2;
     }
-    if (first == "list" || first == "run" || first == "bench") {
+    if (first == "list" || first == "run" || first == "bench" || first == "summary") {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("procession"));
         QStringList rest = app.arguments().mid(2);
@@ -322,6 +357,8 @@ int runCommandLine(int argc, char **argv)
                        : usageError(QStringLiteral("list takes no arguments but --functions"));
         if (first == "bench")
             return runBench(argc, argv);
+        if (first == "summary")
+            return cmdSummary(rest);
         return cmdRun(rest);
     }
     if (!first.isEmpty() && !first.startsWith('-') &&
