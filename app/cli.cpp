@@ -3,6 +3,7 @@
 #include "chrometrace.h"
 #include "entrypoint.h"
 #include "inputfile.h"
+#include "interruptwatcher.h"
 #include "outputfile.h"
 #include "registry.h"
 #include "report.h"
@@ -13,13 +14,13 @@
 #include "tracemodel.h"
 #include "tracesummary.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLibrary>
 #include <QLocale>
-#include <QSocketNotifier>
 #include <qplatformdefs.h>
 
 #include <cerrno>
@@ -28,11 +29,6 @@
 #include <cstring>
 #include <memory>
 #include <vector>
-
-#if defined(Q_OS_UNIX)
-#include <sys/socket.h>
-#include <unistd.h>
-#endif
 
 namespace procession {
 
@@ -107,62 +103,6 @@ QString helpText()
         "failed unexpectedly or the report or trace could not be written whole, 2 for bad\n"
         "usage, an invalid scenario or a trace file that cannot be created, 128+N when\n"
         "interrupted by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP).\n");
-}
-
-// Ctrl-C, SIGTERM and every other signal whose default action would end the run
-// without a word (and leave the server's directory behind) become an event in the event
-// loop: the handler only writes a byte. The run then ends like SIGINT or SIGTERM do.
-int g_signalPipe[2] = {-1, -1};
-
-struct CaughtSignal
-{
-    int number;
-    const char *name;
-};
-const CaughtSignal kCaughtSignals[] = {
-#if defined(Q_OS_UNIX)
-    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},       {SIGQUIT, "SIGQUIT"}, {SIGTERM, "SIGTERM"},
-    {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},     {SIGALRM, "SIGALRM"}, {SIGVTALRM, "SIGVTALRM"},
-    {SIGPROF, "SIGPROF"}, {SIGXCPU, "SIGXCPU"},
-#if defined(Q_OS_LINUX)
-    {SIGPWR, "SIGPWR"},   {SIGSTKFLT, "SIGSTKFLT"}, {SIGPOLL, "SIGPOLL"},
-#endif
-#else
-    {SIGINT, "SIGINT"},
-    {SIGTERM, "SIGTERM"},
-#endif
-};
-
-QString caughtSignalName(int signal)
-{
-    for (const CaughtSignal &c : kCaughtSignals)
-        if (c.number == signal)
-            return QLatin1String(c.name);
-#if defined(SIGRTMIN)
-    if (signal >= SIGRTMIN && signal <= SIGRTMAX)
-        return QStringLiteral("SIGRTMIN+%1").arg(signal - SIGRTMIN);
-#endif
-    return QStringLiteral("signal %1").arg(signal);
-}
-
-QList<int> caughtSignals()
-{
-    QList<int> out;
-    for (const CaughtSignal &c : kCaughtSignals)
-        out << c.number;
-#if defined(SIGRTMIN)
-    for (int s = SIGRTMIN; s <= SIGRTMAX; ++s)
-        out << s;
-#endif
-    return out;
-}
-
-void onSignal(int signal)
-{
-    const char byte = char(signal);
-    if (g_signalPipe[1] >= 0) {
-        [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &byte, 1);
-    }
 }
 
 int stdoutFailed(const QString &what)
@@ -301,53 +241,45 @@ int cmdRun(const QList<QByteArray> &raw)
     // where the write is, not a silent death; so is a file larger than ulimit -f allows.
     std::signal(SIGPIPE, SIG_IGN);
     std::signal(SIGXFSZ, SIG_IGN);
-    QSocketNotifier *notifier = nullptr;
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) == 0) {
-        notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
-        QObject::connect(notifier, &QSocketNotifier::activated, qApp, [&runner, notifier] {
-            char sig = 0;
-            if (::read(g_signalPipe[0], &sig, 1) != 1)
-                return;
-            notifier->setEnabled(false);
-            runner.interrupt(128 + int(uchar(sig)),
-                             QStringLiteral("the run was interrupted by %1; every worker was "
-                                            "stopped")
-                                 .arg(caughtSignalName(int(uchar(sig)))));
-        });
-        struct sigaction sa
-        {
-        };
-        sa.sa_handler = onSignal;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESTART;
-        for (int signal : caughtSignals())
-            sigaction(signal, &sa, nullptr);
-    }
 #endif
+    // Ctrl-C and SIGTERM (Ctrl-Break on Windows) stop the run in order, from the event loop.
+    InterruptWatcher interrupts;
+    QObject::connect(
+        &interrupts, &InterruptWatcher::requested, &interrupts,
+        [&runner, &interrupts](InterruptWatcher::Request request) {
+            runner.interrupt(
+                interrupts.exitStatusOf(request),
+                QStringLiteral("the run was interrupted by %1; every worker was stopped")
+                    .arg(interrupts.requestName(request)));
+        });
 
     const RunResult result = runner.run();
-
-#if defined(Q_OS_UNIX)
-    for (int signal : caughtSignals())
-        std::signal(signal, SIG_DFL);
-#endif
 
     if (result.notStarted) { // e.g. a TMPDIR that cannot be used: one line, nothing ran
         printErr(QStringLiteral("procession: %1\n").arg(result.message));
         return 1;
     }
+    // The run's one copy of its events: the report reads it, the trace is streamed from it.
+    const EventStore events = trace.take();
     TraceModel model;
-    const QList<TraceEvent> events = trace.events();
-    model.applyAll(events);
+    for (qsizetype i = 0; i < events.size(); ++i)
+        model.apply(events.at(i));
     const bool ok = result.exitCode == 0;
     const bool interrupted = result.exitCode > 128;
     int status = result.exitCode;
 
-    if (traceFile && (!traceFile->write(toChromeTrace(events)) || !traceFile->commit())) {
-        printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
-                     .arg(tracePath, traceFile->errorString()));
-        if (status == 0)
-            status = 1;
+    if (traceFile) {
+        QByteArray bytes;
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::WriteOnly);
+        QString why;
+        if (!writeChromeTrace(&buffer, events, model, &why) || !traceFile->write(bytes) ||
+            !traceFile->commit()) {
+            printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
+                         .arg(tracePath, why.isEmpty() ? traceFile->errorString() : why));
+            if (status == 0)
+                status = 1;
+        }
     }
     if (interrupted)
         printErr(QStringLiteral("procession: %1\n").arg(result.message)); // one line

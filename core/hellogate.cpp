@@ -2,6 +2,7 @@
 
 #include "serverdir.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocalServer>
@@ -61,6 +62,14 @@ bool HelloGate::listen(QString *error)
 {
     if (isListening())
         return true;
+#if defined(Q_OS_WIN)
+    // A named pipe: no directory to hide it in. The owner-only DACL (UserAccessOption)
+    // keeps other users out; the random name keeps runs apart.
+    const QString name =
+        QStringLiteral("procession-%1-%2")
+            .arg(QCoreApplication::applicationPid())
+            .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
+#else
     if (!m_dir) {
         // Short, so the socket path fits in sun_path; private, so other users cannot even
         // see it; random, so a stale file from a crashed run never collides.
@@ -69,11 +78,12 @@ bool HelloGate::listen(QString *error)
             return false;
         m_dir = std::move(dir);
     }
+    const QString name = m_dir->filePath(
+        QStringLiteral("s%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0')));
+#endif
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
     m_server->setMaxPendingConnections(256);
-    const QString name = m_dir->filePath(
-        QStringLiteral("s%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0')));
     if (!m_server->listen(name)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1: %2").arg(name, m_server->errorString());

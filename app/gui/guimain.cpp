@@ -2,6 +2,7 @@
 // wanted, so worker processes and the command line never load Qt's GUI libraries.
 #include "compareview.h"
 #include "mainwindow.h"
+#include "tasklibraries.h"
 #include "theme.h"
 #include "timelineview.h"
 #include "windowoptions.h"
@@ -116,6 +117,14 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
         QApplication::setApplicationVersion(QStringLiteral(PROCESSION_GUI_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/procession.svg")));
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+
+    // Task libraries first: scenario files opened below may call their functions.
+    for (const QString &library : std::as_const(opt.taskLibraries)) {
+        if (!procession::TaskLibraries::load(library, &error)) {
+            printErr(QStringLiteral("procession: %1\n").arg(error));
+            return 2;
+        }
+    }
 
     MainWindow window;
     if (!shotMode)

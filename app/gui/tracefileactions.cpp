@@ -6,6 +6,7 @@
 #include "scenariopanel.h"
 #include "timelinemodel.h"
 
+#include <QBuffer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -13,7 +14,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPainter>
+#if defined(PROCESSION_HAVE_SVG)
 #include <QSvgGenerator>
+#endif
 #include <QWidget>
 
 #include <algorithm>
@@ -57,10 +60,15 @@ bool TraceFileActions::save(const TimelineModel &model, const QString &path, QSt
         return false;
     }
     // Written beside and renamed over a regular file; a FIFO or a device stays what it is.
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QString why;
     OutputFile file(path);
-    if (!file.open() || !file.write(toChromeTrace(model.events())) || !file.commit()) {
+    if (!writeChromeTrace(&buffer, model.store(), model.trace(), &why) || !file.open() ||
+        !file.write(bytes) || !file.commit()) {
         if (error)
-            *error = tr("%1: %2").arg(path, file.errorString());
+            *error = tr("%1: %2").arg(path, why.isEmpty() ? file.errorString() : why);
         return false;
     }
     return true;
@@ -70,6 +78,14 @@ bool TraceFileActions::exportImage(QWidget *w, const QString &path, const QStrin
                                    const QColor &background, QString *error)
 {
     if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+#if !defined(PROCESSION_HAVE_SVG)
+        Q_UNUSED(title);
+        if (error)
+            *error = tr("%1: SVG export is not available in this build (it was built without "
+                        "Qt Svg); export a PNG image instead.")
+                         .arg(path);
+        return false;
+#else
         QSvgGenerator svg;
         svg.setFileName(path);
         svg.setSize(w->size());
@@ -85,6 +101,7 @@ bool TraceFileActions::exportImage(QWidget *w, const QString &path, const QStrin
             return false;
         }
         return true;
+#endif
     }
     const qreal dpr = std::max<qreal>(2, w->devicePixelRatioF());
     QImage image(w->size() * dpr, QImage::Format_ARGB32_Premultiplied);

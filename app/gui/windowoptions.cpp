@@ -49,6 +49,7 @@ QString WindowOptions::helpText()
         "  --select-call ID        select the call with this id and show its details\n"
         "  --dark | --light        palette\n"
         "  --size WxH              window size, e.g. 1400x860\n"
+        "  --tasks LIB             load a task library (repeatable)\n"
         "The command line (procession run, list, bench) needs no display: procession --help.\n");
 }
 
@@ -68,13 +69,15 @@ bool WindowOptions::parse(const QStringList &args, QString *error)
     const QCommandLineOption zoom(QStringLiteral("zoom"), QString(), QStringLiteral("FROM-TO"));
     const QCommandLineOption select(QStringLiteral("select-call"), QString(), QStringLiteral("ID"));
     const QCommandLineOption size(QStringLiteral("size"), QString(), QStringLiteral("WxH"));
+    const QCommandLineOption tasks(QStringLiteral("tasks"), QString(), QStringLiteral("LIB"));
     parser.addOptions({helpOption, scenario, autorunOption, compare, shot, after, zoom, select,
-                       darkOption, lightOption, size});
+                       darkOption, lightOption, size, tasks});
     if (!parser.parse(args)) {
         *error = sentence(parser.errorText());
         return false;
     }
     help = parser.isSet(helpOption);
+    taskLibraries = parser.values(tasks);
     files = parser.positionalArguments();
     scenarios = parser.values(scenario);
     compareIds = parser.values(compare);

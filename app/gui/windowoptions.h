@@ -10,9 +10,10 @@ namespace procession::gui {
 // ignored and never a crash later.
 struct WindowOptions
 {
-    QStringList files;      // saved traces or scenario files to open
-    QStringList scenarios;  // --scenario: bundled ids, or files (a path with '/' or '.json')
-    QStringList compareIds; // --compare A B
+    QStringList files;         // saved traces or scenario files to open
+    QStringList scenarios;     // --scenario: bundled ids, or files (a path with '/' or '.json')
+    QStringList compareIds;    // --compare A B
+    QStringList taskLibraries; // --tasks LIB (repeatable)
     bool autorun = false;
     bool dark = false;
     bool light = false;
