@@ -29,6 +29,8 @@ void openStandardDescriptors()
 }
 } // namespace
 #else
+#include <fcntl.h>
+#include <io.h>
 namespace {
 void openStandardDescriptors() {}
 } // namespace
@@ -37,6 +39,12 @@ void openStandardDescriptors() {}
 int main(int argc, char **argv)
 {
     openStandardDescriptors();
+#if defined(_WIN32)
+    // The C runtime writes "\r\n" for "\n" in text mode: output would differ by platform,
+    // and a JSON document or a trace written to stdout would change on its way out.
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
+#endif
     if (procession::isWorkerInvocation(argc, argv))
         return procession::runWorker(argc, argv);
     QString errors;
