@@ -1,9 +1,6 @@
 #pragma once
 
-#include "hittest.h"
-#include "lanelayout.h"
-#include "theme.h"
-#include "timescale.h"
+#include "timelineframe.h"
 
 #include <QWidget>
 
@@ -17,10 +14,12 @@ namespace procession::gui {
 
 class TimelineModel;
 
-// Paints one run as lanes on a time axis, up to the playhead, under a header with the
-// figures that matter. The arithmetic (scale, layout, LOD, hits) lives in plain structs;
-// this widget only asks them and paints. Zoom: Ctrl+wheel or a right/Shift drag; pan:
-// drag or wheel; scrub: click or drag on the axis; click a call to select it.
+// Shows one run as lanes on a time axis, up to the playhead, under a header with the
+// figures that matter. The arithmetic (scale, layout, LOD, hits) lives in plain structs,
+// the painting in TimelineRenderer and TimelineHeader, the tooltips in TimelineTips; this
+// widget keeps the view's state (range, playhead, selection) and answers the mouse. Zoom:
+// Ctrl+wheel or a right/Shift drag; pan: drag or wheel; scrub: click or drag on the axis; click a
+// call to select it.
 class TimelineView : public QWidget
 {
     Q_OBJECT
@@ -74,12 +73,15 @@ public:
     QSize sizeHint() const override { return {900, 360}; }
     QSize minimumSizeHint() const override { return {400, 200}; }
 
-    static constexpr int HeaderHeight = 58;
-    static constexpr int AxisHeight = 26;
-    static constexpr int PhaseHeight = 17; // scenario phase names, under the axis
-    static constexpr int LanesTop = HeaderHeight + AxisHeight + PhaseHeight + 2;
-    static constexpr int LabelWidth = 172;
-    static constexpr int RightMargin = 20;
+    static constexpr int HeaderHeight = TimelineMetrics::HeaderHeight;
+    static constexpr int AxisHeight = TimelineMetrics::AxisHeight;
+    static constexpr int PhaseHeight = TimelineMetrics::PhaseHeight;
+    static constexpr int LanesTop = TimelineMetrics::LanesTop;
+    static constexpr int LabelWidth = TimelineMetrics::LabelWidth;
+    static constexpr int RightMargin = TimelineMetrics::RightMargin;
+
+    // What the next frame is painted from: a const view of the model and this view's state.
+    TimelineFrame frame() const;
 
 signals:
     void callClicked(qsizetype callIndex);           // -1: clicked on nothing
@@ -111,27 +113,11 @@ private:
         Scrub
     };
 
-    struct ArrowRange
-    {
-        qsizetype first = 0;
-        qsizetype last = 0;
-    };
-    ArrowRange arrowCandidates() const; // by binary search on the tail time
-    QString phaseTip(QPointF pos) const;
-    QRectF playheadBox() const; // the playhead's time on the axis; null when not drawn
-
     void relayout();
     void follow();
     void userChangedRange();
     QList<int> shownRows() const;
     qint64 fitLength() const;
-
-    void paintHeader(QPainter &p) const;
-    void paintAxis(QPainter &p) const;
-    void paintLanes(QPainter &p, const QList<int> &rows) const;
-    void paintArrows(QPainter &p, const QList<int> &rows) const;
-    void paintMarkers(QPainter &p, const QList<int> &rows) const;
-    void paintPlayhead(QPainter &p) const;
 
     const TimelineModel *m_model = nullptr;
     Theme m_theme = Theme::light();

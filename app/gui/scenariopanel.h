@@ -1,0 +1,53 @@
+#pragma once
+
+#include "scenario.h"
+#include "traceevent.h"
+
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QListWidgetItem;
+
+namespace procession::gui {
+
+// One line of the scenario list: a scenario to run, or a saved run to replay.
+struct ScenarioEntry
+{
+    Scenario scenario;        // a scenario to run
+    QList<TraceEvent> events; // or a saved run to replay
+    QString path;             // the file it came from; empty for a bundled scenario
+    bool isTrace() const { return scenario.id.isEmpty(); }
+};
+
+// The left pane's top: the scenarios (bundled first, then files the person opened under
+// "Opened") and a few lines on what the selected one teaches.
+class ScenarioPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ScenarioPanel(QWidget *parent = nullptr);
+
+    void addEntry(const ScenarioEntry &entry, bool select);
+    const QList<ScenarioEntry> &entries() const { return m_entries; }
+    int currentEntry() const; // index into entries() of the selected line, or -1
+    const ScenarioEntry *current() const;
+    const Scenario *scenarioById(const QString &id) const;
+    bool selectScenario(const QString &id);
+    void selectFirst();
+    void setDescription(const QString &html);
+    QListWidget *list() const { return m_list; }
+
+signals:
+    void entrySelected();  // the selection moved (to an entry or a heading)
+    void entryActivated(); // double-click or Enter on an entry: run it
+
+private:
+    QList<ScenarioEntry> m_entries;
+    QListWidget *m_list = nullptr;
+    QListWidgetItem *m_openedHeading = nullptr; // "Opened", over the files opened
+    QLabel *m_description = nullptr;
+};
+
+} // namespace procession::gui

@@ -1,0 +1,584 @@
+#include "timelinerenderer.h"
+
+#include "lod.h"
+#include "timelineheader.h"
+#include "timelinemodel.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace procession::gui {
+
+using namespace TimelineMetrics;
+
+namespace {
+
+// Rectangles to fill, grouped by colour, then filled with one QPainter::drawRects() per
+// colour, on whole pixels and without antialiasing. Zoomed out, a lane is a hundred or
+// more blocks of merged calls and thin awaits; filled one by one, each fill of a fractional,
+// antialiased rectangle went through Qt's threaded span filler (a QSemaphore hand-off per
+// rectangle): 40 µs each on a two-vCPU VM, most of a frame for a 100,000-call run.
+class BlockBatch
+{
+public:
+    void add(const QColor &color, const QRectF &rect)
+    {
+        // Outward to whole pixels: a block never looks thinner than the calls it stands for.
+        const QRectF r(QPointF(std::floor(rect.left()), std::floor(rect.top())),
+                       QPointF(std::ceil(rect.right()), std::ceil(rect.bottom())));
+        for (Group &g : m_groups)
+            if (g.color == color) {
+                g.rects.append(r);
+                return;
+            }
+        m_groups.append(Group{color, {r}});
+    }
+    void fill(QPainter &p) const
+    {
+        if (m_groups.isEmpty())
+            return;
+        p.save();
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(Qt::NoPen);
+        for (const Group &g : m_groups) {
+            p.setBrush(g.color);
+            p.drawRects(g.rects.constData(), int(g.rects.size()));
+        }
+        p.restore();
+    }
+
+private:
+    struct Group
+    {
+        QColor color;
+        QList<QRectF> rects;
+    };
+    QList<Group> m_groups;
+};
+
+QColor withAlpha(QColor c, int alpha)
+{
+    c.setAlpha(alpha);
+    return c;
+}
+
+void drawArrowHead(QPainter &p, QPointF tip, QPointF from, double size)
+{
+    const QPointF d = tip - from;
+    const double len = std::hypot(d.x(), d.y());
+    if (len < 0.5)
+        return;
+    const QPointF u = d / len;
+    const QPointF n(-u.y(), u.x());
+    QPolygonF head;
+    head << tip << tip - u * size + n * size * 0.45 << tip - u * size - n * size * 0.45;
+    p.drawPolygon(head);
+}
+
+} // namespace
+
+bool TimelineFrame::hasRun() const
+{
+    return model && !model->isEmpty();
+}
+
+HitGeometry TimelineFrame::hitGeometry() const
+{
+    HitGeometry g;
+    g.scale = scale;
+    g.layout = layout;
+    g.rows = rows;
+    g.now = playhead;
+    g.minWidthPx = MinBarPx;
+    return g;
+}
+
+void TimelineRenderer::paint(QPainter &p) const
+{
+    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(QRect(QPoint(0, 0), m_f.size), m_f.theme.background);
+    TimelineHeader(m_f, m_f.hasRun() && arrowsHidden()).paint(p);
+    paintAxis(p);
+    if (!m_f.hasRun()) {
+        paintEmpty(p);
+        return;
+    }
+    p.save();
+    p.setClipRect(QRectF(0, LanesTop, width(), height() - LanesTop));
+    paintLanes(p);
+    paintArrows(p);
+    paintMarkers(p);
+    p.restore();
+    paintScrollHint(p);
+    paintPlayhead(p);
+}
+
+void TimelineRenderer::paintEmpty(QPainter &p) const
+{
+    p.setPen(m_f.theme.mutedText);
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 1.15);
+    p.setFont(f);
+    p.drawText(QRectF(0, HeaderHeight + AxisHeight, width(), height() - HeaderHeight - AxisHeight),
+               Qt::AlignCenter,
+               tr("Pick a scenario and press Run (F5) — or open a saved trace (Ctrl+O)."));
+}
+
+void TimelineRenderer::paintScrollHint(QPainter &p) const
+{
+    if (m_f.scrollY <= 0 && m_f.layout.bottom() <= height())
+        return;
+    // A hint that more lanes are below or above.
+    const double view = height() - LanesTop;
+    const double content = m_f.layout.rows * m_f.layout.rowHeight;
+    const QRectF thumb(width() - 6, LanesTop + view * m_f.scrollY / content, 4,
+                       view * view / content);
+    p.setPen(Qt::NoPen);
+    p.setBrush(withAlpha(m_f.theme.mutedText, 140));
+    p.drawRoundedRect(thumb, 2, 2);
+}
+
+QList<int> TimelineRenderer::layoutRows() const
+{
+    QList<int> layoutRowOf(m_f.model->lanes().size(), -1);
+    for (int r = 0; r < m_f.rows.size(); ++r)
+        layoutRowOf[m_f.rows[r]] = r;
+    return layoutRowOf;
+}
+
+TimelineRenderer::ArrowRange TimelineRenderer::arrowCandidates() const
+{
+    if (!m_f.model)
+        return {};
+    const QList<Arrow> &arrows = m_f.model->arrows();
+    const qint64 viewStart = qint64(m_f.scale.start);
+    const qint64 viewEnd = std::min(qint64(m_f.scale.end()), m_f.playhead);
+    auto first = std::lower_bound(arrows.cbegin(), arrows.cend(), viewStart - m_f.maxArrowLength,
+                                  [](const Arrow &a, qint64 t) { return a.from < t; });
+    auto last = std::upper_bound(arrows.cbegin(), arrows.cend(), viewEnd,
+                                 [](qint64 t, const Arrow &a) { return t < a.from; });
+    if (last < first)
+        last = first;
+    return {first - arrows.cbegin(), last - arrows.cbegin()};
+}
+
+qsizetype TimelineRenderer::arrowsInView() const
+{
+    if (!m_f.model)
+        return 0;
+    const ArrowRange range = arrowCandidates();
+    const qsizetype budget = arrowBudget(m_f.scale.width);
+    const qint64 viewStart = qint64(m_f.scale.start);
+    qsizetype n = 0;
+    for (qsizetype i = range.first; i < range.last && n <= budget; ++i) {
+        const Arrow &a = m_f.model->arrows().at(i);
+        if (std::max(a.from, a.to < 0 ? m_f.playhead : a.to) >= viewStart)
+            ++n; // it reaches into the view (an earlier, longer arrow widened the search)
+    }
+    return n;
+}
+
+bool TimelineRenderer::arrowsHidden() const
+{
+    return !arrowsFit(arrowsInView(), m_f.scale.width);
+}
+
+void TimelineRenderer::paintAxis(QPainter &p) const
+{
+    const double top = HeaderHeight;
+    p.setFont(font());
+    const QFontMetrics fm(font());
+    p.setPen(m_f.theme.axisText);
+    const auto ticks =
+        axisTicks(m_f.scale, std::max(90, fm.horizontalAdvance(QStringLiteral("000.0 ms")) + 24));
+    // A tick label half hidden under the playhead's time reads as nonsense ("s"): skip it.
+    const QRectF playhead = playheadBox().adjusted(-4, 0, 4, 0);
+    for (const AxisTick &t : ticks) {
+        const double x = std::round(m_f.scale.toX(t.t)) + 0.5;
+        p.setPen(QPen(m_f.theme.grid, 1));
+        p.drawLine(QPointF(x, top + AxisHeight - 6), QPointF(x, height()));
+        const double w = fm.horizontalAdvance(t.label);
+        if (!playhead.isNull() && std::abs(x - playhead.center().x()) < (w + playhead.width()) / 2)
+            continue;
+        p.setPen(m_f.theme.axisText);
+        p.drawText(QRectF(x - 60, top + 2, 120, AxisHeight - 8), Qt::AlignCenter, t.label);
+    }
+    p.setPen(m_f.theme.grid);
+    p.drawLine(QPointF(m_f.scale.left, top + AxisHeight - 0.5),
+               QPointF(m_f.scale.right(), top + AxisHeight - 0.5));
+    // Scenario phases as tags under the axis line.
+    if (m_f.model && !m_f.model->isEmpty()) {
+        QFont small = font();
+        small.setPointSizeF(font().pointSizeF() * 0.85);
+        p.setFont(small);
+        for (const PhaseRecord &ph : m_f.model->trace().phases()) {
+            const double b = double(m_f.model->relative(ph.begin));
+            if (b > m_f.playhead)
+                continue;
+            const double x = std::max(m_f.scale.toX(b), m_f.scale.left);
+            const double e =
+                ph.end >= 0 ? double(m_f.model->relative(ph.end)) : double(m_f.playhead);
+            const double x1 =
+                std::min(m_f.scale.toX(std::min(e, double(m_f.playhead))), m_f.scale.right());
+            if (x1 <= x)
+                continue;
+            const QRectF strip(x, top + AxisHeight + 1, x1 - x, PhaseHeight - 2);
+            p.fillRect(strip, m_f.theme.laneBandAlt);
+            p.setPen(QPen(m_f.theme.mutedText, 1));
+            p.drawLine(strip.topLeft(), strip.bottomLeft());
+            // The phase's length, growing while it runs ("greet in parallel · 1.001 s").
+            const double length = std::min(e, double(m_f.playhead)) - b;
+            const QFontMetrics sfm(small);
+            const QString label = fitPhaseLabel(
+                ph.name, formatPhaseDuration(length), strip.width() - 8,
+                [&sfm](const QString &t) { return double(sfm.horizontalAdvance(t)); });
+            p.setPen(m_f.theme.text);
+            p.drawText(strip.adjusted(4, 0, -2, 0), Qt::AlignLeft | Qt::AlignVCenter, label);
+        }
+    }
+}
+
+void TimelineRenderer::paintLanes(QPainter &p) const
+{
+    const QFontMetrics fm(font());
+    QFont bold = font();
+    bold.setBold(true);
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    const QFontMetrics sfm(small);
+    const double plotL = m_f.scale.left, plotR = m_f.scale.right();
+
+    for (int r = 0; r < m_f.rows.size(); ++r) {
+        const TimelineLane &lane = m_f.model->lanes().at(m_f.rows.at(r));
+        const QRectF bar = m_f.layout.rowRect(r, 0, width());
+        p.fillRect(QRectF(0, bar.top(), width(), bar.height()),
+                   r % 2 ? m_f.theme.laneBandAlt : m_f.theme.laneBand);
+
+        // Label column: a dot in the lane's colour, the name, the pid.
+        const QColor laneColor = m_f.theme.laneColor(lane.lane);
+        p.setPen(Qt::NoPen);
+        p.setBrush(laneColor);
+        p.drawEllipse(QPointF(12, bar.center().y()), 4, 4);
+        p.setFont(bold);
+        p.setPen(lane.crashed ? m_f.theme.crash : m_f.theme.text);
+        const bool twoLines = bar.height() >= fm.height() * 2;
+        const QString pid = lane.pid > 0 ? tr("pid %1").arg(lane.pid) : tr("starting…");
+        if (twoLines) {
+            p.drawText(QRectF(22, bar.top(), LabelWidth - 26, bar.height() / 2 + 2),
+                       Qt::AlignLeft | Qt::AlignBottom, lane.name);
+            p.setFont(small);
+            p.setPen(lane.crashed ? m_f.theme.crash : m_f.theme.mutedText);
+            p.drawText(QRectF(22, bar.center().y() + 1, LabelWidth - 26, bar.height() / 2),
+                       Qt::AlignLeft | Qt::AlignTop,
+                       lane.crashed ? tr("%1 · crashed").arg(pid) : pid);
+        } else {
+            p.drawText(QRectF(22, bar.top(), LabelWidth - 26, bar.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter,
+                       fm.elidedText(lane.name + QStringLiteral(" · ") + pid, Qt::ElideRight,
+                                     LabelWidth - 26));
+        }
+
+        p.save();
+        p.setClipRect(QRectF(plotL, bar.top() - 2, plotR - plotL + 1, bar.height() + 4),
+                      Qt::IntersectClip);
+
+        // The process's lifeline: a thin line while it exists.
+        if (lane.lane != 0) {
+            const qint64 from = lane.ready >= 0 ? lane.ready : lane.fork;
+            const qint64 to = lane.exit >= 0 ? std::min(lane.exit, m_f.playhead) : m_f.playhead;
+            if (from >= 0 && to > from) {
+                p.setPen(QPen(withAlpha(laneColor, 110), 2));
+                const double y = bar.center().y();
+                p.drawLine(QPointF(m_f.scale.toX(double(from)), y),
+                           QPointF(m_f.scale.toX(double(to)), y));
+            }
+        }
+
+        // On the main lane, calls made here fill the upper part and awaits the lower part.
+        const bool split = lane.lane == 0 && !lane.awaits.isEmpty();
+        const QRectF callRect =
+            split ? QRectF(bar.left(), bar.top(), bar.width(), bar.height() * 0.55) : bar;
+        const QRectF awaitRect =
+            QRectF(bar.left(), bar.top() + bar.height() * 0.6, bar.width(), bar.height() * 0.4);
+
+        auto drawLabel = [&](const QRectF &rect, const QString &text, const QColor &color,
+                             const QFont &f) {
+            if (rect.width() < 24)
+                return;
+            const QFontMetrics lfm(f);
+            const QRectF visible =
+                rect.intersected(QRectF(plotL, rect.top(), plotR - plotL, rect.height()));
+            const QString t = lfm.elidedText(text, Qt::ElideRight, int(visible.width() - 8));
+            if (t.isEmpty() || t == QStringLiteral("…"))
+                return;
+            p.setFont(f);
+            p.setPen(color);
+            p.drawText(visible.adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignVCenter, t);
+        };
+
+        const auto items =
+            visibleItems(lane.spans, lane.spanMaxEnd, m_f.scale, m_f.playhead, MinBarPx);
+        auto colorOf = [&](const Span &s) {
+            if (s.failed)
+                return m_f.theme.failed;
+            return s.call >= 0 ? m_f.theme.functionColor(m_f.model->callAt(s.call).function)
+                               : m_f.theme.startup;
+        };
+        // Blocks of merged calls first, in one fill per colour (see BlockBatch).
+        {
+            BlockBatch blocks;
+            for (const DrawItem &it : items)
+                if (it.merged())
+                    blocks.add(withAlpha(colorOf(lane.spans.at(it.first)), 200),
+                               QRectF(it.x0, callRect.top(), std::max(it.x1 - it.x0, MinBarPx),
+                                      callRect.height()));
+            blocks.fill(p);
+        }
+        for (const DrawItem &it : items) {
+            const Span &s = lane.spans.at(it.first);
+            QRectF rect(it.x0, callRect.top(), std::max(it.x1 - it.x0, MinBarPx),
+                        callRect.height());
+            if (s.kind == Span::Kind::Startup && !it.merged()) {
+                const QRectF sr = rect.adjusted(0, rect.height() * 0.15, 0, -rect.height() * 0.15);
+                p.setPen(Qt::NoPen);
+                p.setBrush(withAlpha(m_f.theme.startup, m_f.theme.dark ? 60 : 45));
+                p.drawRect(sr);
+                p.setBrush(QBrush(m_f.theme.startup, Qt::BDiagPattern));
+                p.drawRect(sr);
+                p.setPen(QPen(m_f.theme.startup, 1));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(sr);
+                if (sr.width() > 40) {
+                    const QString text = sr.width() > 120
+                                             ? tr("start-up %1")
+                                                   .arg(formatDuration(double(
+                                                       (it.open ? m_f.playhead : s.end) - s.start)))
+                                             : tr("start-up");
+                    drawLabel(sr, text, m_f.theme.text, small);
+                }
+                continue;
+            }
+            const CallRecord *call = s.call >= 0 ? &m_f.model->callAt(s.call) : nullptr;
+            const QColor fill = colorOf(s);
+            const bool flight = s.kind == Span::Kind::Flight;
+            if (it.merged()) { // filled above
+                if (rect.width() > 60)
+                    drawLabel(rect, tr("%n calls", nullptr, int(it.count)), m_f.theme.barText,
+                              small);
+                continue;
+            }
+            // A failed call may take microseconds: keep it wide enough to see it is red.
+            if (s.failed && rect.width() < 4)
+                rect.setWidth(4);
+            if (flight) { // light, but opaque: the lifeline must not run through the label
+                p.setPen(Qt::NoPen);
+                p.setBrush(m_f.theme.background);
+                p.drawRoundedRect(rect, 3, 3);
+            }
+            p.setPen(flight ? QPen(fill, 1.2, Qt::DashLine) : QPen(fill.darker(125), 1));
+            p.setBrush(flight ? withAlpha(fill, 70) : fill);
+            p.drawRoundedRect(rect, 3, 3);
+            if (s.call == m_f.selected && s.call >= 0) {
+                p.setPen(QPen(m_f.theme.selection, 3));
+                p.setBrush(Qt::NoBrush);
+                p.drawRoundedRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5), 4, 4);
+            }
+            if (call) {
+                QString text = call->label();
+                if (flight)
+                    text += tr("  running…");
+                else if (!it.open &&
+                         rect.width() > QFontMetrics(font()).horizontalAdvance(text) + 80)
+                    text += QStringLiteral("   ") + formatDuration(double(s.end - s.start));
+                drawLabel(rect, text, flight ? m_f.theme.text : m_f.theme.barText, font());
+            }
+        }
+
+        if (lane.lane == 0) {
+            const auto waits =
+                visibleItems(lane.awaits, lane.awaitMaxEnd, m_f.scale, m_f.playhead, MinBarPx);
+            BlockBatch thin; // too narrow for rounded corners to show
+            for (const DrawItem &it : waits) {
+                const Span &s = lane.awaits.at(it.first);
+                const QRectF rect(it.x0, awaitRect.top(), std::max(it.x1 - it.x0, MinBarPx),
+                                  awaitRect.height());
+                const QColor &color = s.failed ? m_f.theme.awaitFailed : m_f.theme.await;
+                if (rect.width() < 6) {
+                    thin.add(color, rect);
+                    continue;
+                }
+                p.setPen(Qt::NoPen);
+                p.setBrush(color);
+                p.drawRoundedRect(rect, 2, 2);
+                if (!it.merged() && s.call >= 0 && rect.width() > 50) {
+                    const CallRecord &c = m_f.model->callAt(s.call);
+                    drawLabel(rect, tr("await %1 #%2").arg(c.function).arg(c.id), m_f.theme.text,
+                              small);
+                }
+            }
+            thin.fill(p);
+        }
+        p.restore();
+    }
+}
+
+void TimelineRenderer::paintArrows(QPainter &p) const
+{
+    const QList<Arrow> &arrows = m_f.model->arrows();
+    if (arrows.isEmpty())
+        return;
+    // Too many to tell apart: the bars say enough, and the header says the arrows are hidden.
+    if (arrowsHidden())
+        return;
+    const QList<int> layoutRowOf = layoutRows();
+    const ArrowRange range = arrowCandidates();
+    const auto first = arrows.cbegin() + range.first;
+    const auto last = arrows.cbegin() + range.last;
+    p.save();
+    p.setClipRect(QRectF(m_f.scale.left, LanesTop, m_f.scale.width + 1, height() - LanesTop),
+                  Qt::IntersectClip);
+    for (auto it = first; it != last; ++it) {
+        const Arrow &a = *it;
+        const int fr = layoutRowOf.value(a.fromRow, -1), tr_ = layoutRowOf.value(a.toRow, -1);
+        if (fr < 0 || tr_ < 0)
+            continue;
+        const bool down = a.kind == Arrow::Kind::Dispatch;
+        const double y0 =
+            down ? m_f.layout.rowTop(fr) + m_f.layout.barHeight() : m_f.layout.rowTop(fr);
+        const double y1 =
+            down ? m_f.layout.rowTop(tr_) : m_f.layout.rowTop(tr_) + m_f.layout.barHeight();
+        const QPointF tail(m_f.scale.toX(double(a.from)), y0);
+        QPointF head(m_f.scale.toX(double(a.to < 0 ? a.from : a.to)), y1);
+        bool dashed = a.to < 0;
+        if (a.to > a.from && m_f.playhead < a.to) // still flying
+            head = tail + (head - tail) * (double(m_f.playhead - a.from) / double(a.to - a.from));
+        QColor c = down ? m_f.theme.arrow : m_f.theme.returnArrow;
+        if (a.failed)
+            c = m_f.theme.failed;
+        if (a.call == m_f.selected && m_f.selected >= 0)
+            c = m_f.theme.selection;
+        p.setPen(QPen(c, 1.4, dashed ? Qt::DashLine : Qt::SolidLine));
+        p.drawLine(tail, head);
+        p.setPen(Qt::NoPen);
+        p.setBrush(c);
+        drawArrowHead(p, head, tail, 7);
+    }
+    p.restore();
+}
+
+void TimelineRenderer::paintMarkers(QPainter &p) const
+{
+    const QList<Marker> &markers = m_f.model->markers();
+    const QList<int> layoutRowOf = layoutRows();
+    const qint64 viewStart = qint64(m_f.scale.start) - qint64(20 * m_f.scale.nsPerPx);
+    const qint64 viewEnd = std::min(qint64(m_f.scale.end()), m_f.playhead);
+    auto first = std::lower_bound(markers.cbegin(), markers.cend(), viewStart,
+                                  [](const Marker &m, qint64 t) { return m.t < t; });
+    auto last = std::upper_bound(markers.cbegin(), markers.cend(), viewEnd,
+                                 [](qint64 t, const Marker &m) { return t < m.t; });
+    const bool dense = last - first > m_f.scale.width / 4;
+    QFont bold = font();
+    bold.setBold(true);
+    p.save();
+    p.setClipRect(
+        QRectF(m_f.scale.left - 10, HeaderHeight + AxisHeight, m_f.scale.width + 20, height()));
+    for (auto it = first; it != last; ++it) {
+        const Marker &m = *it;
+        const int r = layoutRowOf.value(m.row, -1);
+        if (r < 0)
+            continue;
+        const double x = m_f.scale.toX(double(m.t));
+        const QRectF bar = m_f.layout.rowRect(r, 0, width());
+        switch (m.kind) {
+        case Marker::Kind::Dispatch: {
+            if (dense)
+                break;
+            const double y = bar.bottom();
+            p.setPen(QPen(m_f.theme.dispatchTick, 2));
+            p.drawLine(QPointF(x, y - 5), QPointF(x, y + 1));
+            break;
+        }
+        case Marker::Kind::Join: {
+            const double h = bar.height() * 0.35;
+            p.setPen(QPen(m_f.theme.join, 2.2));
+            p.drawLine(QPointF(x, bar.center().y() - h), QPointF(x, bar.center().y() + h));
+            p.drawLine(QPointF(x - 5, bar.center().y()), QPointF(x, bar.center().y()));
+            break;
+        }
+        case Marker::Kind::Exit:
+            p.setPen(QPen(m_f.theme.exit, 1.5));
+            p.setBrush(m_f.theme.background);
+            p.drawEllipse(QPointF(x, bar.center().y()), 3.5, 3.5);
+            break;
+        case Marker::Kind::Crash: {
+            const double s = std::min(bar.height() * 0.32, 9.0);
+            const QPointF c(x, bar.center().y());
+            p.setPen(QPen(m_f.theme.background, 6, Qt::SolidLine, Qt::RoundCap));
+            p.drawLine(c + QPointF(-s, -s), c + QPointF(s, s));
+            p.drawLine(c + QPointF(-s, s), c + QPointF(s, -s));
+            p.setPen(QPen(m_f.theme.crash, 3.2, Qt::SolidLine, Qt::RoundCap));
+            p.drawLine(c + QPointF(-s, -s), c + QPointF(s, s));
+            p.drawLine(c + QPointF(-s, s), c + QPointF(s, -s));
+            const TimelineLane &lane = m_f.model->lanes().at(m.row);
+            if (!lane.reason.isEmpty()) {
+                p.setFont(bold);
+                const QFontMetrics fm(bold);
+                const double room = m_f.scale.right() - x - s - 8;
+                QString text = fm.elidedText(lane.reason, Qt::ElideRight, int(std::max(0.0, room)));
+                QRectF box(x + s + 6, bar.top(), fm.horizontalAdvance(text) + 8, bar.height());
+                const double leftRoom = x - s - 8 - m_f.scale.left;
+                // Where the sentence fits, or else where most of it does: right, or left of the
+                // cross.
+                if (fm.horizontalAdvance(lane.reason) > room && leftRoom > room) {
+                    text = fm.elidedText(lane.reason, Qt::ElideRight, int(std::max(0.0, leftRoom)));
+                    const double w = fm.horizontalAdvance(text) + 8;
+                    box = QRectF(x - s - 6 - w, bar.top(), w, bar.height());
+                }
+                p.setPen(Qt::NoPen);
+                p.setBrush(withAlpha(m_f.theme.background, 225));
+                p.drawRoundedRect(box.adjusted(0, bar.height() * 0.2, 0, -bar.height() * 0.2), 3,
+                                  3);
+                p.setPen(m_f.theme.crash);
+                p.drawText(box.adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+            }
+            break;
+        }
+        }
+    }
+    p.restore();
+}
+
+QRectF TimelineRenderer::playheadBox() const
+{
+    if (!m_f.model || m_f.model->isEmpty())
+        return {};
+    if (m_f.model->trace().finished() && m_f.playhead >= m_f.model->duration() && !m_f.live)
+        return {}; // at rest at the end: the picture is complete, no line needed
+    const double x = m_f.scale.toX(double(m_f.playhead));
+    if (x < m_f.scale.left || x > m_f.scale.right())
+        return {};
+    const QFontMetrics fm(font());
+    const double w = fm.horizontalAdvance(formatDuration(double(m_f.playhead))) + 10;
+    return QRectF(std::min(x - w / 2, m_f.scale.right() - w), HeaderHeight + 3, w, AxisHeight - 8);
+}
+
+void TimelineRenderer::paintPlayhead(QPainter &p) const
+{
+    const QRectF box = playheadBox();
+    if (box.isNull())
+        return;
+    const double x = m_f.scale.toX(double(m_f.playhead));
+    p.setPen(QPen(m_f.theme.playhead, 2));
+    p.drawLine(QPointF(x, HeaderHeight + 4), QPointF(x, height()));
+    const QString label = formatDuration(double(m_f.playhead));
+    p.setPen(Qt::NoPen);
+    p.setBrush(m_f.theme.playhead);
+    p.drawRoundedRect(box, 3, 3);
+    p.setPen(Qt::white);
+    p.drawText(box, Qt::AlignCenter, label);
+}
+
+} // namespace procession::gui

@@ -1,0 +1,124 @@
+#include "timelinetips.h"
+
+#include "timelinemodel.h"
+
+namespace procession::gui {
+
+using namespace TimelineMetrics;
+
+namespace {
+
+QString escaped(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+} // namespace
+
+QString TimelineTips::phaseTip(QPointF pos) const
+{
+    const double t = m_f.scale.toTime(pos.x());
+    if (pos.x() < m_f.scale.left || t > double(m_f.playhead))
+        return {};
+    const QList<PhaseRecord> &phases = m_f.model->trace().phases();
+    for (qsizetype i = phases.size() - 1; i >= 0; --i) { // the latest phase begun by t
+        const PhaseRecord &ph = phases.at(i);
+        const double b = double(m_f.model->relative(ph.begin));
+        if (b > t)
+            continue;
+        const double e = ph.end >= 0
+                             ? std::min(double(m_f.model->relative(ph.end)), double(m_f.playhead))
+                             : double(m_f.playhead);
+        if (t > e)
+            return {};
+        return tr("<b>%1</b><br>%2 → %3: <b>%4</b>")
+            .arg(escaped(ph.name), formatDuration(b), formatDuration(e),
+                 formatPhaseDuration(e - b));
+    }
+    return {};
+}
+
+QString TimelineTips::at(QPointF pos) const
+{
+    if (!m_f.model || m_f.model->isEmpty())
+        return {};
+    if (pos.y() >= HeaderHeight + AxisHeight && pos.y() < HeaderHeight + AxisHeight + PhaseHeight)
+        return phaseTip(pos);
+    if (m_f.followed && pos.y() < HeaderHeight && pos.x() < 40)
+        return tr("The console and the recipe below follow this run.");
+    if (pos.y() < LanesTop) // rows scrolled under the axis
+        return {};
+    const Hit hit = hitTest(*m_f.model, m_f.hitGeometry(), pos);
+    if (hit.kind == Hit::Kind::None)
+        return {};
+    const TimelineLane &lane = m_f.model->lanes().at(hit.row);
+    const QString where =
+        lane.pid > 0 ? tr("%1 · pid %2").arg(escaped(lane.name)).arg(lane.pid) : escaped(lane.name);
+    auto t = [](qint64 ns) { return formatDuration(double(ns)); };
+    if (hit.count > 1)
+        return tr("<b>%1 calls</b> merged at this zoom<br>%2<br><i>Ctrl+wheel or a right-drag "
+                  "zooms in</i>")
+            .arg(hit.count)
+            .arg(where);
+    switch (hit.kind) {
+    case Hit::Kind::Span:
+    case Hit::Kind::Await: {
+        const Span &s =
+            hit.kind == Hit::Kind::Span ? lane.spans.at(hit.index) : lane.awaits.at(hit.index);
+        const qint64 end = s.end < 0 || s.end > m_f.playhead ? m_f.playhead : s.end;
+        if (s.kind == Span::Kind::Startup)
+            return tr("<b>start-up of %1</b><br>fork %2 → ready %3: <b>%4</b><br>starting a "
+                      "process, "
+                      "loading the program and connecting back costs this, once per process")
+                .arg(where, t(s.start), s.end >= 0 ? t(s.end) : tr("…"), t(end - s.start));
+        const CallRecord &c = m_f.model->callAt(s.call);
+        if (s.kind == Span::Kind::Await)
+            return tr("<b>main waits for %1</b><br>%2 → %3: <b>%4</b>")
+                .arg(escaped(c.label()), t(s.start), s.end >= 0 ? t(s.end) : tr("…"),
+                     t(end - s.start));
+        QString text = tr("<b>%1</b><br>%2<br>").arg(escaped(c.label()), where);
+        if (s.kind == Span::Kind::Flight)
+            return text + tr("dispatched at %1, running… (the worker stamps begin and end; "
+                             "they arrive with the result)")
+                              .arg(t(m_f.model->relative(c.dispatch)));
+        text += tr("ran %1 → %2: <b>%3</b>").arg(t(s.start), t(s.end), t(s.end - s.start));
+        if (c.finished)
+            text += c.ok ? tr("<br>result: %1").arg(escaped(c.value))
+                         : tr("<br><span style='color:%1'>error: %2</span>")
+                               .arg(m_f.theme.failed.name(), escaped(c.error));
+        return text + tr("<br><i>click for details</i>");
+    }
+    case Hit::Kind::Marker: {
+        const Marker &m = m_f.model->markers().at(hit.index);
+        switch (m.kind) {
+        case Marker::Kind::Crash:
+            return tr("<b style='color:%1'>crash</b> at %2<br>%3")
+                .arg(m_f.theme.crash.name(), t(m.t), escaped(lane.reason));
+        case Marker::Kind::Join:
+            return tr("<b>join</b> %1 at %2: the parent asks the worker to exit")
+                .arg(where, t(m.t));
+        case Marker::Kind::Exit:
+            return tr("<b>exit</b> %1 at %2, status %3").arg(where, t(m.t)).arg(lane.exitCode);
+        case Marker::Kind::Dispatch:
+            return tr("<b>dispatch</b> %1 at %2")
+                .arg(escaped(m_f.model->callAt(m.call).label()), t(m.t));
+        }
+        break;
+    }
+    case Hit::Kind::Lane: {
+        QString text = tr("<b>%1</b>").arg(where);
+        if (lane.lane != 0 && lane.fork >= 0)
+            text += tr("<br>forked at %1").arg(t(lane.fork));
+        if (lane.exit >= 0)
+            text += lane.crashed
+                        ? tr("<br>crashed at %1: %2").arg(t(lane.exit), escaped(lane.reason))
+                        : tr("<br>exited at %1 (status %2)").arg(t(lane.exit)).arg(lane.exitCode);
+        return text;
+    }
+    case Hit::Kind::None:
+        break;
+    }
+    return {};
+}
+
+} // namespace procession::gui

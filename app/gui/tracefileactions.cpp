@@ -1,0 +1,122 @@
+#include "tracefileactions.h"
+
+#include "chrometrace.h"
+#include "scenariopanel.h"
+#include "timelinemodel.h"
+
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPainter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+#include <QWidget>
+
+#include <algorithm>
+
+namespace procession::gui {
+
+bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const QByteArray data = file.readAll();
+    const QJsonDocument doc = QJsonDocument::fromJson(data);
+    ScenarioEntry e;
+    e.path = path;
+    QString why;
+    if (doc.isObject() && doc.object().contains(QStringLiteral("traceEvents"))) {
+        if (!fromChromeTrace(data, &e.events, &why)) {
+            if (error)
+                *error = tr("%1: %2").arg(path, why);
+            return false;
+        }
+    } else if (!loadScenarioFile(path, &e.scenario, &why)) {
+        if (error)
+            *error = why;
+        return false;
+    }
+    *entry = e;
+    return true;
+}
+
+bool TraceFileActions::save(const TimelineModel &model, const QString &path, QString *error)
+{
+    if (model.isEmpty()) {
+        if (error)
+            *error = tr("There is no run to save yet.");
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(toChromeTrace(model.events())) < 0 ||
+        !file.commit()) {
+        if (error)
+            *error = tr("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool TraceFileActions::exportImage(QWidget *w, const QString &path, const QString &title,
+                                   const QColor &background, QString *error)
+{
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(w->size());
+        svg.setViewBox(QRect(QPoint(0, 0), w->size()));
+        svg.setTitle(title);
+        svg.setDescription(tr("A Procession timeline"));
+        QPainter p(&svg);
+        w->render(&p);
+        p.end();
+        if (!QFileInfo(path).size()) {
+            if (error)
+                *error = tr("%1: could not write the SVG file.").arg(path);
+            return false;
+        }
+        return true;
+    }
+    const qreal dpr = std::max<qreal>(2, w->devicePixelRatioF());
+    QImage image(w->size() * dpr, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(background);
+    w->render(&image);
+    if (!image.save(path)) {
+        if (error)
+            *error = tr("%1: could not write the image.").arg(path);
+        return false;
+    }
+    return true;
+}
+
+QString TraceFileActions::askOpenPath(QWidget *parent)
+{
+    return QFileDialog::getOpenFileName(parent, tr("Open a saved run or a scenario"), QString(),
+                                        tr("Traces and scenarios (*.json);;All files (*)"));
+}
+
+QString TraceFileActions::askSavePath(QWidget *parent, const QString &title,
+                                      const QString &scenarioId)
+{
+    return QFileDialog::getSaveFileName(parent, title, scenarioId + QStringLiteral(".trace.json"),
+                                        tr("Chrome trace (*.json)"));
+}
+
+QString TraceFileActions::askExportPath(QWidget *parent, const QString &scenarioId)
+{
+    QString filter;
+    return QFileDialog::getSaveFileName(
+        parent, tr("Export the timeline"),
+        (scenarioId.isEmpty() ? QStringLiteral("timeline") : scenarioId) + QStringLiteral(".png"),
+        tr("PNG image (*.png);;SVG drawing (*.svg)"), &filter);
+}
+
+} // namespace procession::gui
