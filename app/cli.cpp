@@ -2,6 +2,7 @@
 
 #include "chrometrace.h"
 #include "entrypoint.h"
+#include "pythonprogram.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -62,6 +63,8 @@ QString helpText()
         "  procession run ID|FILE [options]   run a scenario headless and print a report\n"
         "      --json          print one JSON document on stdout (workers' prints go to stderr)\n"
         "      --trace FILE    write the run as a Chrome trace (opens in Perfetto or the window)\n"
+        "  procession python ID|FILE          print the scenario as a Python 3 program (standard\n"
+        "                                     library only) that does the same steps\n"
         "  procession bench [--json] [--quick]   measure Procession's own costs\n"
         "  procession --help | --version\n"
         "\n"
@@ -90,6 +93,20 @@ void onSignal(int signal)
     if (g_signalPipe[1] >= 0) {
         [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &byte, 1);
     }
+}
+
+int cmdPython(const QStringList &args)
+{
+    if (args.size() != 1 || (args.first().startsWith(QLatin1Char('-')) && args.first().size() > 1))
+        return usageError(QStringLiteral("python takes one scenario id or file"));
+    Scenario scenario;
+    QString error;
+    if (!findScenario(args.first(), &scenario, &error)) {
+        printErr(QStringLiteral("procession: %1\n").arg(error));
+        return 2;
+    }
+    printOut(pythonProgram(scenario).text);
+    return 0;
 }
 
 int cmdList()
@@ -189,15 +206,20 @@ int cmdRun(const QStringList &args)
         // One line, not a wall of tracebacks.
         printErr(QStringLiteral("procession: %1\n").arg(result.message));
         if (json)
-            printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, false, result.message))
-                                           .toJson(QJsonDocument::Indented)));
+            printOut(QString::fromUtf8(
+                QJsonDocument(runReportJson(model, false, result.message, scenario.compareFrom,
+                                            scenario.compareTo))
+                    .toJson(QJsonDocument::Indented)));
         return result.exitCode;
     }
     if (json)
-        printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, ok, result.message))
-                                       .toJson(QJsonDocument::Indented)));
+        printOut(
+            QString::fromUtf8(QJsonDocument(runReportJson(model, ok, result.message,
+                                                          scenario.compareFrom, scenario.compareTo))
+                                  .toJson(QJsonDocument::Indented)));
     else
-        printOut(runReportText(model, ok, result.message));
+        printOut(
+            runReportText(model, ok, result.message, scenario.compareFrom, scenario.compareTo));
     for (qsizetype i = 1; !json && i < result.problems.size(); ++i)
         printErr(QStringLiteral("procession: also: %1\n").arg(result.problems.at(i)));
     return result.exitCode;
@@ -245,7 +267,7 @@ int runCommandLine(int argc, char **argv)
             QStringLiteral("procession: the window's library is not available.%1\n").arg(errors));
         return 2;
     }
-    if (first == "list" || first == "run" || first == "bench") {
+    if (first == "list" || first == "run" || first == "bench" || first == "python") {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("procession"));
         QStringList rest = app.arguments().mid(2);
@@ -254,6 +276,8 @@ int runCommandLine(int argc, char **argv)
                                   : usageError(QStringLiteral("list takes no arguments"));
         if (first == "bench")
             return runBench(argc, argv);
+        if (first == "python")
+            return cmdPython(rest);
         return cmdRun(rest);
     }
     if (!first.isEmpty() && !first.startsWith('-') &&

@@ -26,20 +26,11 @@ QString TimelineHeader::secondsText(double s)
 
 RunSummary TimelineHeader::summary(const TimelineModel *model, qint64 playhead)
 {
-    if (!model)
+    if (!model || model->isEmpty())
         return {};
+    // Live, the playhead is now; in a replay, the figures of the trace cut at the playhead.
     const TraceModel &t = model->trace();
-    if (t.finished())
-        return t.summary();
-    RunSummary s = t.summary(t.t0() + playhead);
-    // Live, a remote call's begin and end arrive with its result: count the work of calls
-    // in flight up to now, so the figures grow with the picture instead of jumping at the end.
-    for (const TimelineLane &l : model->lanes())
-        for (const Span &span : l.spans)
-            if (span.kind == Span::Kind::Flight && span.start < playhead)
-                s.workS += double(playhead - span.start) / 1e9;
-    s.speedup = s.wallS > 0 ? s.workS / s.wallS : 0;
-    return s;
+    return t.summary(t.t0() + playhead);
 }
 
 QList<HeaderGroup> TimelineHeader::figures(const RunSummary &s)

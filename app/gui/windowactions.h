@@ -34,6 +34,7 @@ public:
     QAction *open = nullptr;
     QAction *save = nullptr;
     QAction *exportImage = nullptr;
+    QAction *exportPython = nullptr;
     QAction *dark = nullptr;
     QAction *help = nullptr;
     QAction *about = nullptr;
