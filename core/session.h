@@ -1,5 +1,6 @@
 #pragma once
 
+#include "calloutcome.h"
 #include "protocol.h"
 #include "spin.h"
 
@@ -12,14 +13,17 @@
 #include <memory>
 #include <vector>
 
-class QLocalServer;
+class QLocalSocket;
 
 namespace procession {
 
 class Trace;
+struct Call;
+class CallTable;
+class HelloGate;
+struct ProcessEnd;
 struct WorkerState;
-struct PendingConnection;
-class ServerDir;
+enum class EndKind;
 
 struct SessionOptions
 {
@@ -32,20 +36,6 @@ struct SessionOptions
     quint32 maxFrame = protocol::DefaultMaxFrame;
     // Called for every line a worker prints (lane, line, fromStderr) as it arrives.
     std::function<void(int lane, const QString &line, bool isStderr)> onOutput;
-};
-
-// What came back from a call: its value, or an error that says what happened.
-struct CallOutcome
-{
-    qint64 call = -1;
-    bool ok = false;
-    QCborValue value;
-    QString errorKind; // unknown-function, bad-arguments, task-error, crashed, timeout,
-                       // protocol, start-failed, interrupted, ...
-    QString error;     // one sentence, e.g. "worker 3 (pid 4812) crashed with SIGSEGV
-                       // while running square(7)"
-    int worker = 0;
-    qint64 pid = 0;
 };
 
 // The parent side of the recipe: starts workers (copies of this executable in worker
@@ -103,31 +93,23 @@ public:
     int workerCount() const;
     QString describe(int worker) const; // "worker 2 (pid 4812)"
     // Connections dropped because they were not our workers.
-    int rejectedConnections() const { return m_rejected; }
+    int rejectedConnections() const;
 
 private:
-    struct Call;
     WorkerState *state(int worker) const;
-    Call *findCall(qint64 id);
     qint64 newCall(int worker, const QString &fn, const QCborArray &args, const QCborMap &kwargs);
-    void onNewConnection();
-    void onHelloData(PendingConnection *pending);
-    void adopt(PendingConnection *pending, WorkerState *w, qint64 pid);
-    void reject(PendingConnection *pending, const QString &why);
+    bool claim(QLocalSocket *socket, const protocol::Message &hello);
     void onSocketData(WorkerState *w);
     bool takeFrames(WorkerState *w); // false when the worker was dropped
-    void keepLargeBufferAWhile(WorkerState *w);
     void writeToWorker(WorkerState *w, const QByteArray &bytes);
-    qsizetype sendSome(WorkerState *w, const char *data, qsizetype size);
-    void handOutboxToSocket(WorkerState *w);
     void handOutboxesToSockets();
     bool waitForWorker(WorkerState *w, int timeoutMs, bool spin = false);
     void onSocketClosed(WorkerState *w);
-    void onProcessOutput(WorkerState *w, bool isStderr);
-    void onProcessFinished(WorkerState *w, int exitCode, bool crashed);
+    void onOutputLine(WorkerState *w, const QString &line, bool isStderr);
+    void onProcessFinished(WorkerState *w, const ProcessEnd &end);
     void onProcessError(WorkerState *w);
     void sendQueued(WorkerState *w);
-    void dropWorker(WorkerState *w, const QString &kind, const QString &why);
+    void dropWorker(WorkerState *w, EndKind kind, const QString &why);
     void failCall(Call *call, const QString &kind, const QString &message, int lane);
     void finishCall(Call *call, const protocol::Message &m, WorkerState *w);
     // `source`: the worker whose socket will bring what is awaited, if one does.
@@ -140,20 +122,13 @@ private:
 
     Trace *m_trace;
     SessionOptions m_options;
-    ServerDir *m_serverDir = nullptr;
-    QLocalServer *m_server = nullptr;
+    HelloGate *m_gate;
     std::vector<std::unique_ptr<WorkerState>> m_workers;
-    std::vector<std::unique_ptr<PendingConnection>> m_pending;
-    std::vector<std::unique_ptr<Call>> m_calls;
-    qint64 m_nextCall = 1;
-    int m_rejected = 0;
+    std::unique_ptr<CallTable> m_calls;
     std::atomic<bool> m_interrupted{false};
     bool m_waiting = false;
     qint64 m_selfPid = 0; // getpid() is a system call; awaits record it twice
     SpinWait m_spin;      // an await's first moments, see SpinWait
 };
-
-// "SIGSEGV", "SIGABRT", or "signal 42".
-QString signalName(int signal);
 
 } // namespace procession

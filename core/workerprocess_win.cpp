@@ -1,0 +1,9 @@
+#include "workerprocess.h"
+
+#include <QProcess>
+
+namespace procession {
+
+void WorkerProcess::prepare() {}
+
+} // namespace procession
