@@ -1,6 +1,7 @@
 // TraceModel's summary: kept up to date event by event (the window asks for it every frame),
 // it must always equal what a walk over every call computes, whatever the order of events.
 
+#include "comparison.h"
 #include "tracemodel.h"
 
 #include <QRandomGenerator>
@@ -316,6 +317,57 @@ private slots:
                                     .arg(diff)
                                     .arg(bound)));
         }
+    }
+
+    // A scenario's lesson: phase against phase, only when both make the same calls.
+    void comparesPhasesDoingTheSameWork()
+    {
+        TraceModel m;
+        m.apply(makeEvent(0, EventType::RunBegin, 0, -1));
+        auto phase = [&](qint64 t, const QString &name) {
+            TraceEvent e = makeEvent(t, EventType::Phase, 0, -1);
+            e.text = name;
+            m.apply(e);
+        };
+        auto call = [&](qint64 id, qint64 begin, qint64 end, const QString &args) {
+            TraceEvent b = makeEvent(begin, EventType::Begin, 0, id);
+            b.detail = args;
+            m.apply(b);
+            m.apply(makeEvent(end, EventType::End, 0, id));
+            m.apply(makeEvent(end, EventType::Result, 0, id));
+        };
+        phase(0, QStringLiteral("one"));
+        call(1, 0, 4000, QStringLiteral("1"));
+        phase(4000, QStringLiteral("two"));
+        call(2, 4000, 5000, QStringLiteral("1"));
+        phase(5000, QStringLiteral("three"));
+        call(3, 5000, 5500, QStringLiteral("2"));
+        m.apply(makeEvent(5500, EventType::RunEnd, 0, -1));
+
+        const PhaseComparison c = comparePhases(m, QStringLiteral("one"), QStringLiteral("two"));
+        QVERIFY(c.found);
+        QVERIFY(c.sameWork);
+        QCOMPARE(c.speedup, 4.0);
+        QCOMPARE(c.sentence(), QStringLiteral("two: 4.00× faster than one"));
+        const PhaseComparison d = comparePhases(m, QStringLiteral("two"), QStringLiteral("three"));
+        QVERIFY(!d.sameWork); // square(1) against square(2)
+        QVERIFY2(d.sentence().contains(QStringLiteral("do not make the same calls")),
+                 qPrintable(d.sentence()));
+        QVERIFY(!comparePhases(m, QStringLiteral("one"), QStringLiteral("nine")).found);
+
+        const QList<PhaseSummary> phases = m.phaseSummaries();
+        QCOMPARE(phases.size(), 3);
+        QCOMPARE(qRound64(phases.at(0).figures.wallS * 1e9), 4000);
+        QCOMPARE(qRound64(phases.at(1).figures.workS * 1e9), 1000);
+        QCOMPARE(phases.at(2).figures.calls, 1);
+
+        TraceModel other = m;
+        QVERIFY(sameCalls(m, other));
+        TraceModel fewer;
+        fewer.apply(makeEvent(0, EventType::RunBegin, 0, -1));
+        QVERIFY(!sameCalls(m, fewer));
+        QVERIFY(compareRunsSentence(m, QStringLiteral("a"), fewer, QStringLiteral("b"))
+                    .contains(QStringLiteral("do not make the same calls")));
     }
 
     // The first example: eight calls queued on one worker are one call's work.

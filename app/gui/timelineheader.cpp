@@ -65,6 +65,21 @@ QString TimelineHeader::summaryText(const RunSummary &s)
              secondsText(s.startupS), secondsText(s.dispatchS), secondsText(s.returnS));
 }
 
+QString TimelineHeader::lessonText() const
+{
+    if (!m_f.hasRun())
+        return {};
+    const PhaseComparison &c = m_f.model->lesson();
+    if (!c.found)
+        return {};
+    const TraceModel &t = m_f.model->trace();
+    qint64 shownFrom = 0;
+    for (const PhaseRecord &ph : t.phases())
+        if (ph.name == c.from || ph.name == c.to)
+            shownFrom = std::max(shownFrom, m_f.model->relative(ph.end));
+    return m_f.playhead >= shownFrom ? c.sentence() : QString();
+}
+
 // Live, finished, or what went wrong.
 QString TimelineHeader::status(QColor *color) const
 {
@@ -117,8 +132,20 @@ void TimelineHeader::paint(QPainter &p) const
     const int noteWidth = note.isEmpty() ? 0 : QFontMetrics(noteFont).horizontalAdvance(note) + 14;
     const QFontMetrics tfm(titleFont);
     const int titleRoom = width - 24 - statusWidth - noteWidth;
-    p.drawText(QRectF(12, 6, titleRoom, tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-               tfm.elidedText(title, Qt::ElideRight, titleRoom));
+    const QString lesson = lessonText();
+    if (!lesson.isEmpty()) {
+        // The scenario's lesson, once both its phases have been played, in the largest type.
+        QFont lessonFont = titleFont;
+        lessonFont.setPointSizeF(font.pointSizeF() * 1.4);
+        const QFontMetrics lfm(lessonFont);
+        p.setFont(lessonFont);
+        p.setPen(m_f.theme.text);
+        p.drawText(QRectF(12, 4, titleRoom, tfm.height() + 4), Qt::AlignLeft | Qt::AlignVCenter,
+                   lfm.elidedText(lesson, Qt::ElideRight, titleRoom));
+    } else {
+        p.drawText(QRectF(12, 6, titleRoom, tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   tfm.elidedText(title, Qt::ElideRight, titleRoom));
+    }
     p.setFont(statusFont);
     p.setPen(statusColor);
     p.drawText(QRectF(width - statusWidth - 8, 6, statusWidth, tfm.height()),

@@ -53,6 +53,7 @@ public:
 
 private:
     QString status(QColor *color) const;
+    QString lessonText() const; // empty until both phases have been played
     void paintFigures(QPainter &p, double y, const RunSummary &s) const;
 
     const TimelineFrame &m_f;
