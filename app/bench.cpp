@@ -2,6 +2,7 @@
 // this executable in worker mode, with a raw socketpair ping-pong as the floor, and says
 // for each figure whether it meets the target of issue 5.
 #include "benchraw.h"
+#include "benchtrace.h"
 
 #include "clock.h"
 #include "protocol.h"
@@ -715,6 +716,16 @@ int runBench(int argc, char **argv)
     progress(talk, QStringLiteral("procession bench%1: measuring"
                                   " (load average %2)…\n")
                        .arg(opt.quick ? QStringLiteral(" --quick") : QString(), loadBefore));
+    Figure parse{QStringLiteral("trace_summary_s"), QStringLiteral("s"),
+                 QStringLiteral("summary of a Ray-style trace, 1,000,000 events (~90 MB)")};
+    Figure parsePython{QStringLiteral("trace_python_load_s"), QStringLiteral("s"),
+                       QStringLiteral("Python's json.load of the same file, same run")};
+    Figure parseRatio{QStringLiteral("trace_summary_over_python"), QStringLiteral("×"),
+                      QStringLiteral("trace_summary_s / trace_python_load_s")};
+    parseRatio.goal = Goal::AtMost, parseRatio.target = 0.5,
+    parseRatio.targetText = QStringLiteral("< 0.5");
+    parse.decimals = parsePython.decimals = 3, parseRatio.decimals = 3;
+
     progress(talk, QStringLiteral("  round trips\n"));
     if (opt.wants("rtt"))
         measureRoundTrip(opt, &rtt, &raw, &rawSpin, &rttRatio, &problems);
@@ -750,14 +761,30 @@ int runBench(int argc, char **argv)
         measureScenario(opt, QStringLiteral("greet-square-pool"),
                         QStringLiteral("greet in parallel"), &greetPool, &problems);
 
+    progress(talk, QStringLiteral("  reading traces\n"));
+    if (opt.wants("traces")) {
+        const qint64 events = opt.quick ? 100000 : 1000000;
+        const TraceParseFigures t = measureTraceParse(events, opt.quick ? 1 : 3);
+        parse.samples = t.summaryS;
+        parsePython.samples = t.pythonS;
+        for (qsizetype i = 0; i < std::min(t.summaryS.size(), t.pythonS.size()); ++i)
+            parseRatio.samples.append(t.summaryS.at(i) / t.pythonS.at(i));
+        parse.what = QStringLiteral("summary of a Ray-style trace, %1 events (%2 MB)")
+                         .arg(events)
+                         .arg(t.fileMb, 0, 'f', 0);
+        if (!t.problem.isEmpty())
+            problems.append(t.problem);
+    }
+
     progress(talk, QStringLiteral("  painting\n"));
     if (opt.wants("paint"))
         measurePaint(opt, &paint, &paintWindow, &problems);
 
     const QList<const Figure *> figures = {
-        &rtt,        &raw,   &rawSpin,    &rttRatio,  &rttPinned, &rawPinned,  &pinnedRatio,
-        &ready,      &spawn, &cps[0],     &cps[1],    &cps[2],    &payload,    &traceNs,
-        &traceBytes, &rss,   &greetSpawn, &greetPool, &paint,     &paintWindow};
+        &rtt,         &raw,         &rawSpin,    &rttRatio,    &rttPinned,  &rawPinned,
+        &pinnedRatio, &ready,       &spawn,      &cps[0],      &cps[1],     &cps[2],
+        &payload,     &traceNs,     &traceBytes, &rss,         &greetSpawn, &greetPool,
+        &paint,       &paintWindow, &parse,      &parsePython, &parseRatio};
     const double seconds = double(nowNs() - started) / 1e9;
     const QString loadAfter = loadAverage();
     const QString machine = QStringLiteral("%1, %2 cores, %3 %4, Qt %5")

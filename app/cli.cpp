@@ -3,11 +3,14 @@
 #include "chrometrace.h"
 #include "entrypoint.h"
 #include "pythonprogram.h"
+#include "registry.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+#include "tasklibraries.h"
 #include "trace.h"
 #include "tracemodel.h"
+#include "tracesummary.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -20,6 +23,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #if defined(Q_OS_UNIX)
 #include <sys/socket.h>
@@ -60,13 +64,19 @@ QString helpText()
         "  procession FILE                    open the window with a saved trace or a scenario "
         "file\n"
         "  procession list                    list the bundled scenarios (id, tab, title)\n"
+        "  procession list --functions        list the functions scenarios can call\n"
         "  procession run ID|FILE [options]   run a scenario headless and print a report\n"
         "      --json          print one JSON document on stdout (workers' prints go to stderr)\n"
         "      --trace FILE    write the run as a Chrome trace (opens in Perfetto or the window)\n"
         "  procession python ID|FILE          print the scenario as a Python 3 program (standard\n"
         "                                     library only) that does the same steps\n"
+        "  procession summary FILE [--json]   what a trace holds: Procession's own or another\n"
+        "                                     tool's (Chrome trace events: Ray, VizTracer,\n"
+        "                                     chrome://tracing, Perfetto JSON; .json.gz too)\n"
         "  procession bench [--json] [--quick]   measure Procession's own costs\n"
         "  procession --help | --version\n"
+        "  procession --tasks LIB.so ...      add the functions of a task library (before the\n"
+        "                                     command; also for the window; repeatable)\n"
         "\n"
         "Window options:\n"
         "  --scenario ID           select a bundled scenario (or give a scenario FILE)\n"
@@ -114,6 +124,45 @@ int cmdList()
     for (const Scenario &s : bundledScenarios())
         printOut(s.id + QLatin1Char('\t') + s.title + QLatin1Char('\n'));
     return 0;
+}
+
+// `list --functions`: every task a scenario can call, bundled and from --tasks libraries.
+int cmdListFunctions()
+{
+    for (const Registry::Task &t : Registry::available().tasks()) {
+        const QString library = TaskLibraries::libraryOf(t.name);
+        printOut(Registry::signature(t) + QLatin1Char('\t') + t.summary +
+                 (library.isEmpty() ? QString() : QLatin1Char('\t') + library) + QLatin1Char('\n'));
+    }
+    return 0;
+}
+
+// Leading `--tasks LIB` options (before the command): returns how many argv entries they
+// took, with the paths in `libraries`; -1 after printing a usage error.
+int takeTaskOptions(int argc, char **argv, QStringList *libraries)
+{
+    int i = 1;
+    while (i < argc) {
+        const QByteArray a(argv[i]);
+        if (a == "--tasks") {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                usageError(QStringLiteral("--tasks needs a task library file (LIB.so)"));
+                return -1;
+            }
+            *libraries << QString::fromLocal8Bit(argv[i + 1]);
+            i += 2;
+        } else if (a.startsWith("--tasks=")) {
+            if (a.size() == 8) {
+                usageError(QStringLiteral("--tasks needs a task library file (LIB.so)"));
+                return -1;
+            }
+            *libraries << QString::fromLocal8Bit(a.mid(8));
+            ++i;
+        } else {
+            break;
+        }
+    }
+    return i - 1;
 }
 
 int cmdRun(const QStringList &args)
@@ -225,6 +274,37 @@ int cmdRun(const QStringList &args)
     return result.exitCode;
 }
 
+int cmdSummary(const QStringList &args)
+{
+    QString path;
+    bool json = false;
+    for (const QString &a : args) {
+        if (a == QLatin1String("--json"))
+            json = true;
+        else if (a.startsWith(QLatin1Char('-')) && a.size() > 1)
+            return usageError(QStringLiteral("summary: unknown option %1").arg(a));
+        else if (path.isEmpty())
+            path = a;
+        else
+            return usageError(
+                QStringLiteral("summary takes one trace, got %1 and %2").arg(path, a));
+    }
+    if (path.isEmpty())
+        return usageError(QStringLiteral("summary needs a trace file"));
+    const LoadedTrace trace = loadTrace(path, TraceLoadMode::Timeline);
+    if (trace.status != TraceReadStatus::Ok) {
+        printErr(QStringLiteral("procession: %1: %2\n").arg(path, trace.error));
+        return 2;
+    }
+    const TraceSummary summary = TraceSummary::of(trace, path);
+    if (json)
+        printOut(
+            QString::fromUtf8(QJsonDocument(summary.toJson()).toJson(QJsonDocument::Indented)));
+    else
+        printOut(summary.toText());
+    return 0;
+}
+
 int openWindow(int argc, char **argv)
 {
     // The window lives in a library of its own, loaded only now: worker processes and
@@ -244,6 +324,27 @@ int openWindow(int argc, char **argv)
 
 int runCommandLine(int argc, char **argv)
 {
+    QStringList libraries;
+    const int taken = takeTaskOptions(argc, argv, &libraries);
+    if (taken < 0)
+        return 2;
+    const QByteArray command = argc > taken + 1 ? QByteArray(argv[taken + 1]) : QByteArray();
+    std::vector<char *> shifted;
+    if (taken > 0 && (command == "list" || command == "run" || command == "bench")) {
+        // The command line loads them here; the window (any other command) reads its own.
+        shifted.push_back(argv[0]);
+        for (int i = taken + 1; i <= argc; ++i)
+            shifted.push_back(argv[i]); // argv[argc] is the terminating null
+        argc -= taken;
+        argv = shifted.data();
+        for (const QString &library : std::as_const(libraries)) {
+            QString error;
+            if (!TaskLibraries::load(library, &error)) {
+                printErr(QStringLiteral("procession: %1\n").arg(error));
+                return 2;
+            }
+        }
+    }
     const QByteArray first = argc > 1 ? QByteArray(argv[1]) : QByteArray();
     if (first == "--help" || first == "-h" || first == "help") {
         printOut(QStringLiteral("procession %1 — see process-based concurrency happen.\n\n")
@@ -267,17 +368,22 @@ int runCommandLine(int argc, char **argv)
             QStringLiteral("procession: the window's library is not available.%1\n").arg(errors));
         return 2;
     }
-    if (first == "list" || first == "run" || first == "bench" || first == "python") {
+    if (first == "list" || first == "run" || first == "bench" || first == "summary" ||
+        first == "python") {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("procession"));
         QStringList rest = app.arguments().mid(2);
         if (first == "list")
             return rest.isEmpty() ? cmdList()
-                                  : usageError(QStringLiteral("list takes no arguments"));
+                   : rest == QStringList(QStringLiteral("--functions"))
+                       ? cmdListFunctions()
+                       : usageError(QStringLiteral("list takes no arguments but --functions"));
         if (first == "bench")
             return runBench(argc, argv);
         if (first == "python")
             return cmdPython(rest);
+        if (first == "summary")
+            return cmdSummary(rest);
         return cmdRun(rest);
     }
     if (!first.isEmpty() && !first.startsWith('-') &&

@@ -1,6 +1,7 @@
 #include "chrometrace.h"
 
 #include "tracemodel.h"
+#include "tracereader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,7 +13,7 @@ namespace procession {
 
 namespace {
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 1; // tracereader.cpp reads this version
 
 struct Writer
 {
@@ -230,49 +231,30 @@ QByteArray toChromeTrace(const QList<TraceEvent> &events)
     return QJsonDocument(root).toJson(QJsonDocument::Compact);
 }
 
+namespace {
+// Only the recorded run; the event list beside it is the same run drawn for other tools.
+class OwnEventsSink : public TraceReaderSink
+{
+public:
+    bool wantsChromeEvents() const override { return false; }
+    void processionEvent(TraceEvent &&event) override { events.append(std::move(event)); }
+    QList<TraceEvent> events;
+};
+} // namespace
+
 bool fromChromeTrace(const QByteArray &json, QList<TraceEvent> *events, QString *error)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("not valid JSON (%1 at byte %2)")
-                     .arg(parseError.errorString())
-                     .arg(parseError.offset);
+    TraceReader reader;
+    OwnEventsSink sink;
+    if (reader.readData(json, sink) != TraceReadStatus::Ok) {
+        *error = reader.errorString();
         return false;
     }
-    const QJsonObject embedded = doc.object().value(QLatin1String("procession")).toObject();
-    if (embedded.isEmpty()) {
+    if (!reader.result().procession) {
         *error = QStringLiteral("not a trace saved by Procession (no \"procession\" section)");
         return false;
     }
-    if (embedded.value(QLatin1String("version")).toInt() != kFormatVersion) {
-        *error = QStringLiteral("trace format version %1 is not supported (expected %2)")
-                     .arg(embedded.value(QLatin1String("version")).toInt())
-                     .arg(kFormatVersion);
-        return false;
-    }
-    const QJsonArray raw = embedded.value(QLatin1String("events")).toArray();
-    QList<TraceEvent> out;
-    out.reserve(raw.size());
-    for (qsizetype i = 0; i < raw.size(); ++i) {
-        const QJsonArray a = raw.at(i).toArray();
-        TraceEvent e;
-        bool ok = a.size() >= 7 && eventTypeFromName(a.at(1).toString(), &e.type);
-        bool okT = false, okPid = false, okCall = false, okCode = false;
-        e.t = a.at(0).toString().toLongLong(&okT);
-        e.lane = a.at(2).toInt(-1);
-        e.pid = a.at(3).toString().toLongLong(&okPid);
-        e.call = a.at(4).toString().toLongLong(&okCall);
-        e.code = a.at(5).toString().toLongLong(&okCode);
-        e.text = a.at(6).toString();
-        e.detail = a.size() > 7 ? a.at(7).toString() : QString();
-        if (!ok || !okT || !okPid || !okCall || !okCode || e.lane < 0 || e.lane > 100000) {
-            *error = QStringLiteral("event %1 of the trace is malformed").arg(i);
-            return false;
-        }
-        out.append(std::move(e));
-    }
-    *events = std::move(out);
+    *events = std::move(sink.events);
     return true;
 }
 

@@ -1,6 +1,7 @@
 #include "registry.h"
 
 #include "clock.h"
+#include "exectask.h"
 
 #include <QThread>
 
@@ -75,16 +76,55 @@ static bool matches(Registry::Type type, const QCborValue &v)
     return false;
 }
 
-QString Registry::Task::signature() const
+static QString rangeText(const Registry::Param &p)
+{
+    const bool lo = !p.minimum.isUndefined();
+    const bool hi = !p.maximum.isUndefined();
+    if (lo && hi)
+        return QStringLiteral("between %1 and %2")
+            .arg(p.minimum.toDiagnosticNotation(), p.maximum.toDiagnosticNotation());
+    if (lo)
+        return QStringLiteral("at least %1").arg(p.minimum.toDiagnosticNotation());
+    if (hi)
+        return QStringLiteral("at most %1").arg(p.maximum.toDiagnosticNotation());
+    return {};
+}
+
+// Compares a number with a bound without losing precision for large integers.
+static int compareNumber(const QCborValue &v, const QCborValue &bound)
+{
+    if (v.isInteger() && bound.isInteger())
+        return v.toInteger() < bound.toInteger() ? -1 : v.toInteger() > bound.toInteger() ? 1 : 0;
+    const double a = v.toDouble();
+    const double b = bound.toDouble();
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+static bool inRange(const Registry::Param &p, const QCborValue &v)
+{
+    if (!v.isInteger() && !v.isDouble())
+        return true;
+    if (v.isDouble() && std::isnan(v.toDouble()))
+        return p.minimum.isUndefined() && p.maximum.isUndefined();
+    return (p.minimum.isUndefined() || compareNumber(v, p.minimum) >= 0) &&
+           (p.maximum.isUndefined() || compareNumber(v, p.maximum) <= 0);
+}
+
+QString Registry::signature(const Task &task)
 {
     QStringList parts;
-    for (const Param &p : params) {
+    for (const Param &p : task.params) {
         QString part = p.name + QStringLiteral(": ") + typeName(p.type);
+        if (p.variadic)
+            part += QChar(0x2026);
+        const QString range = rangeText(p);
+        if (!range.isEmpty())
+            part += QLatin1Char(' ') + range;
         if (!p.defaultValue.isUndefined())
             part += QStringLiteral(" = ") + p.defaultValue.toDiagnosticNotation();
         parts << part;
     }
-    return name + QLatin1Char('(') + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
+    return task.name + QLatin1Char('(') + parts.join(QStringLiteral(", ")) + QLatin1Char(')');
 }
 
 void Registry::add(Task task)
@@ -104,13 +144,14 @@ bool Registry::bind(const Task &task, const QCborArray &args, const QCborMap &kw
                     QList<QCborValue> *bound, QString *error) const
 {
     const qsizetype n = task.params.size();
-    if (args.size() > n) {
+    const bool variadic = n > 0 && task.params.last().variadic;
+    if (args.size() > n && !variadic) {
         *error = QStringLiteral("%1() takes %2 argument%3, %4 given; expected %5")
                      .arg(task.name)
                      .arg(n)
                      .arg(n == 1 ? QString() : QStringLiteral("s"))
                      .arg(args.size())
-                     .arg(task.signature());
+                     .arg(signature(task));
         return false;
     }
     for (auto it = kwargs.constBegin(); it != kwargs.constEnd(); ++it) {
@@ -120,7 +161,7 @@ bool Registry::bind(const Task &task, const QCborArray &args, const QCborMap &kw
             known = known || task.params.at(i).name == key;
         if (!known) {
             *error = QStringLiteral("%1() has no parameter named \"%2\"; expected %3")
-                         .arg(task.name, key.left(40), task.signature());
+                         .arg(task.name, key.left(40), signature(task));
             return false;
         }
     }
@@ -130,6 +171,34 @@ bool Registry::bind(const Task &task, const QCborArray &args, const QCborMap &kw
         const Param &p = task.params.at(i);
         QCborValue v(QCborValue::Undefined);
         const bool inKw = kwargs.contains(p.name);
+        if (p.variadic && i == n - 1) {
+            // The rest of the positional arguments (or a list given by name).
+            QCborArray rest;
+            if (inKw && i < args.size()) {
+                *error = QStringLiteral("%1() got argument \"%2\" twice").arg(task.name, p.name);
+                return false;
+            }
+            if (inKw && !kwargs.value(p.name).isArray()) {
+                *error = QStringLiteral("%1(): argument \"%2\" must be a list of %3")
+                             .arg(task.name, p.name, typeName(p.type));
+                return false;
+            }
+            if (inKw)
+                rest = kwargs.value(p.name).toArray();
+            for (qsizetype k = i; k < args.size(); ++k)
+                rest.append(args.at(k));
+            for (qsizetype k = 0; k < rest.size(); ++k) {
+                if (!matches(p.type, rest.at(k)) || !inRange(p, rest.at(k))) {
+                    *error = QStringLiteral("%1(): argument %2 (in \"%3\") must be %4, got %5")
+                                 .arg(task.name)
+                                 .arg(i + k + 1)
+                                 .arg(p.name, typeName(p.type), valueTypeName(rest.at(k)));
+                    return false;
+                }
+            }
+            bound->append(rest);
+            continue;
+        }
         if (i < args.size()) {
             if (inKw) {
                 *error = QStringLiteral("%1() got argument \"%2\" twice").arg(task.name, p.name);
@@ -142,12 +211,17 @@ bool Registry::bind(const Task &task, const QCborArray &args, const QCborMap &kw
             v = p.defaultValue;
         } else {
             *error = QStringLiteral("%1() is missing argument \"%2\"; expected %3")
-                         .arg(task.name, p.name, task.signature());
+                         .arg(task.name, p.name, signature(task));
             return false;
         }
         if (!matches(p.type, v)) {
             *error = QStringLiteral("%1(): argument \"%2\" must be %3, got %4")
                          .arg(task.name, p.name, typeName(p.type), valueTypeName(v));
+            return false;
+        }
+        if (!inRange(p, v)) {
+            *error = QStringLiteral("%1(): argument \"%2\" must be %3, got %4")
+                         .arg(task.name, p.name, rangeText(p), v.toDiagnosticNotation());
             return false;
         }
         bound->append(v);
@@ -190,16 +264,10 @@ namespace {
 
 constexpr qint64 kMaxMs = 24 * 3600 * 1000;
 
-qint64 checkedMs(const Registry::Task &task, const QCborValue &v)
+// A duration in milliseconds: 0 to one day, checked before the call is made.
+Registry::Param msParam(const QString &name, QCborValue defaultValue = {})
 {
-    const qint64 ms = v.toInteger();
-    if (ms < 0 || ms > kMaxMs)
-        throw TaskError{QStringLiteral("bad-arguments"),
-                        QStringLiteral("%1(): ms must be between 0 and %2, got %3")
-                            .arg(task.name)
-                            .arg(kMaxMs)
-                            .arg(ms)};
-    return ms;
+    return {name, Registry::Type::Integer, defaultValue, QCborValue(0), QCborValue(kMaxMs)};
 }
 
 Registry makeBundled()
@@ -231,19 +299,17 @@ Registry makeBundled()
            }});
     r.add({QStringLiteral("sleep"),
            QStringLiteral("Sleeps ms milliseconds, returns ms."),
-           {{QStringLiteral("ms"), T::Integer}},
+           {msParam(QStringLiteral("ms"))},
            [](const QList<QCborValue> &a, TaskContext &) {
-               static const Registry::Task self{QStringLiteral("sleep"), {}, {}, {}};
-               const qint64 ms = checkedMs(self, a[0]);
+               const qint64 ms = a[0].toInteger();
                QThread::msleep(ulong(ms));
                return QCborValue(ms);
            }});
     r.add({QStringLiteral("spin"),
            QStringLiteral("Burns ms milliseconds of CPU time, returns the loop count."),
-           {{QStringLiteral("ms"), T::Integer}},
+           {msParam(QStringLiteral("ms"))},
            [](const QList<QCborValue> &a, TaskContext &) {
-               static const Registry::Task self{QStringLiteral("spin"), {}, {}, {}};
-               const qint64 budget = checkedMs(self, a[0]) * 1000000;
+               const qint64 budget = a[0].toInteger() * 1000000;
                const qint64 start = threadCpuNs();
                volatile double x = 1.0;
                qint64 loops = 0;
@@ -263,8 +329,7 @@ Registry makeBundled()
     r.add({QStringLiteral("crash"),
            QStringLiteral("Kills its own process: how = \"abort\", \"segfault\" or \"exit\" "
                           "(status 3), after after_ms milliseconds."),
-           {{QStringLiteral("how"), T::String},
-            {QStringLiteral("after_ms"), T::Integer, QCborValue(0)}},
+           {{QStringLiteral("how"), T::String}, msParam(QStringLiteral("after_ms"), QCborValue(0))},
            [](const QList<QCborValue> &a, TaskContext &) -> QCborValue {
                const QString how = a[0].toString();
                if (how != QLatin1String("abort") && how != QLatin1String("segfault") &&
@@ -273,8 +338,7 @@ Registry makeBundled()
                                    QStringLiteral("crash(): how must be \"abort\", \"segfault\" "
                                                   "or \"exit\", got \"%1\"")
                                        .arg(how.left(40))};
-               static const Registry::Task self{QStringLiteral("crash"), {}, {}, {}};
-               QThread::msleep(ulong(checkedMs(self, a[1])));
+               QThread::msleep(ulong(a[1].toInteger()));
 #if defined(Q_OS_UNIX)
                // A deliberate crash should not spend a second writing a core file.
                rlimit none{0, 0};
@@ -302,6 +366,7 @@ Registry makeBundled()
            QStringLiteral("Does nothing; the cheapest possible call."),
            {},
            [](const QList<QCborValue> &, TaskContext &) { return QCborValue(QCborValue::Null); }});
+    r.add(execTask());
     return r;
 }
 
@@ -311,6 +376,17 @@ const Registry &Registry::bundled()
 {
     static const Registry registry = makeBundled();
     return registry;
+}
+
+Registry &Registry::loaded()
+{
+    static Registry registry = makeBundled();
+    return registry;
+}
+
+const Registry &Registry::available()
+{
+    return loaded();
 }
 
 } // namespace procession

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <procession/task.h>
+
 #include <QCborArray>
 #include <QCborMap>
 #include <QCborValue>
@@ -10,53 +12,21 @@
 
 namespace procession {
 
-// What a task may use besides its arguments: a way to print a line that reaches
-// the parent (the worker's stdout, or the main lane's console for in-process calls).
-struct TaskContext
-{
-    std::function<void(const QString &line)> print;
-};
-
-// A task reports its own failure by throwing this: the kind and message travel
-// back to the caller as an error result.
-struct TaskError
-{
-    QString kind;
-    QString message;
-};
-
 // The functions a worker can run by name: the C++ counterpart of the recipe's
 // globals()[name](*args, **kwargs). Arguments are checked against each task's
 // parameter list before it runs, so a wrong call is an error result, not a crash.
 class Registry
 {
 public:
-    enum class Type
-    {
-        Integer,
-        Number,
-        String,
-        Bytes,
-        Any
-    };
+    // The public header's types (procession/task.h): task libraries declare their
+    // tasks exactly as the bundled ones are declared here.
+    using Type = ParamType;
+    using Param = TaskParam;
+    using Function = TaskFunction;
+    using Task = procession::Task;
 
-    struct Param
-    {
-        QString name;
-        Type type = Type::Any;
-        QCborValue defaultValue = QCborValue(QCborValue::Undefined); // undefined = required
-    };
-
-    using Function = std::function<QCborValue(const QList<QCborValue> &args, TaskContext &ctx)>;
-
-    struct Task
-    {
-        QString name;
-        QString summary;
-        QList<Param> params;
-        Function function;
-        QString signature() const; // "greet(i: int, name: str)"
-    };
+    // "greet(i: integer, name: text)", with defaults and ranges.
+    static QString signature(const Task &task);
 
     struct Outcome
     {
@@ -77,10 +47,16 @@ public:
     Outcome call(const QString &name, const QCborArray &args, const QCborMap &kwargs,
                  TaskContext &ctx) const;
 
-    // The bundled tasks: greet, square, sleep, spin, fail, crash, echo, add, noop.
+    // The bundled tasks: greet, square, sleep, spin, fail, crash, echo, add, noop, exec.
     static const Registry &bundled();
+    // The bundled tasks and those of every task library loaded into this process
+    // (TaskLibraries). Load libraries before a run starts, never during one.
+    static const Registry &available();
 
 private:
+    friend class TaskLibraries;
+    static Registry &loaded(); // what available() returns, for TaskLibraries to add to
+
     QList<Task> m_tasks;
 };
 

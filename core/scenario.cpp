@@ -164,10 +164,10 @@ bool parseCalls(const QJsonObject &o, const QString &field, const QString &fn, b
         for (int r = 1; r < repeat; ++r)
             calls->append(once);
     }
-    const Registry::Task *task = Registry::bundled().find(fn);
+    const Registry::Task *task = Registry::available().find(fn);
     if (!task) {
         QStringList names;
-        for (const Registry::Task &t : Registry::bundled().tasks())
+        for (const Registry::Task &t : Registry::available().tasks())
             names << t.name;
         return p.fail(field, QStringLiteral("unknown function \"%1\"; known: %2")
                                  .arg(fn.left(60), names.join(QStringLiteral(", "))));
@@ -177,7 +177,7 @@ bool parseCalls(const QJsonObject &o, const QString &field, const QString &fn, b
         QList<QCborValue> bound;
         QString why;
         for (qsizetype i = 0; i < calls->size(); ++i) {
-            if (!Registry::bundled().bind(*task, calls->at(i), {}, &bound, &why))
+            if (!Registry::available().bind(*task, calls->at(i), {}, &bound, &why))
                 return p.fail(
                     hasArgs ? QStringLiteral("%1.args[%2]")
                                   .arg(field)
@@ -462,7 +462,7 @@ QList<Scenario> bundledScenarios()
         QStringLiteral("greet-sequential"),  QStringLiteral("greet-spawn"),
         QStringLiteral("greet-square-pool"), QStringLiteral("spawn-vs-pool"),
         QStringLiteral("cpu-bound"),         QStringLiteral("worker-crash"),
-        QStringLiteral("task-error")};
+        QStringLiteral("task-error"),        QStringLiteral("commands-pool")};
     QList<Scenario> out;
     for (const QString &id : order) {
         Scenario s;

@@ -6,6 +6,7 @@
 #include "exitdescription.h"
 #include "hellogate.h"
 #include "registry.h"
+#include "tasklibraries.h"
 #include "trace.h"
 #include "workerprocess.h"
 
@@ -181,9 +182,11 @@ int Session::fork()
     connect(w->process, &WorkerProcess::finished, this,
             [this, w](const ProcessEnd &end) { onProcessFinished(w, end); });
     connect(w->process, &WorkerProcess::failedToStart, this, [this, w] { onProcessError(w); });
-    w->process->start(
-        m_options.program,
-        QStringList(m_options.arguments) << m_gate->serverName() << QString::number(w->lane), env);
+    QStringList arguments = QStringList(m_options.arguments)
+                            << m_gate->serverName() << QString::number(w->lane);
+    for (const QString &library : TaskLibraries::paths()) // the parent's task libraries
+        arguments << QStringLiteral("--tasks") << library;
+    w->process->start(m_options.program, arguments, env);
     if (w->process->pid() > 0)
         w->pid = w->process->pid();
     return w->lane;
@@ -324,9 +327,15 @@ CallOutcome Session::callHere(const QString &fn, const QCborArray &args, const Q
         if (m_options.onOutput)
             m_options.onOutput(0, line, false);
     };
+    ctx.printError = [this, pid](const QString &line) {
+        record(int(EventType::Output), 0, pid, -1, 2, line, QStringLiteral("stderr"));
+        if (m_options.onOutput)
+            m_options.onOutput(0, line, true);
+    };
+    ctx.cancelled = [this] { return m_interrupted.load(); };
     record(int(EventType::Begin), 0, pid, c->id, 0, fn, protocol::displayArgs(args, kwargs));
     const qint64 cpu0 = threadCpuNs();
-    const Registry::Outcome out = Registry::bundled().call(fn, args, kwargs, ctx);
+    const Registry::Outcome out = Registry::available().call(fn, args, kwargs, ctx);
     record(int(EventType::End), 0, pid, c->id, threadCpuNs() - cpu0);
     c->done = true;
     c->awaited = true;

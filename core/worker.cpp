@@ -4,6 +4,7 @@
 #include "protocol.h"
 #include "registry.h"
 #include "spin.h"
+#include "tasklibraries.h"
 
 #include <QCoreApplication>
 #if !defined(Q_OS_UNIX)
@@ -306,12 +307,25 @@ int runWorker(int argc, char **argv)
     if (!channel.write(protocol::encode(Message::hello(app.applicationPid(), token))))
         die("cannot send hello to the parent", 3);
 
-    const Registry &registry = Registry::bundled();
+    // The parent's task libraries (`--tasks PATH` after the lane), checked there already.
+    for (int i = 4; i + 1 < argc; i += 2) {
+        QString error;
+        if (std::strcmp(argv[i], "--tasks") != 0)
+            die("unknown argument after the lane; workers are started by procession", 2);
+        if (!TaskLibraries::load(QString::fromLocal8Bit(argv[i + 1]), &error))
+            die(qPrintable(error), 2);
+    }
+    const Registry &registry = Registry::available();
     TaskContext ctx;
     ctx.print = [](const QString &line) {
         const QByteArray bytes = line.toUtf8() + '\n';
         std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
         std::fflush(stdout);
+    };
+    ctx.printError = [](const QString &line) {
+        const QByteArray bytes = line.toUtf8() + '\n';
+        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+        std::fflush(stderr);
     };
 
     FrameReader reader;

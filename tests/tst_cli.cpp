@@ -45,6 +45,9 @@ private slots:
     void badUsage();
     void traceFile();
     void benchQuickJson();
+    void summaryOfOwnAndForeignTraces();
+    void summaryRefuses_data();
+    void summaryRefuses();
 };
 
 void tst_Cli::helpAndVersion()
@@ -62,7 +65,7 @@ void tst_Cli::list()
     const Result r = run({QStringLiteral("list")});
     QCOMPARE(r.code, 0);
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
-    QCOMPARE(lines.size(), 7);
+    QCOMPARE(lines.size(), 8);
     QVERIFY(lines.contains("greet-spawn\tOne new process per greet"));
     for (const QByteArray &line : lines)
         QCOMPARE(line.count('\t'), 1);
@@ -217,6 +220,65 @@ void tst_Cli::traceFile()
     QCOMPARE(
         o.value(QLatin1String("procession")).toObject().value(QLatin1String("scenario")).toString(),
         QStringLiteral("greet-square-pool"));
+}
+
+void tst_Cli::summaryOfOwnAndForeignTraces()
+{
+    // Our own trace, written by a real run, summarized through the same reader.
+    const QString own = m_dir.filePath(QStringLiteral("own.json"));
+    QCOMPARE(
+        run({QStringLiteral("run"), QStringLiteral("greet-spawn"), QStringLiteral("--trace"), own})
+            .code,
+        0);
+    Result r = run({QStringLiteral("summary"), own, QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(o.value(QLatin1String("format")).toString(), QStringLiteral("procession"));
+    QCOMPARE(o.value(QLatin1String("processes")).toInt(), 5); // main and four one-shot workers
+    QVERIFY(o.value(QLatin1String("slices")).toInt() >= 4);
+    QVERIFY(o.value(QLatin1String("flows")).toInt() >= 8);
+    QCOMPARE(o.value(QLatin1String("peak_parallelism")).toInt(), 4);
+
+    // A Ray-style trace: string pids and tids, the bare array form, its ] missing.
+    const QString ray = m_dir.filePath(QStringLiteral("ray.json"));
+    QFile f(ray);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(
+        R"([{"cat":"task:execute","name":"square","pid":"10.0.0.1","tid":"worker:01","ts":1700000000000000,"dur":500,"ph":"X","args":{"task_id":"aa"}},
+{"cat":"task:execute","name":"square","pid":"10.0.0.2","tid":"worker:02","ts":1700000000000100,"dur":500,"ph":"X"},
+)");
+    f.close();
+    r = run({QStringLiteral("summary"), ray});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains("2 processes, 2 threads"), r.out.constData());
+    QVERIFY2(r.out.contains("cut off"), r.out.constData());
+}
+
+void tst_Cli::summaryRefuses_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QByteArray>("says");
+    QTest::newRow("not JSON") << QByteArray("procession\n") << QByteArray("not valid JSON");
+    QTest::newRow("cloud trace") << QByteArray(R"({"spans": [{"spanId": "1"}]})")
+                                 << QByteArray("without \"traceEvents\"");
+    QTest::newRow("nothing to draw")
+        << QByteArray(R"({"traceEvents": []})") << QByteArray("nothing to draw");
+}
+
+void tst_Cli::summaryRefuses()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QByteArray, says);
+    const QString path = m_dir.filePath(QStringLiteral("bad.json"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(content);
+    f.close();
+    const Result r = run({QStringLiteral("summary"), path});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(says), r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1); // one sentence
+    QVERIFY(r.out.isEmpty());
 }
 
 void tst_Cli::benchQuickJson()

@@ -38,7 +38,7 @@ void tst_Scenario::bundledScenariosParse()
     QCOMPARE(ids, QStringList({QStringLiteral("greet-sequential"), QStringLiteral("greet-spawn"),
                                QStringLiteral("greet-square-pool"), QStringLiteral("spawn-vs-pool"),
                                QStringLiteral("cpu-bound"), QStringLiteral("worker-crash"),
-                               QStringLiteral("task-error")}));
+                               QStringLiteral("task-error"), QStringLiteral("commands-pool")}));
 }
 
 void tst_Scenario::parsesSteps()
