@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -85,7 +86,21 @@ def noop():
     return None
 
 
-FUNCTIONS = {f.__name__: f for f in (greet, square, sleep, spin, fail, crash, echo, add, noop)}
+def exec(program, *args):  # Procession's name for it; Python's own exec() is not used here
+    """Run a command (a list, no shell) in a process group of its own; its output lines are
+    this worker's prints; exit status 0 is the result."""
+    child = subprocess.Popen([program, *args], stdout=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    for line in child.stdout:
+        say(line.rstrip("\n"))
+    status = child.wait()
+    if status != 0:
+        raise RuntimeError(f"{program} exited with status {status}")
+    return status
+
+
+FUNCTIONS = {f.__name__: f for f in (greet, square, sleep, spin, fail, crash, echo, add, noop,
+                                     exec)}
 
 
 # ---- A worker: say hello, then answer calls one after another until asked to stop ----
@@ -417,6 +432,23 @@ PythonProgram pythonProgram(const Scenario &scenario)
          << QStringLiteral("# set its phase times beside Procession's timeline.") << QString();
     QString text = head.join(QLatin1Char('\n')) + QLatin1Char('\n');
     text += QString::fromUtf8(kLibrary);
+    // Functions from a task library (--tasks) have no Python version: the program says so
+    // when such a call is made, instead of not starting at all.
+    static const QStringList known = {QStringLiteral("greet"), QStringLiteral("square"),
+                                      QStringLiteral("sleep"), QStringLiteral("spin"),
+                                      QStringLiteral("fail"),  QStringLiteral("crash"),
+                                      QStringLiteral("echo"),  QStringLiteral("add"),
+                                      QStringLiteral("noop"),  QStringLiteral("exec")};
+    QStringList stubs;
+    for (const Step &s : scenario.steps) {
+        if (s.function.isEmpty() || known.contains(s.function) || stubs.contains(s.function))
+            continue;
+        stubs << s.function;
+        text += QStringLiteral("\n\ndef %1(*args):\n    raise NotImplementedError(\"%1() comes "
+                               "from a task library; it has no Python version here\")\n\n\n"
+                               "FUNCTIONS[\"%1\"] = %1\n")
+                    .arg(s.function);
+    }
     text += QStringLiteral("\n\ndef main():\n    started = time.perf_counter()\n"
                            "    pool, pending = [], []\n");
     program.scenarioFirstLine = int(text.count(QLatin1Char('\n')));
