@@ -8,7 +8,7 @@ namespace procession::gui {
 
 void TimelineModel::clear()
 {
-    m_events.clear();
+    m_store.clear();
     m_trace.clear();
     m_lanes.clear();
     m_arrows.clear();
@@ -31,7 +31,7 @@ void TimelineModel::append(const QList<TraceEvent> &events)
 {
     if (events.isEmpty())
         return;
-    m_events.append(events);
+    m_store.append(events);
     m_trace.applyAll(events);
     // Phases end at the next phase or at the run's end: only then are their figures redone
     // (a walk over every call, too much for every frame of a large run).
