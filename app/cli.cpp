@@ -5,6 +5,7 @@
 #include "inputfile.h"
 #include "interruptwatcher.h"
 #include "outputfile.h"
+#include "pythonprogram.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -80,6 +81,8 @@ QString helpText()
         "  procession run ID|FILE [options]   run a scenario headless and print a report\n"
         "      --json          print one JSON document on stdout (workers' prints go to stderr)\n"
         "      --trace FILE    write the run as a Chrome trace (opens in Perfetto or the window)\n"
+        "  procession python ID|FILE          print the scenario as a Python 3 program (standard\n"
+        "                                     library only) that does the same steps\n"
         "  procession summary FILE [--json]   what a trace holds: Procession's own or another\n"
         "                                     tool's (Chrome trace events: Ray, VizTracer,\n"
         "                                     chrome://tracing, Perfetto JSON; .json.gz too)\n"
@@ -110,6 +113,20 @@ int stdoutFailed(const QString &what)
     printErr(QStringLiteral("procession: could not write %1 to standard output: %2\n")
                  .arg(what, QString::fromLocal8Bit(std::strerror(g_stdoutError))));
     return 1;
+}
+
+int cmdPython(const QStringList &args)
+{
+    if (args.size() != 1 || (args.first().startsWith(QLatin1Char('-')) && args.first().size() > 1))
+        return usageError(QStringLiteral("python takes one scenario id or file"));
+    Scenario scenario;
+    QString error;
+    if (!findScenario(args.first(), &scenario, &error)) {
+        printErr(QStringLiteral("procession: %1\n").arg(error));
+        return 2;
+    }
+    printOut(pythonProgram(scenario).text);
+    return 0;
 }
 
 int cmdList()
@@ -284,11 +301,13 @@ int cmdRun(const QList<QByteArray> &raw)
     if (interrupted)
         printErr(QStringLiteral("procession: %1\n").arg(result.message)); // one line
     if (json)
-        printOut(QString::fromUtf8(
-            QJsonDocument(runReportJson(model, ok && !interrupted, result.message))
-                .toJson(QJsonDocument::Indented)));
+        printOut(
+            QString::fromUtf8(QJsonDocument(runReportJson(model, ok && !interrupted, result.message,
+                                                          scenario.compareFrom, scenario.compareTo))
+                                  .toJson(QJsonDocument::Indented)));
     else if (!interrupted)
-        printOut(runReportText(model, ok, result.message));
+        printOut(
+            runReportText(model, ok, result.message, scenario.compareFrom, scenario.compareTo));
     if (g_stdoutError) {
         stdoutFailed(QStringLiteral("the report"));
         if (status == 0)
@@ -403,7 +422,8 @@ int runCommandLine(int argc, char **argv)
             QStringLiteral("procession: the window's library is not available.%1\n").arg(errors));
         return 2;
     }
-    if (first == "list" || first == "run" || first == "bench" || first == "summary") {
+    if (first == "list" || first == "run" || first == "bench" || first == "summary" ||
+        first == "python") {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("procession"));
         const QStringList rest = app.arguments().mid(2);
@@ -414,6 +434,8 @@ int runCommandLine(int argc, char **argv)
                        : usageError(QStringLiteral("list takes no arguments but --functions"));
         if (first == "bench")
             return runBench(argc, argv);
+        if (first == "python")
+            return cmdPython(rest);
         if (first == "summary")
             return cmdSummary(rest);
         QList<QByteArray> raw; // file names as given, whatever their bytes
