@@ -126,7 +126,7 @@ int cmdPython(const QStringList &args)
         return 2;
     }
     printOut(pythonProgram(scenario).text);
-    return 0;
+    return g_stdoutError ? stdoutFailed(QStringLiteral("the program")) : 0;
 }
 
 int cmdList()

@@ -149,9 +149,8 @@ QString TraceFileActions::askPythonPath(QWidget *parent, const QString &scenario
 
 bool TraceFileActions::savePython(const Scenario &scenario, const QString &path, QString *error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(pythonProgram(scenario).text.toUtf8()) < 0 ||
-        !file.commit()) {
+    OutputFile file(path);
+    if (!file.open() || !file.write(pythonProgram(scenario).text.toUtf8()) || !file.commit()) {
         if (error)
             *error = tr("%1: %2").arg(path, file.errorString());
         return false;
