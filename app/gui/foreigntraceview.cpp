@@ -91,6 +91,7 @@ void ForeignTraceView::fit()
     updateScale();
     if (m_trace)
         m_scale.fit(0, double(std::max<qint64>(1, m_trace->end() - m_trace->start())));
+    m_fitted = true;
     update();
 }
 
@@ -98,6 +99,7 @@ void ForeignTraceView::zoomTo(qint64 from, qint64 to)
 {
     updateScale();
     m_scale.fit(double(from), double(std::max(to, from + 1)));
+    m_fitted = false;
     update();
 }
 
@@ -132,7 +134,9 @@ void ForeignTraceView::resizeEvent(QResizeEvent *event)
     QWidget::resizeEvent(event);
     const double oldWidth = m_scale.width;
     updateScale();
-    if (oldWidth > 10) // keep the same time range across the new width
+    if (m_fitted)
+        fit(); // still showing the whole trace: keep showing all of it
+    else if (oldWidth > 10) // keep the same time range across the new width
         m_scale.nsPerPx *= oldWidth / m_scale.width;
     clampScroll();
 }
@@ -168,10 +172,14 @@ void ForeignTraceView::paintEvent(QPaintEvent *)
     const double t0 = double(m_trace->start());
     paintParallelism(p, QRectF(Gutter, HeaderHeight + AxisHeight, m_scale.width, StripHeight),
                      m_trace->parallelism(), m_scale, t0, QThread::idealThreadCount(),
-                     m_theme.startup, m_theme.crash, m_theme.mutedText);
+                     m_theme.startup, m_theme.crash);
     p.setPen(m_theme.mutedText);
-    p.drawText(QRectF(4, HeaderHeight + AxisHeight, Gutter - 8, StripHeight),
-               Qt::AlignLeft | Qt::AlignVCenter, tr("parallelism"));
+    p.drawText(QRectF(6, HeaderHeight + AxisHeight, Gutter - 10, StripHeight),
+               Qt::AlignLeft | Qt::AlignVCenter,
+               tr("busy lanes: peak %1,\naverage %2; - - %3 cores")
+                   .arg(m_trace->parallelism().peak())
+                   .arg(m_trace->parallelism().average(), 0, 'f', 2)
+                   .arg(QThread::idealThreadCount()));
     if (m_playhead >= 0) {
         const double x = m_scale.toX(double(m_playhead));
         p.setPen(QPen(m_theme.playhead, 2));
@@ -503,6 +511,7 @@ void ForeignTraceView::wheelEvent(QWheelEvent *event)
     const double steps = event->angleDelta().y() / 120.0;
     if (event->modifiers() & Qt::ControlModifier) {
         m_scale.zoomAt(event->position().x(), std::pow(1.25, steps));
+        m_fitted = false;
     } else {
         m_scroll -= steps * 3 * TraceLayout::RowHeight;
         clampScroll();
@@ -525,6 +534,7 @@ void ForeignTraceView::mouseMoveEvent(QMouseEvent *event)
     if (std::abs(dx) > 3 || m_dragging) {
         m_dragging = true;
         m_scale.start = m_dragScaleStart - dx * m_scale.nsPerPx;
+        m_fitted = false;
         update();
     }
 }
@@ -547,9 +557,9 @@ void ForeignTraceView::keyPressEvent(QKeyEvent *event)
     else if (event->key() == Qt::Key_Space)
         toggleReplay();
     else if (event->key() == Qt::Key_Plus || event->key() == Qt::Key_Equal)
-        m_scale.zoomAt(m_scale.left + m_scale.width / 2, 1.5), update();
+        m_scale.zoomAt(m_scale.left + m_scale.width / 2, 1.5), m_fitted = false, update();
     else if (event->key() == Qt::Key_Minus)
-        m_scale.zoomAt(m_scale.left + m_scale.width / 2, 1 / 1.5), update();
+        m_scale.zoomAt(m_scale.left + m_scale.width / 2, 1 / 1.5), m_fitted = false, update();
     else
         QWidget::keyPressEvent(event);
 }

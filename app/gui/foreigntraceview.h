@@ -85,6 +85,7 @@ private:
     QPointF m_dragFrom;
     double m_dragScaleStart = 0;
     bool m_dragging = false;
+    bool m_fitted = true; // the whole trace in view, kept so across resizes
     QTimer *m_replay = nullptr;
     qint64 m_replayStep = 0;
 };

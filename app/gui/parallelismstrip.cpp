@@ -8,7 +8,7 @@ namespace procession::gui {
 
 void paintParallelism(QPainter &p, const QRectF &area, const ParallelismProfile &profile,
                       const TimeScale &scale, double t0, int cores, const QColor &fill,
-                      const QColor &line, const QColor &text)
+                      const QColor &line)
 {
     const double top = std::max(1, std::max(profile.peak(), cores));
     const double h = area.height() - 2;
@@ -29,13 +29,6 @@ void paintParallelism(QPainter &p, const QRectF &area, const ParallelismProfile 
     QPen pen(line, 1, Qt::DashLine);
     p.setPen(pen);
     p.drawLine(QPointF(area.left(), yOf(cores)), QPointF(area.right(), yOf(cores)));
-    p.setPen(text);
-    p.drawText(QRectF(area.left() + 4, area.top(), 400, area.height()),
-               Qt::AlignLeft | Qt::AlignTop,
-               QStringLiteral("busy lanes (peak %1, average %2) · %3 cores")
-                   .arg(profile.peak())
-                   .arg(profile.average(), 0, 'f', 2)
-                   .arg(cores));
     p.restore();
 }
 

@@ -13,6 +13,6 @@ namespace procession::gui {
 // on average, against a line at the machine's core count.
 void paintParallelism(QPainter &p, const QRectF &area, const ParallelismProfile &profile,
                       const TimeScale &scale, double t0, int cores, const QColor &fill,
-                      const QColor &line, const QColor &text);
+                      const QColor &line);
 
 } // namespace procession::gui
