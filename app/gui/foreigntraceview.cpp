@@ -135,7 +135,7 @@ void ForeignTraceView::resizeEvent(QResizeEvent *event)
     const double oldWidth = m_scale.width;
     updateScale();
     if (m_fitted)
-        fit(); // still showing the whole trace: keep showing all of it
+        fit();              // still showing the whole trace: keep showing all of it
     else if (oldWidth > 10) // keep the same time range across the new width
         m_scale.nsPerPx *= oldWidth / m_scale.width;
     clampScroll();
@@ -221,8 +221,7 @@ void ForeignTraceView::paintAxis(QPainter &p)
     for (const AxisTick &tick : axisTicks(m_scale)) {
         const double x = m_scale.toX(tick.t);
         p.drawLine(QPointF(x, y + AxisHeight - 4), QPointF(x, y + AxisHeight));
-        p.drawText(QRectF(x + 3, y, 120, AxisHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                   tick.label);
+        p.drawText(QRectF(x + 3, y, 120, AxisHeight), Qt::AlignLeft | Qt::AlignVCenter, tick.label);
     }
 }
 
@@ -265,10 +264,9 @@ void ForeignTraceView::paintLaneRow(QPainter &p, const TraceLayout::Row &row, do
         p.setPen(m_theme.grid);
         p.drawLine(QPointF(0, y), QPointF(width(), y));
         p.setPen(m_theme.text);
-        const QString label = QFontMetrics(font()).elidedText(lane.label(), Qt::ElideMiddle,
-                                                              int(Gutter - 20));
-        p.drawText(QRectF(14, y, Gutter - 18, row.height), Qt::AlignLeft | Qt::AlignVCenter,
-                   label);
+        const QString label =
+            QFontMetrics(font()).elidedText(lane.label(), Qt::ElideMiddle, int(Gutter - 20));
+        p.drawText(QRectF(14, y, Gutter - 18, row.height), Qt::AlignLeft | Qt::AlignVCenter, label);
     }
     if (row.depth >= lane.rows)
         return;
@@ -339,7 +337,9 @@ void ForeignTraceView::paintCounter(QPainter &p, const TraceLayout::Row &row, do
         return;
     const double range = c.max > c.min ? c.max - c.min : 1;
     const qint64 t0 = m_trace->start();
-    auto yOf = [&](double v) { return y + row.height - 3 - (v - c.min) / range * (row.height - 6); };
+    auto yOf = [&](double v) {
+        return y + row.height - 3 - (v - c.min) / range * (row.height - 6);
+    };
     p.save();
     p.setClipRect(QRectF(Gutter, y, m_scale.width, row.height));
     QPainterPath path;
@@ -478,12 +478,12 @@ QString ForeignTraceView::describeSlice(qint32 slice) const
     const ChromeTimeline &t = *m_trace;
     const TraceSlice &s = t.slices()[std::size_t(slice)];
     const TraceLane &lane = t.lanes().at(s.lane);
-    QString text = QStringLiteral("<b>%1</b><br>%2 · %3<br>at %4, lasting %5")
-                       .arg(t.string(s.name).toHtmlEscaped(),
-                            t.processes().at(lane.process).label().toHtmlEscaped(),
-                            lane.label().toHtmlEscaped(),
-                            formatDuration(double(s.begin - t.start())),
-                            formatDuration(double(s.end - s.begin)));
+    QString text =
+        QStringLiteral("<b>%1</b><br>%2 · %3<br>at %4, lasting %5")
+            .arg(t.string(s.name).toHtmlEscaped(),
+                 t.processes().at(lane.process).label().toHtmlEscaped(),
+                 lane.label().toHtmlEscaped(), formatDuration(double(s.begin - t.start())),
+                 formatDuration(double(s.end - s.begin)));
     if (s.flags & TraceSlice::Unfinished)
         text += tr("<br><i>never ended: drawn to the end of the trace</i>");
     const QString args = argsText(t.args(s.args));

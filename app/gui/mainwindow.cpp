@@ -316,9 +316,10 @@ bool MainWindow::openFile(const QString &path, QString *error)
     if (!TraceFileActions::read(path, &e, error, this))
         return false;
     addEntry(e, true);
-    statusBar()->showMessage(e.timeline ? tr("Opened %1, another tool's trace — Space replays it.").arg(path) : e.isTrace()
-                                 ? tr("Opened the saved run %1 — Space replays it.").arg(path)
-                                 : tr("Opened the scenario %1 — F5 runs it.").arg(e.scenario.id));
+    statusBar()->showMessage(
+        e.timeline    ? tr("Opened %1, another tool's trace — Space replays it.").arg(path)
+        : e.isTrace() ? tr("Opened the saved run %1 — Space replays it.").arg(path)
+                      : tr("Opened the scenario %1 — F5 runs it.").arg(e.scenario.id));
     return true;
 }
 

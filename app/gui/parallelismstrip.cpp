@@ -21,8 +21,8 @@ void paintParallelism(QPainter &p, const QRectF &area, const ParallelismProfile 
     const int x1 = int(std::min(area.right(), scale.right()));
     for (int x = x0; x < x1; ++x) {
         const qint64 a = qint64(scale.toTime(x) + t0), b = qint64(scale.toTime(x + 1) + t0);
-        const double busy = profile.averageOver(std::max(a, profile.start()),
-                                                std::min(b, profile.end()));
+        const double busy =
+            profile.averageOver(std::max(a, profile.start()), std::min(b, profile.end()));
         if (busy > 0)
             p.drawRect(QRectF(x, yOf(busy), 1, area.bottom() - 1 - yOf(busy)));
     }

@@ -55,10 +55,9 @@ void ScenarioPanel::addEntry(const ScenarioEntry &entry, bool select)
     item->setData(ScenarioDelegate::EntryRole, int(m_entries.size() - 1));
     if (entry.timeline) {
         item->setText(tr("Trace: %1").arg(QFileInfo(entry.path).fileName()));
-        item->setData(ScenarioDelegate::SubtitleRole,
-                      tr("%1 processes, %2 threads")
-                          .arg(entry.timeline->processes().size())
-                          .arg(entry.timeline->threadLanes()));
+        item->setData(ScenarioDelegate::SubtitleRole, tr("%1 processes, %2 threads")
+                                                          .arg(entry.timeline->processes().size())
+                                                          .arg(entry.timeline->threadLanes()));
         item->setToolTip(entry.path);
     } else if (entry.isTrace()) {
         TimelineModel m;

@@ -20,10 +20,10 @@ namespace procession::gui {
 // One line of the scenario list: a scenario to run, or a saved run to replay.
 struct ScenarioEntry
 {
-    Scenario scenario;        // a scenario to run
-    QList<TraceEvent> events; // or a saved run to replay
+    Scenario scenario;                              // a scenario to run
+    QList<TraceEvent> events;                       // or a saved run to replay
     std::shared_ptr<const ChromeTimeline> timeline; // or another tool's trace to show
-    QString path;             // the file it came from; empty for a bundled scenario
+    QString path; // the file it came from; empty for a bundled scenario
     bool isTrace() const { return scenario.id.isEmpty(); }
 };
 
