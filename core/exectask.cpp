@@ -43,6 +43,15 @@ Registry::Task execTask()
                 if (program.isEmpty())
                     throw TaskError{QStringLiteral("bad-arguments"),
                                     QStringLiteral("exec(): program must not be empty")};
+                // A command line is C strings: a NUL would silently cut a word short.
+                const QStringList all = QStringList(program) + arguments;
+                for (qsizetype i = 0; i < all.size(); ++i)
+                    if (all.at(i).contains(QChar(0)))
+                        throw TaskError{QStringLiteral("bad-arguments"),
+                                        QStringLiteral("exec(): argument %1 contains a NUL "
+                                                       "character, which no command line can "
+                                                       "carry")
+                                            .arg(i + 1)};
                 const CommandResult r = runCommand(
                     program, arguments,
                     [&ctx](const QString &line, bool isStderr) {

@@ -207,6 +207,15 @@ void tst_Exec::argumentsAreAListNotAShellString()
     QCOMPARE(lines.out,
              (QStringList{QStringLiteral("[a  b]"), QStringLiteral("[$HOME]"),
                           QStringLiteral("[;]"), QStringLiteral("[*]"), QStringLiteral("[`id`]")}));
+    // A NUL cannot be passed to a program: refused, not cut short.
+    s.callAsync(
+        w, QStringLiteral("exec"),
+        words({QStringLiteral("echo"), QStringLiteral("a") + QChar(0) + QStringLiteral("b")}));
+    const CallOutcome nul = s.callAwait(w, 20000);
+    QVERIFY(!nul.ok);
+    QVERIFY2(nul.error.endsWith(QLatin1String("exec(): argument 2 contains a NUL character, which "
+                                              "no command line can carry")),
+             qPrintable(nul.error));
     // A string where a list of words belongs is refused before the command runs.
     s.callAsync(w, QStringLiteral("exec"), {QStringLiteral("echo"), 5});
     const CallOutcome bad = s.callAwait(w, 20000);

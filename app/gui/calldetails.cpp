@@ -1,5 +1,7 @@
 #include "calldetails.h"
 
+#include "registry.h"
+#include "tasklibraries.h"
 #include "timelinemodel.h"
 #include "timescale.h"
 
@@ -43,6 +45,16 @@ QString callDetailsHtml(const TimelineModel &model, qsizetype callIndex)
     const qint64 pid = c.pid > 0 ? c.pid : (lane ? lane->pid : 0);
     row(QStringLiteral("worker"),
         pid > 0 ? QStringLiteral("%1 · pid %2").arg(esc(worker)).arg(pid) : esc(worker));
+    // What the function is: bundled, or from a task library (procession --tasks LIB).
+    if (const Registry::Task *task = Registry::available().find(c.function)) {
+        const QString library = TaskLibraries::libraryOf(task->name);
+        row(QStringLiteral("function"),
+            esc(Registry::signature(*task)) +
+                QStringLiteral("<br><small>%1%2</small>")
+                    .arg(esc(task->summary), library.isEmpty()
+                                                 ? QString()
+                                                 : QStringLiteral(" (from %1)").arg(esc(library))));
+    }
     html +=
         QStringLiteral("</table><table cellspacing='0' cellpadding='2' style='margin-top:6px'>");
     row(QStringLiteral("dispatch"), at(c.dispatch));

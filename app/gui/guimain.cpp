@@ -2,6 +2,7 @@
 // wanted, so worker processes and the command line never load Qt's GUI libraries.
 #include "compareview.h"
 #include "mainwindow.h"
+#include "tasklibraries.h"
 #include "theme.h"
 #include "timelineview.h"
 
@@ -89,9 +90,21 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size, e.g. 1400x860."),
                                   QStringLiteral("WxH"));
+    const QCommandLineOption tasks(
+        QStringLiteral("tasks"),
+        QStringLiteral("Load a task library: its functions join the bundled ones (repeatable)."),
+        QStringLiteral("LIB"));
     parser.addOptions(
-        {scenario, autorun, compare, screenshot, after, zoom, select, dark, light, size});
+        {scenario, autorun, compare, screenshot, after, zoom, select, dark, light, size, tasks});
     parser.process(app);
+    // Task libraries first: scenario files opened below may call their functions.
+    for (const QString &library : parser.values(tasks)) {
+        QString error;
+        if (!procession::TaskLibraries::load(library, &error)) {
+            std::fprintf(stderr, "procession: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
 
     QStringList positional = parser.positionalArguments();
     QStringList compareIds = parser.values(compare);

@@ -9,9 +9,11 @@
 #include "helpdialogs.h"
 #include "playback.h"
 #include "playbackcontrols.h"
+#include "registry.h"
 #include "runcontroller.h"
 #include "runpanes.h"
 #include "scenariopanel.h"
+#include "tasklibraries.h"
 #include "theme.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
@@ -22,6 +24,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -123,6 +126,7 @@ void MainWindow::buildActions()
             v->zoomBy(1 / 1.5);
     });
     on(a->open, [this] { openDialog(); });
+    on(a->loadTasks, [this] { loadTasksDialog(); });
     on(a->save, [this] { saveDialog(); });
     on(a->exportImage, [this] { exportDialog(); });
     on(a->dark, [this](bool checked) { setDarkPalette(checked); });
@@ -321,6 +325,39 @@ bool MainWindow::openFile(const QString &path, QString *error)
         : e.isTrace() ? tr("Opened the saved run %1 — Space replays it.").arg(path)
                       : tr("Opened the scenario %1 — F5 runs it.").arg(e.scenario.id));
     return true;
+}
+
+bool MainWindow::loadTaskLibrary(const QString &path, QString *error)
+{
+    QString why;
+    if (isRunning())
+        why = tr("cannot load task library %1 while a run goes on; stop it first").arg(path);
+    else if (TaskLibraries::load(path, &why)) {
+        int count = 0;
+        for (const Registry::Task &t : Registry::available().tasks())
+            count += TaskLibraries::libraryOf(t.name) == QFileInfo(path).canonicalFilePath();
+        statusBar()->showMessage(
+            (count == 1
+                 ? tr("Loaded 1 function from %1; scenarios can call it now.")
+                 : tr("Loaded %1 functions from %2; scenarios can call them now.").arg(count))
+                .arg(QFileInfo(path).fileName()));
+        return true;
+    }
+    if (error)
+        *error = why;
+    return false;
+}
+
+void MainWindow::loadTasksDialog()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Load tasks"), QString(),
+                                     tr("Task libraries (*.so *.dylib *.dll);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!loadTaskLibrary(path, &error))
+        QMessageBox::warning(this, tr("Load tasks"), error);
 }
 
 bool MainWindow::saveTrace(const QString &path, QString *error)
@@ -646,6 +683,7 @@ void MainWindow::updateActions()
     m_actions->run->setEnabled(!running && runnable);
     m_actions->stop->setEnabled(running);
     m_actions->compare->setEnabled(!running);
+    m_actions->loadTasks->setEnabled(!running);
     m_scenarios->list()->setEnabled(!running);
     m_comparing->setChoosersEnabled(!running);
     const bool replayable = !running && playDuration() > 0;

@@ -42,6 +42,8 @@ public:
     bool selectScenario(const QString &id);
     QString selectedScenarioId() const;
     bool openFile(const QString &path, QString *error = nullptr);
+    // Loads a task library: its functions join the bundled ones (not while a run goes on).
+    bool loadTaskLibrary(const QString &path, QString *error = nullptr);
     bool saveTrace(const QString &path, QString *error = nullptr);
     bool exportImage(const QString &path, QString *error = nullptr);
     void setCompareScenarios(const QString &first, const QString &second);
@@ -106,6 +108,7 @@ private:
     void applyTheme();
     void saveSettings() const;
     void openDialog();
+    void loadTasksDialog();
     void saveDialog();
     void exportDialog();
 

@@ -36,6 +36,9 @@ WindowActions::WindowActions(QMainWindow *window) : QObject(window)
     zoomIn = make(tr("Zoom &in"), QKeySequence::ZoomIn);
     zoomOut = make(tr("Zoom &out"), QKeySequence::ZoomOut);
     open = make(tr("&Open…"), QKeySequence::Open);
+    loadTasks = make(tr("Load &tasks…"), QKeySequence());
+    loadTasks->setToolTip(tr("Add the functions of a task library (procession/task.h) for "
+                             "scenarios to call"));
     save = make(tr("&Save trace…"), QKeySequence::Save);
     exportImage = make(tr("&Export image…"), QKeySequence(Qt::CTRL | Qt::Key_E));
     dark = make(tr("&Dark palette"), QKeySequence());
@@ -52,6 +55,7 @@ void WindowActions::addMenus(QMainWindow *window)
     QMenuBar *bar = window->menuBar();
     QMenu *file = bar->addMenu(tr("&File"));
     file->addAction(open);
+    file->addAction(loadTasks);
     file->addAction(save);
     file->addAction(exportImage);
     file->addSeparator();

@@ -32,6 +32,7 @@ public:
     QAction *zoomIn = nullptr;
     QAction *zoomOut = nullptr;
     QAction *open = nullptr;
+    QAction *loadTasks = nullptr; // File → Load tasks… (a task library)
     QAction *save = nullptr;
     QAction *exportImage = nullptr;
     QAction *dark = nullptr;
