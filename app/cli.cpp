@@ -2,6 +2,7 @@
 
 #include "chrometrace.h"
 #include "entrypoint.h"
+#include "interruptwatcher.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -17,17 +18,10 @@
 #include <QJsonDocument>
 #include <QLibrary>
 #include <QSaveFile>
-#include <QSocketNotifier>
 
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <vector>
-
-#if defined(Q_OS_UNIX)
-#include <sys/socket.h>
-#include <unistd.h>
-#endif
 
 namespace procession {
 
@@ -89,17 +83,6 @@ QString helpText()
         "Exit status of run: 0 when every call went as the scenario expects, 1 when a call\n"
         "failed unexpectedly, 2 for bad usage or an invalid scenario, 130/143 when\n"
         "interrupted by SIGINT/SIGTERM.\n");
-}
-
-// Ctrl-C and SIGTERM become an event in the event loop: the handler only writes a byte.
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int signal)
-{
-    const char byte = char(signal);
-    if (g_signalPipe[1] >= 0) {
-        [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &byte, 1);
-    }
 }
 
 int cmdList()
@@ -189,38 +172,18 @@ int cmdRun(const QStringList &args)
     Trace trace;
     Runner runner(scenario, &trace, options);
 
-#if defined(Q_OS_UNIX)
-    QSocketNotifier *notifier = nullptr;
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) == 0) {
-        notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
-        QObject::connect(notifier, &QSocketNotifier::activated, qApp, [&runner, notifier] {
-            char sig = 0;
-            if (::read(g_signalPipe[0], &sig, 1) != 1)
-                return;
-            notifier->setEnabled(false);
-            const bool isInt = sig == SIGINT;
+    // Ctrl-C and SIGTERM (Ctrl-Break on Windows) stop the run in order, from the event loop.
+    InterruptWatcher interrupts;
+    QObject::connect(
+        &interrupts, &InterruptWatcher::requested, &interrupts,
+        [&runner, &interrupts](InterruptWatcher::Request request) {
             runner.interrupt(
-                isInt ? 130 : 143,
+                InterruptWatcher::exitStatus(request),
                 QStringLiteral("the run was interrupted by %1; every worker was stopped")
-                    .arg(isInt ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")));
+                    .arg(interrupts.requestName(request)));
         });
-        struct sigaction sa
-        {
-        };
-        sa.sa_handler = onSignal;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESTART;
-        sigaction(SIGINT, &sa, nullptr);
-        sigaction(SIGTERM, &sa, nullptr);
-    }
-#endif
 
     const RunResult result = runner.run();
-
-#if defined(Q_OS_UNIX)
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-#endif
 
     TraceModel model;
     const QList<TraceEvent> events = trace.events();

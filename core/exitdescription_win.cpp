@@ -21,7 +21,9 @@ QString crashName(int code)
     case 0x80000003u:
         return QStringLiteral("a breakpoint (0x80000003)");
     case 0xC000013Au:
-        return QStringLiteral("Ctrl-C (0xC000013A)");
+        return QStringLiteral("Ctrl-C or Ctrl-Break (0xC000013A)");
+    case 0xF291u: // QProcess::kill(): TerminateProcess with this status
+        return QStringLiteral("TerminateProcess");
     default:
         return QStringLiteral("exception 0x%1").arg(quint32(code), 8, 16, QLatin1Char('0'));
     }

@@ -1,5 +1,6 @@
 #include "hellogate.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocalServer>
@@ -20,6 +21,7 @@ struct HelloGate::Pending
     FrameReader reader{4096};
 };
 
+#if !defined(Q_OS_WIN)
 namespace {
 // The socket lives in a private directory with a short random name: short, because a
 // Unix socket path must fit in sun_path (108 bytes); private, so other users cannot
@@ -36,6 +38,7 @@ QString serverDirBase()
     return base;
 }
 } // namespace
+#endif
 
 HelloGate::HelloGate(int helloTimeoutMs, Claim claim, QObject *parent)
     : QObject(parent), m_helloTimeoutMs(helloTimeoutMs), m_claim(std::move(claim))
@@ -77,6 +80,14 @@ bool HelloGate::listen(QString *error)
 {
     if (isListening())
         return true;
+#if defined(Q_OS_WIN)
+    // A named pipe: no directory to hide it in. The owner-only DACL (UserAccessOption)
+    // keeps other users out; the random name keeps runs apart.
+    const QString name =
+        QStringLiteral("procession-%1-%2")
+            .arg(QCoreApplication::applicationPid())
+            .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
+#else
     if (!m_dir) {
         m_dir =
             std::make_unique<QTemporaryDir>(serverDirBase() + QStringLiteral("/procession-XXXXXX"));
@@ -90,11 +101,12 @@ bool HelloGate::listen(QString *error)
         QFile::setPermissions(m_dir->path(),
                               QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
+    const QString name = m_dir->filePath(
+        QStringLiteral("s%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0')));
+#endif
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
     m_server->setMaxPendingConnections(256);
-    const QString name = m_dir->filePath(
-        QStringLiteral("s%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0')));
     if (!m_server->listen(name)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1: %2").arg(name, m_server->errorString());

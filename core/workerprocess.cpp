@@ -22,8 +22,9 @@ void WorkerProcess::start(const QString &program, const QStringList &arguments,
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
     m_process->setProgram(program);
     m_process->setArguments(arguments);
-    prepare();
+    beforeStart();
     m_process->start(QIODevice::ReadWrite);
+    afterStart();
 }
 
 qint64 WorkerProcess::pid() const
@@ -39,16 +40,6 @@ bool WorkerProcess::isRunning() const
 QString WorkerProcess::errorString() const
 {
     return m_process->errorString();
-}
-
-ProcessEnd WorkerProcess::end() const
-{
-    return {m_process->exitStatus() == QProcess::CrashExit, m_process->exitCode()};
-}
-
-void WorkerProcess::terminate()
-{
-    m_process->terminate();
 }
 
 void WorkerProcess::kill()

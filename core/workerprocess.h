@@ -26,9 +26,11 @@ public:
     qint64 pid() const;
     bool isRunning() const;
     QString errorString() const;
-    // How it ended; meaningful once it has finished.
+    // How it ended; meaningful once it has finished. Per platform.
     ProcessEnd end() const;
 
+    // Asks the process to stop (POSIX: SIGTERM; Windows: Ctrl-Break to its own process
+    // group, which a console worker cannot ignore).
     void terminate();
     void kill();
     void closeWriteChannel();
@@ -42,7 +44,8 @@ signals:
     void failedToStart();
 
 private:
-    void prepare(); // per platform, before start
+    void beforeStart(); // per platform
+    void afterStart();  // per platform
     void readOutput(bool isStderr);
 
     QProcess *m_process;

@@ -9,12 +9,25 @@
 
 namespace procession {
 
-void WorkerProcess::prepare()
+void WorkerProcess::beforeStart()
 {
 #if defined(Q_OS_LINUX)
     // The worker dies with the thread that started it, even if the parent is SIGKILLed.
+    // Elsewhere it notices through its closed connection and the end of its stdin.
     m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 #endif
+}
+
+void WorkerProcess::afterStart() {}
+
+ProcessEnd WorkerProcess::end() const
+{
+    return {m_process->exitStatus() == QProcess::CrashExit, m_process->exitCode()};
+}
+
+void WorkerProcess::terminate()
+{
+    m_process->terminate();
 }
 
 } // namespace procession

@@ -2,8 +2,70 @@
 
 #include <QProcess>
 
+#include <windows.h>
+
 namespace procession {
 
-void WorkerProcess::prepare() {}
+namespace {
+// Every worker of this process is in one Job object that kills them all when its last
+// handle closes: when this process ends, however it ends. The handle is never closed.
+HANDLE workerJob()
+{
+    static const HANDLE job = [] {
+        const HANDLE j = ::CreateJobObjectW(nullptr, nullptr);
+        if (j) {
+            JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+            limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+            ::SetInformationJobObject(j, JobObjectExtendedLimitInformation, &limits, sizeof limits);
+        }
+        return j;
+    }();
+    return job;
+}
+
+// What QProcess::kill() makes a process exit with (TerminateProcess) on Windows.
+constexpr quint32 kKilledByQProcess = 0xF291;
+} // namespace
+
+void WorkerProcess::beforeStart()
+{
+    // Its own process group: the console's Ctrl-C reaches only the parent, which stops
+    // its workers in order; and terminate() can send Ctrl-Break to this worker alone.
+    m_process->setCreateProcessArgumentsModifier(
+        [](QProcess::CreateProcessArguments *a) { a->flags |= CREATE_NEW_PROCESS_GROUP; });
+}
+
+void WorkerProcess::afterStart()
+{
+    const qint64 pid = m_process->processId();
+    if (pid <= 0)
+        return;
+    if (const HANDLE job = workerJob()) {
+        if (const HANDLE h =
+                ::OpenProcess(PROCESS_SET_QUOTA | PROCESS_TERMINATE, FALSE, DWORD(pid))) {
+            ::AssignProcessToJobObject(job, h);
+            ::CloseHandle(h);
+        }
+    }
+}
+
+ProcessEnd WorkerProcess::end() const
+{
+    const quint32 code = quint32(m_process->exitCode());
+    if (m_process->exitStatus() == QProcess::CrashExit)
+        return {true, int(kKilledByQProcess)};
+    // An unhandled exception ends a process with its NTSTATUS code: severity "error"
+    // (0xC...) or a breakpoint (0x80000003).
+    const bool exception = (code & 0xC0000000u) == 0xC0000000u || code == 0x80000003u;
+    return {exception, int(code)};
+}
+
+void WorkerProcess::terminate()
+{
+    // QProcess::terminate() posts WM_CLOSE, which a console program never sees. A worker
+    // ignores Ctrl-C but not Ctrl-Break; it goes to the worker's own process group only.
+    // Without a console shared with the worker this does nothing, and kill() follows.
+    ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, DWORD(m_process->processId()));
+}
 
 } // namespace procession

@@ -36,8 +36,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-
-#include <unistd.h>
+#include <thread>
 
 using namespace procession;
 using protocol::FrameReader;
@@ -63,7 +62,7 @@ QByteArray frameOf(const QCborValue &value)
 [[noreturn]] void waitToBeKilled()
 {
     for (;;)
-        ::pause();
+        std::this_thread::sleep_for(std::chrono::hours(1));
 }
 
 // Answers `m` badly, as its function name asks.

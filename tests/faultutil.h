@@ -1,7 +1,8 @@
 #pragma once
-// Small /proc helpers shared by the fault, security and load tests (Linux only): they
-// find a program's workers by parent pid, read what other users could read about them,
-// and make sure no test leaves a zombie or an orphan behind.
+// Process helpers shared by the fault, security and load tests: they find a program's
+// workers by parent pid, tell whether a process is gone, and make sure no test leaves a
+// zombie or an orphan behind. Linux reads /proc (and what other users could read there);
+// Windows asks the Tool Help snapshot and the process's exit code, and has no zombies.
 
 #include <QByteArrayList>
 #include <QCoreApplication>
@@ -11,10 +12,18 @@
 
 #include <csignal>
 
+#if defined(Q_OS_LINUX)
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#elif defined(Q_OS_WIN)
+#include <windows.h>
+// windows.h first
+#include <tlhelp32.h>
+#endif
 
 namespace faultutil {
+
+#if defined(Q_OS_LINUX)
 
 inline QByteArray readProc(qint64 pid, const char *what)
 {
@@ -72,6 +81,19 @@ inline QByteArray startEnvironment(qint64 pid, const QByteArray &name)
     return {};
 }
 
+// Every process whose parent is `parent`.
+inline QList<qint64> childrenOf(qint64 parent)
+{
+    QList<qint64> out;
+    for (const QString &e : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool ok = false;
+        const qint64 pid = e.toLongLong(&ok);
+        if (ok && parentPid(pid) == parent)
+            out << pid;
+    }
+    return out;
+}
+
 // Living children of `parent` started in worker mode.
 inline QList<qint64> workersOf(qint64 parent)
 {
@@ -110,5 +132,90 @@ inline bool reapAdopted(const QList<qint64> &pids)
     }
     return none;
 }
+
+#elif defined(Q_OS_WIN)
+
+// No /proc here: a process is running ('R') or gone (0); there are no zombies.
+inline char processState(qint64 pid)
+{
+    const HANDLE h = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(pid));
+    if (!h)
+        return 0;
+    // OpenProcess keeps succeeding on an exited process (Wine): ask for its exit code.
+    DWORD code = 0;
+    const bool running = ::GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
+    ::CloseHandle(h);
+    return running ? 'R' : 0;
+}
+
+inline bool isDead(qint64 pid)
+{
+    return processState(pid) == 0;
+}
+
+template<typename Match> QList<qint64> processesWhere(Match match)
+{
+    QList<qint64> out;
+    const HANDLE snap = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snap == INVALID_HANDLE_VALUE)
+        return out;
+    PROCESSENTRY32W e{};
+    e.dwSize = sizeof e;
+    for (bool ok = ::Process32FirstW(snap, &e); ok; ok = ::Process32NextW(snap, &e))
+        if (match(e) && processState(e.th32ProcessID) != 0)
+            out << qint64(e.th32ProcessID);
+    ::CloseHandle(snap);
+    return out;
+}
+
+inline qint64 parentPid(qint64 pid)
+{
+    qint64 parent = 0;
+    processesWhere([&](const PROCESSENTRY32W &e) {
+        if (e.th32ProcessID == DWORD(pid))
+            parent = e.th32ParentProcessID;
+        return false;
+    });
+    return parent;
+}
+
+// Every living process whose parent is `parent`.
+inline QList<qint64> childrenOf(qint64 parent)
+{
+    return processesWhere(
+        [parent](const PROCESSENTRY32W &e) { return e.th32ParentProcessID == DWORD(parent); });
+}
+
+// Living children of `parent` that are copies of procession (its workers: the command
+// line of another process is not for a test to read here).
+inline QList<qint64> workersOf(qint64 parent)
+{
+    return processesWhere([parent](const PROCESSENTRY32W &e) {
+        return e.th32ParentProcessID == DWORD(parent) &&
+               QString::fromWCharArray(e.szExeFile)
+                   .startsWith(QLatin1String("procession"), Qt::CaseInsensitive) &&
+               !QString::fromWCharArray(e.szExeFile).contains(QLatin1String("helper"));
+    });
+}
+
+// No orphans to adopt: nothing to do.
+inline void becomeSubreaper() {}
+
+// Ends those of `pids` still running; true when none was.
+inline bool reapAdopted(const QList<qint64> &pids)
+{
+    bool none = true;
+    for (qint64 pid : pids) {
+        if (processState(pid) == 0)
+            continue;
+        none = false;
+        if (const HANDLE h = ::OpenProcess(PROCESS_TERMINATE, FALSE, DWORD(pid))) {
+            ::TerminateProcess(h, 1);
+            ::CloseHandle(h);
+        }
+    }
+    return none;
+}
+#endif
 
 } // namespace faultutil

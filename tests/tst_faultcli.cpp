@@ -9,8 +9,12 @@
 
 #include <csignal>
 
+#if defined(Q_OS_LINUX)
 #include <sys/inotify.h>
 #include <unistd.h>
+#elif defined(Q_OS_WIN)
+#include <windows.h>
+#endif
 
 using namespace faultutil;
 
@@ -24,10 +28,16 @@ QStringList lines(const QByteArray &text)
 // `procession run ID` in a process group of its own, so a "Ctrl-C" can go to the group.
 void startRun(QProcess &run, const QStringList &args)
 {
+#if defined(Q_OS_WIN)
+    run.setCreateProcessArgumentsModifier(
+        [](QProcess::CreateProcessArguments *a) { a->flags |= CREATE_NEW_PROCESS_GROUP; });
+#else
     run.setChildProcessModifier([] { ::setpgid(0, 0); });
+#endif
     run.start(QStringLiteral(PROCESSION_EXE), QStringList{QStringLiteral("run")} + args);
 }
 
+#if defined(Q_OS_LINUX)
 // Notes every entry created in a directory from now on; inotify queues the events, so
 // nothing is missed however short-lived the entry was.
 class CreationWatch
@@ -61,6 +71,7 @@ public:
 private:
     int m_fd = -1;
 };
+#endif
 
 } // namespace
 
@@ -109,7 +120,12 @@ void tst_FaultCli::interrupted()
 
     QElapsedTimer timer;
     timer.start();
+#if defined(Q_OS_WIN)
+    Q_UNUSED(wholeGroup);
+    QSKIP("console control events: not yet wired on Windows");
+#else
     ::kill(pid_t(wholeGroup ? -parent : parent), signal);
+#endif
     QVERIFY(run.waitForFinished(10000));
     const qint64 took = timer.elapsed();
     QCOMPARE(run.exitStatus(), QProcess::NormalExit);
@@ -250,16 +266,18 @@ void tst_FaultCli::badScenarioStartsNothing()
 {
     QFETCH(QByteArray, json);
     QFETCH(QString, says);
-    QTemporaryDir dir(QStringLiteral("/tmp/pft-XXXXXX"));
-    QTemporaryDir runtime(QStringLiteral("/tmp/pfr-XXXXXX"));
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/pft-XXXXXX"));
+    QTemporaryDir runtime(QDir::tempPath() + QStringLiteral("/pfr-XXXXXX"));
     const QString file = dir.filePath(QStringLiteral("bad.json"));
     QFile f(file);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(json);
     f.close();
 
+#if defined(Q_OS_LINUX)
     CreationWatch watch(runtime.path());
     QVERIFY(watch.valid());
+#endif
     QProcess run;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
@@ -276,6 +294,7 @@ void tst_FaultCli::badScenarioStartsNothing()
     QVERIFY2(err.first().startsWith(expected),
              qPrintable(err.first() + QStringLiteral("\nexpected: ") + expected));
     QVERIFY2(err.first().size() < 400, qPrintable(err.first()));
+#if defined(Q_OS_LINUX)
     const QStringList created = watch.created();
     QVERIFY2(created.isEmpty(), qPrintable(created.join(QLatin1Char(' '))));
 
@@ -289,6 +308,7 @@ void tst_FaultCli::badScenarioStartsNothing()
         QCOMPARE(run.exitCode(), 0);
         QVERIFY(watch.created().join(QLatin1Char(' ')).contains(QLatin1String("procession-")));
     }
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_FaultCli)

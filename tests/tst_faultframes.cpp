@@ -1,11 +1,10 @@
 // Hostile bytes on the wire: the frame reader and decoder must turn every malformed
 // input into a sentence, never a crash, a hang, or an allocation of what a header claims.
+#include "heapusage.h"
 #include "protocol.h"
 
 #include <QTest>
 #include <QtEndian>
-
-#include <malloc.h>
 
 using namespace procession;
 using namespace procession::protocol;
@@ -70,13 +69,6 @@ QString readAll(const QByteArray &bytes, int *frames, quint32 limit = DefaultMax
             return reader.errorString();
         }
     }
-}
-
-// Bytes malloc has handed out, counting large blocks it took straight from mmap.
-size_t heapInUse()
-{
-    const struct mallinfo2 mi = mallinfo2();
-    return mi.uordblks + mi.hblkhd;
 }
 
 } // namespace
@@ -209,16 +201,17 @@ void tst_FaultFrames::lengthPastTheLimitIsRefusedAtOnce()
 // A header announcing 60 MiB (under the limit) makes the reader wait, not reserve.
 void tst_FaultFrames::announcedSizeIsNeverAllocated()
 {
-    const size_t before = heapInUse();
+    const qint64 before = heapInUse();
+    if (before < 0)
+        QSKIP("no way to read the heap's use on this platform");
     {
         FrameReader reader;
         reader.feed(header(60u * 1024 * 1024) + QByteArray(100, 'x'));
         Message m;
         QCOMPARE(reader.next(&m), FrameReader::Status::NeedMore);
-        const size_t during = heapInUse();
-        QVERIFY2(
-            during < before + 1024 * 1024,
-            qPrintable(QStringLiteral("%1 bytes allocated").arg(qint64(during) - qint64(before))));
+        const qint64 during = heapInUse();
+        QVERIFY2(during < before + 1024 * 1024,
+                 qPrintable(QStringLiteral("%1 bytes allocated").arg(during - before)));
     }
 }
 

@@ -45,18 +45,6 @@ int countEvents(const Trace &trace, EventType type, int lane, const QString &det
     return n;
 }
 
-QList<qint64> childrenOf(qint64 parent)
-{
-    QList<qint64> out;
-    for (const QString &e : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        bool ok = false;
-        const qint64 pid = e.toLongLong(&ok);
-        if (ok && parentPid(pid) == parent)
-            out << pid;
-    }
-    return out;
-}
-
 } // namespace
 
 class tst_Faults : public QObject

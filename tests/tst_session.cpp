@@ -1,3 +1,4 @@
+#include "faultutil.h"
 #include "realworkers.h"
 #include "session.h"
 #include "trace.h"
@@ -16,7 +17,7 @@ using namespace procession;
 // True while a process with this pid exists at all (a zombie counts: it is a leak too).
 static bool processExists(qint64 pid)
 {
-    return pid > 0 && QFile::exists(QStringLiteral("/proc/%1").arg(pid));
+    return pid > 0 && faultutil::processState(pid) != 0;
 }
 
 class tst_Session : public QObject

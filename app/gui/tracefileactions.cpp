@@ -13,7 +13,9 @@
 #include <QJsonObject>
 #include <QPainter>
 #include <QSaveFile>
+#if defined(PROCESSION_HAVE_SVG)
 #include <QSvgGenerator>
+#endif
 #include <QWidget>
 
 #include <algorithm>
@@ -76,6 +78,14 @@ bool TraceFileActions::exportImage(QWidget *w, const QString &path, const QStrin
                                    const QColor &background, QString *error)
 {
     if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+#if !defined(PROCESSION_HAVE_SVG)
+        Q_UNUSED(title);
+        if (error)
+            *error = tr("%1: SVG export is not available in this build (it was built without "
+                        "Qt Svg); export a PNG image instead.")
+                         .arg(path);
+        return false;
+#else
         QSvgGenerator svg;
         svg.setFileName(path);
         svg.setSize(w->size());
@@ -91,6 +101,7 @@ bool TraceFileActions::exportImage(QWidget *w, const QString &path, const QStrin
             return false;
         }
         return true;
+#endif
     }
     const qreal dpr = std::max<qreal>(2, w->devicePixelRatioF());
     QImage image(w->size() * dpr, QImage::Format_ARGB32_Premultiplied);

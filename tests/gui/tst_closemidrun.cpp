@@ -8,9 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <cerrno>
-#include <csignal>
-#include <sys/types.h>
+#include "../faultutil.h"
 
 using namespace procession::gui;
 
@@ -26,7 +24,7 @@ private slots:
 private:
     QString writeLongScenario(const QTemporaryDir &dir);
     static QList<qint64> workerPids(const TimelineModel &m);
-    static bool alive(qint64 pid) { return ::kill(pid_t(pid), 0) == 0 || errno != ESRCH; }
+    static bool alive(qint64 pid) { return faultutil::processState(pid) != 0; }
 };
 
 QString TestCloseMidRun::writeLongScenario(const QTemporaryDir &dir)

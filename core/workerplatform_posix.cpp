@@ -1,0 +1,68 @@
+#include "workerplatform.h"
+
+#include <QByteArray>
+#include <QCoreApplication>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <unistd.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace procession {
+
+void workerDie(const char *message, int status)
+{
+    std::fprintf(stderr, "procession worker %lld: %s\n",
+                 static_cast<long long>(QCoreApplication::applicationPid()), message);
+    std::fflush(stderr);
+    std::_Exit(status);
+}
+
+void prepareWorkerProcess()
+{
+    // If the parent died between fork and the parent-death signal taking effect, stop now.
+    const QByteArray parentPid = qgetenv("PROCESSION_PARENT_PID");
+    if (!parentPid.isEmpty() && ::getppid() != parentPid.toLongLong())
+        std::_Exit(0);
+    // Ctrl-C in a terminal goes to the whole process group. The parent decides when its
+    // workers stop (exit request, end of stdin); dying here first would turn one
+    // interrupted run into a crash per worker, and race the parent's own handling.
+    std::signal(SIGINT, SIG_IGN);
+#if defined(__GLIBC__)
+    // A QCborValue made from a 16 MiB byte string grows its storage to a 32 MiB block, and
+    // glibc serves a block that size with a fresh mmap (its threshold cannot be set above
+    // 32 MiB), so each large call touched 4,096 new zero-filled pages in the worker: a
+    // page fault each (perf: the worker's part of a 16 MiB echo). From the heap, with
+    // nothing trimmed on free, the same pages serve the next call; they go back to the
+    // system when the worker has been idle for a second (giveMemoryBack).
+    ::mallopt(M_MMAP_MAX, 0);
+    ::mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+#endif
+}
+
+void exitWhenStdinEnds()
+{
+    std::thread([] {
+        char buf[256];
+        for (;;) {
+            const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+            if (n == 0 || (n < 0 && errno != EINTR))
+                std::_Exit(0);
+        }
+    }).detach();
+}
+
+void giveMemoryBack()
+{
+#if defined(__GLIBC__)
+    ::malloc_trim(0);
+#endif
+}
+
+} // namespace procession
