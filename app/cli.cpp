@@ -185,17 +185,20 @@ int cmdRun(const QStringList &args)
 
     const RunResult result = runner.run();
 
+    // The run's one copy of its events: the report reads it, the trace is streamed from it.
+    const EventStore events = trace.take();
     TraceModel model;
-    const QList<TraceEvent> events = trace.events();
-    model.applyAll(events);
+    for (qsizetype i = 0; i < events.size(); ++i)
+        model.apply(events.at(i));
     const bool ok = result.exitCode == 0;
 
     if (!tracePath.isEmpty()) {
         QSaveFile file(tracePath);
-        if (!file.open(QIODevice::WriteOnly) || file.write(toChromeTrace(events)) < 0 ||
+        QString why;
+        if (!file.open(QIODevice::WriteOnly) || !writeChromeTrace(&file, events, model, &why) ||
             !file.commit())
             printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
-                         .arg(tracePath, file.errorString()));
+                         .arg(tracePath, why.isEmpty() ? file.errorString() : why));
     }
     if (result.exitCode == 130 || result.exitCode == 143) {
         // One line, not a wall of tracebacks.

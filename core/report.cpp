@@ -5,6 +5,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <vector>
 
 namespace procession {
 
@@ -19,12 +20,16 @@ QJsonValue relJson(const TraceModel &m, qint64 t)
     return t < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(rel(m, t));
 }
 
-// Calls in the order the scenario made them (the trace meets them in dispatch order).
-QList<CallRecord> callsById(const TraceModel &m)
+// Calls in the order the scenario made them (the trace meets them in dispatch order), as
+// pointers: a million calls are not copied to be sorted.
+std::vector<const CallRecord *> callsById(const TraceModel &m)
 {
-    QList<CallRecord> calls = m.calls();
+    std::vector<const CallRecord *> calls;
+    calls.reserve(size_t(m.calls().size()));
+    for (const CallRecord &c : m.calls())
+        calls.push_back(&c);
     std::stable_sort(calls.begin(), calls.end(),
-                     [](const CallRecord &a, const CallRecord &b) { return a.id < b.id; });
+                     [](const CallRecord *a, const CallRecord *b) { return a->id < b->id; });
     return calls;
 }
 
@@ -40,7 +45,8 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
 {
     const RunSummary s = model.summary();
     QJsonArray calls;
-    for (const CallRecord &c : callsById(model)) {
+    for (const CallRecord *call : callsById(model)) {
+        const CallRecord &c = *call;
         QJsonObject o{{QStringLiteral("id"), c.id},
                       {QStringLiteral("function"), c.function},
                       {QStringLiteral("args"), c.args},
@@ -137,13 +143,13 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message)
         if (p.end >= 0)
             out += QStringLiteral("  phase      %1: %2\n").arg(p.name, ms((p.end - p.begin) / 1e9));
 
-    const QList<CallRecord> sorted = callsById(model);
-    const qsizetype shown = std::min<qsizetype>(sorted.size(), 12);
+    const std::vector<const CallRecord *> sorted = callsById(model);
+    const qsizetype shown = std::min<qsizetype>(qsizetype(sorted.size()), 12);
     if (shown > 0)
         out += QStringLiteral(
             "  calls      (times from the start: dispatch → begin → end → result)\n");
     for (qsizetype i = 0; i < shown; ++i) {
-        const CallRecord &c = sorted.at(i);
+        const CallRecord &c = *sorted[size_t(i)];
         const QString where =
             c.lane == 0 ? QStringLiteral("main") : QStringLiteral("worker %1").arg(c.lane);
         auto t = [&](qint64 v) {

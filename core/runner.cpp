@@ -12,7 +12,15 @@ struct Pending
 {
     qint64 call;
     bool expectError;
-    QString label;
+    const Step *step; // the label is made only when a call goes wrong: a million calls
+    qsizetype index;  // keep no million labels
+    QString label() const
+    {
+        if (!step)
+            return QString();
+        return step->function + QLatin1Char('(') +
+               protocol::displayArgs(step->calls.at(index), {}, 60) + QLatin1Char(')');
+    }
 };
 } // namespace
 
@@ -69,7 +77,7 @@ RunResult Runner::run()
                     return;
                 if (out.ok && p.expectError)
                     result.problems
-                        << QStringLiteral("%1 succeeded but was expected to fail").arg(p.label);
+                        << QStringLiteral("%1 succeeded but was expected to fail").arg(p.label());
                 else if (!out.ok && !p.expectError)
                     result.problems << out.error;
             };
@@ -103,8 +111,6 @@ RunResult Runner::run()
             case Step::Kind::CallAsync:
                 for (qsizetype i = 0; i < step.calls.size(); ++i) {
                     const QCborArray &args = step.calls.at(i);
-                    const QString label = step.function + QLatin1Char('(') +
-                                          protocol::displayArgs(args, {}, 60) + QLatin1Char(')');
                     qint64 id;
                     if (step.target == Step::Target::NewProcess) {
                         id = session.callAsync(step.function, args);
@@ -115,7 +121,7 @@ RunResult Runner::run()
                                 : pool.at(step.workers.at(i % step.workers.size()) - 1);
                         id = session.callAsync(worker, step.function, args);
                     }
-                    pending.append(Pending{id, step.expectError, label});
+                    pending.append(Pending{id, step.expectError, &step, i});
                 }
                 break;
             case Step::Kind::CallAwait:
@@ -124,13 +130,11 @@ RunResult Runner::run()
                 pending.clear();
                 break;
             case Step::Kind::Call:
-                for (const QCborArray &args : step.calls) {
+                for (qsizetype i = 0; i < step.calls.size(); ++i) {
                     if (session.interrupted())
                         break;
-                    const QString label = step.function + QLatin1Char('(') +
-                                          protocol::displayArgs(args, {}, 60) + QLatin1Char(')');
-                    check(session.callHere(step.function, args),
-                          Pending{-1, step.expectError, label});
+                    check(session.callHere(step.function, step.calls.at(i)),
+                          Pending{-1, step.expectError, &step, i});
                 }
                 break;
             case Step::Kind::Join:

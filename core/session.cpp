@@ -258,6 +258,11 @@ void Session::sendQueued(WorkerState *w)
         c->sent = true;
         w->inFlight.append(id);
         record(int(EventType::Dispatch), w->lane, w->pid, c->id, 0, c->function, c->argsText);
+        // Sent and traced: the arguments are not needed again (a million calls, or a few
+        // large ones, would otherwise all stay in memory until the session ends).
+        c->args = QCborArray();
+        c->kwargs = QCborMap();
+        c->argsText = QString();
     }
     w->queued.clear();
     if (!out.isEmpty())
@@ -752,7 +757,17 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
         if (w->oneShot && w->unawaited.isEmpty() && w->phase != WorkerState::Phase::Gone)
             join(c->lane);
     }
-    return c->outcome;
+    // The value is handed over once: the session keeps no results (eight MiB each, or a
+    // million small ones) after they were awaited. Awaiting again says the call was.
+    CallOutcome out = std::move(c->outcome);
+    c->outcome = CallOutcome();
+    c->outcome.call = out.call;
+    c->outcome.worker = out.worker;
+    c->outcome.pid = out.pid;
+    c->outcome.ok = out.ok;
+    c->outcome.errorKind = out.errorKind;
+    c->outcome.error = out.ok ? QString() : out.error;
+    return out;
 }
 
 bool Session::join(int worker, int timeoutMs, QString *message)

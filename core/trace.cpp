@@ -7,42 +7,46 @@ namespace procession {
 void Trace::append(const TraceEvent &event)
 {
     QMutexLocker lock(&m_mutex);
-    m_events.append(event);
+    m_store.append(event);
 }
 
-void Trace::append(TraceEvent &&event)
-{
-    QMutexLocker lock(&m_mutex);
-    m_events.append(std::move(event));
-}
-
-void Trace::append(TraceEvent *events, qsizetype count)
+void Trace::append(const TraceEvent *events, qsizetype count)
 {
     QMutexLocker lock(&m_mutex);
     for (qsizetype i = 0; i < count; ++i)
-        m_events.append(std::move(events[i]));
+        m_store.append(events[i]);
 }
 
 qsizetype Trace::size() const
 {
     QMutexLocker lock(&m_mutex);
-    return m_events.size();
+    return m_store.size();
 }
 
 QList<TraceEvent> Trace::eventsFrom(qsizetype from) const
 {
     QMutexLocker lock(&m_mutex);
-    if (from <= 0)
-        return m_events;
-    if (from >= m_events.size())
-        return {};
-    return m_events.mid(from);
+    return m_store.toList(from);
+}
+
+EventStore Trace::take()
+{
+    QMutexLocker lock(&m_mutex);
+    EventStore out = std::move(m_store);
+    m_store = EventStore();
+    return out;
+}
+
+qsizetype Trace::memoryBytes() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_store.memoryBytes();
 }
 
 void Trace::clear()
 {
     QMutexLocker lock(&m_mutex);
-    m_events.clear();
+    m_store.clear();
 }
 
 } // namespace procession

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "eventstore.h"
 #include "traceevent.h"
 
 #include <QList>
@@ -7,8 +8,8 @@
 
 namespace procession {
 
-// The append-only event log of a run. Thread-safe: the runner appends from its
-// thread while the GUI reads what is new from another.
+// The append-only event log of a run, kept compact in an EventStore. Thread-safe: the
+// runner appends from its thread while the GUI takes what is new from another.
 class Trace
 {
 public:
@@ -17,19 +18,22 @@ public:
     Trace &operator=(const Trace &) = delete;
 
     void append(const TraceEvent &event);
-    void append(TraceEvent &&event);
     // Several events under one lock (a call's begin, end and result arrive together).
-    void append(TraceEvent *events, qsizetype count);
+    void append(const TraceEvent *events, qsizetype count);
 
     qsizetype size() const;
-    // Copies the events from index `from` on; cheap to call repeatedly with a growing cursor.
+    // Copies the events from index `from` on.
     QList<TraceEvent> eventsFrom(qsizetype from) const;
     QList<TraceEvent> events() const { return eventsFrom(0); }
+    // Hands over everything appended so far and starts empty: the one copy of the run moves
+    // to whoever keeps it (the report and the trace writer, or the window's model).
+    EventStore take();
+    qsizetype memoryBytes() const;
     void clear();
 
 private:
     mutable QMutex m_mutex;
-    QList<TraceEvent> m_events;
+    EventStore m_store;
 };
 
 } // namespace procession

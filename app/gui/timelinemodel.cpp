@@ -8,7 +8,7 @@ namespace procession::gui {
 
 void TimelineModel::clear()
 {
-    m_events.clear();
+    m_store.clear();
     m_trace.clear();
     m_lanes.clear();
     m_arrows.clear();
@@ -20,7 +20,7 @@ void TimelineModel::append(const QList<TraceEvent> &events)
 {
     if (events.isEmpty())
         return;
-    m_events.append(events);
+    m_store.append(events);
     m_trace.applyAll(events);
     rebuild();
 }

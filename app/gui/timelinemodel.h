@@ -1,5 +1,6 @@
 #pragma once
 
+#include "eventstore.h"
 #include "tracemodel.h"
 
 #include <QList>
@@ -83,9 +84,11 @@ public:
     void append(const QList<TraceEvent> &events);
     void setEvents(const QList<TraceEvent> &events);
 
-    const QList<TraceEvent> &events() const { return m_events; }
+    // The run's events, kept once (the saver streams them from here).
+    const EventStore &store() const { return m_store; }
+    QList<TraceEvent> events() const { return m_store.toList(); } // a copy, for tests
     const TraceModel &trace() const { return m_trace; }
-    bool isEmpty() const { return m_events.isEmpty(); }
+    bool isEmpty() const { return m_store.isEmpty(); }
 
     const QList<TimelineLane> &lanes() const { return m_lanes; }
     const QList<Arrow> &arrows() const { return m_arrows; }    // sorted by tail time
@@ -113,7 +116,7 @@ public:
 private:
     void rebuild();
 
-    QList<TraceEvent> m_events;
+    EventStore m_store;
     TraceModel m_trace;
     QList<TimelineLane> m_lanes;
     QList<Arrow> m_arrows;

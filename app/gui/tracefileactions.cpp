@@ -65,10 +65,11 @@ bool TraceFileActions::save(const TimelineModel &model, const QString &path, QSt
         return false;
     }
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(toChromeTrace(model.events())) < 0 ||
-        !file.commit()) {
+    QString why;
+    if (!file.open(QIODevice::WriteOnly) ||
+        !writeChromeTrace(&file, model.store(), model.trace(), &why) || !file.commit()) {
         if (error)
-            *error = tr("%1: %2").arg(path, file.errorString());
+            *error = tr("%1: %2").arg(path, why.isEmpty() ? file.errorString() : why);
         return false;
     }
     return true;
