@@ -6,6 +6,7 @@
 #include "pythonprogram.h"
 #include "scenariopanel.h"
 #include "timelinemodel.h"
+#include "traceopener.h"
 
 #include <QBuffer>
 #include <QFile>
@@ -24,27 +25,37 @@
 
 namespace procession::gui {
 
-bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error)
+bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error,
+                            QWidget *progressParent)
 {
-    // Only a regular file, read with a bound: a device or a FIFO named here would be read
-    // until memory ran out, or wait forever for a writer.
-    QByteArray data;
-    QString why;
-    if (!InputFile::read(path, qint64(1) << 30, &data, &why)) {
+    if (!QFileInfo(path).isFile()) {
+        // Says what it is instead (a FIFO, a device, a directory), without reading from it.
+        QByteArray nothing;
+        QString why;
+        InputFile::read(path, 0, &nothing, &why);
         if (error)
-            *error = tr("%1: %2").arg(path, why);
+            *error = tr("%1: %2").arg(path, why.isEmpty() ? tr("not a regular file") : why);
         return false;
     }
-    const QJsonDocument doc = QJsonDocument::fromJson(data);
     ScenarioEntry e;
     e.path = path;
-    if (doc.isObject() && doc.object().contains(QStringLiteral("traceEvents"))) {
-        if (!fromChromeTrace(data, &e.events, &why)) {
+    if (looksLikeTrace(path)) {
+        // Our own trace or another tool's: the one reader, on a worker thread.
+        LoadedTrace t = openTraceWithProgress(progressParent, path);
+        if (t.status != TraceReadStatus::Ok) {
             if (error)
-                *error = tr("%1: %2").arg(path, why);
+                *error = tr("%1: %2").arg(path, t.error);
             return false;
         }
-    } else if (!parseScenario(data, path, &e.scenario, &why)) {
+        if (t.own)
+            e.events = std::move(t.events);
+        else
+            e.timeline = std::make_shared<const ChromeTimeline>(std::move(t.timeline));
+        *entry = e;
+        return true;
+    }
+    QString why;
+    if (!loadScenarioFile(path, &e.scenario, &why)) {
         if (error)
             *error = why;
         return false;
