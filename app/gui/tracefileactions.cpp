@@ -1,10 +1,14 @@
 #include "tracefileactions.h"
 
 #include "chrometrace.h"
+#include "inputfile.h"
+#include "outputfile.h"
 #include "pythonprogram.h"
 #include "scenariopanel.h"
 #include "timelinemodel.h"
+#include "traceopener.h"
 
+#include <QBuffer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -12,7 +16,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPainter>
-#include <QSaveFile>
 #if defined(PROCESSION_HAVE_SVG)
 #include <QSvgGenerator>
 #endif
@@ -22,26 +25,37 @@
 
 namespace procession::gui {
 
-bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error)
+bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error,
+                            QWidget *progressParent)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    if (!QFileInfo(path).isFile()) {
+        // Says what it is instead (a FIFO, a device, a directory), without reading from it.
+        QByteArray nothing;
+        QString why;
+        InputFile::read(path, 0, &nothing, &why);
         if (error)
-            *error = tr("%1: %2").arg(path, file.errorString());
+            *error = tr("%1: %2").arg(path, why.isEmpty() ? tr("not a regular file") : why);
         return false;
     }
-    const QByteArray data = file.readAll();
-    const QJsonDocument doc = QJsonDocument::fromJson(data);
     ScenarioEntry e;
     e.path = path;
-    QString why;
-    if (doc.isObject() && doc.object().contains(QStringLiteral("traceEvents"))) {
-        if (!fromChromeTrace(data, &e.events, &why)) {
+    if (looksLikeTrace(path)) {
+        // Our own trace or another tool's: the one reader, on a worker thread.
+        LoadedTrace t = openTraceWithProgress(progressParent, path);
+        if (t.status != TraceReadStatus::Ok) {
             if (error)
-                *error = tr("%1: %2").arg(path, why);
+                *error = tr("%1: %2").arg(path, t.error);
             return false;
         }
-    } else if (!loadScenarioFile(path, &e.scenario, &why)) {
+        if (t.own)
+            e.events = std::move(t.events);
+        else
+            e.timeline = std::make_shared<const ChromeTimeline>(std::move(t.timeline));
+        *entry = e;
+        return true;
+    }
+    QString why;
+    if (!loadScenarioFile(path, &e.scenario, &why)) {
         if (error)
             *error = why;
         return false;
@@ -57,10 +71,14 @@ bool TraceFileActions::save(const TimelineModel &model, const QString &path, QSt
             *error = tr("There is no run to save yet.");
         return false;
     }
-    QSaveFile file(path);
+    // Written beside and renamed over a regular file; a FIFO or a device stays what it is.
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
     QString why;
-    if (!file.open(QIODevice::WriteOnly) ||
-        !writeChromeTrace(&file, model.store(), model.trace(), &why) || !file.commit()) {
+    OutputFile file(path);
+    if (!writeChromeTrace(&buffer, model.store(), model.trace(), &why) || !file.open() ||
+        !file.write(bytes) || !file.commit()) {
         if (error)
             *error = tr("%1: %2").arg(path, why.isEmpty() ? file.errorString() : why);
         return false;
@@ -142,9 +160,8 @@ QString TraceFileActions::askPythonPath(QWidget *parent, const QString &scenario
 
 bool TraceFileActions::savePython(const Scenario &scenario, const QString &path, QString *error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(pythonProgram(scenario).text.toUtf8()) < 0 ||
-        !file.commit()) {
+    OutputFile file(path);
+    if (!file.open() || !file.write(pythonProgram(scenario).text.toUtf8()) || !file.commit()) {
         if (error)
             *error = tr("%1: %2").arg(path, file.errorString());
         return false;
