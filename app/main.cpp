@@ -7,8 +7,19 @@
 
 #include <cstdio>
 
+#if defined(_WIN32)
+#include <fcntl.h>
+#include <io.h>
+#endif
+
 int main(int argc, char **argv)
 {
+#if defined(_WIN32)
+    // The C runtime writes "\r\n" for "\n" in text mode: output would differ by platform,
+    // and a JSON document or a trace written to stdout would change on its way out.
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
+#endif
     if (procession::isWorkerInvocation(argc, argv))
         return procession::runWorker(argc, argv);
     QString errors;

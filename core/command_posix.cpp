@@ -11,12 +11,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <vector>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,12 +54,48 @@ void sendCode(int fd, char tag, int value)
     [[maybe_unused]] const ssize_t n = ::write(fd, buf, sizeof buf);
 }
 
+// Closes every descriptor from `low` to `high`. Async-signal-safe.
+void closeRange(int low, int high)
+{
+    if (low > high)
+        return;
+#if defined(SYS_close_range)
+    if (::syscall(SYS_close_range, unsigned(low), unsigned(high), 0u) == 0)
+        return;
+#endif
+    const long limit = std::min<long>(::sysconf(_SC_OPEN_MAX), 65536);
+    for (long fd = low; fd <= high && fd < limit; ++fd)
+        ::close(int(fd));
+}
+
+// The guard is a fork without exec: it would hold a copy of every descriptor of the
+// process that made it (a worker's pipes to the parent, the parent's sockets, a window's
+// display connection) for as long as the command runs. It keeps only its own five and
+// points 0-2 at /dev/null. Async-signal-safe.
+void keepOnly(int devNull, int out, int err, int lifeline, int report)
+{
+    ::dup2(devNull, STDIN_FILENO);
+    ::dup2(devNull, STDOUT_FILENO);
+    ::dup2(devNull, STDERR_FILENO);
+    int keep[5] = {devNull, out, err, lifeline, report};
+    for (int i = 1; i < 5; ++i) // insertion sort: no library calls here
+        for (int j = i; j > 0 && keep[j - 1] > keep[j]; --j)
+            std::swap(keep[j - 1], keep[j]);
+    int from = STDERR_FILENO + 1;
+    for (int fd : keep) {
+        closeRange(from, fd - 1);
+        from = std::max(from, fd + 1);
+    }
+    closeRange(from, INT_MAX);
+}
+
 // Runs in the guard process, forked from a process that may have other threads: from
 // here until _exit only async-signal-safe calls.
 [[noreturn]] void runGuard(const char *path, char *const argv[], int devNull, int out, int err,
                            int lifeline, int report)
 {
     ::setpgid(0, 0);
+    keepOnly(devNull, out, err, lifeline, report);
     const pid_t command = ::fork();
     if (command < 0) {
         sendCode(report, 'E', errno);

@@ -155,6 +155,8 @@ bool TaskLibraries::load(const QString &path, QString *error)
     // Checked whole: only now does anything change. The library stays loaded for good
     // (its functions are called until the process ends).
     for (Task &t : tasks) {
+        // One line each in `list --functions`, the details panel and messages.
+        t.summary = t.summary.simplified().left(500);
         state.libraryOfTask.insert(t.name, absolute);
         Registry::loaded().add(std::move(t));
     }

@@ -24,6 +24,13 @@ void prepareWorkerProcess()
     // A crash ends the worker at once with its exception code: no error-report dialog
     // that would keep it (and the parent's join) waiting for a click nobody makes.
     ::SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
+    // An unhandled exception ends the process with its code, at once: no debugger or
+    // error report is started for it (Wine starts winedbg, and without one the process
+    // then exits with status 0, which would read as a clean exit).
+    ::SetUnhandledExceptionFilter([](EXCEPTION_POINTERS *e) -> LONG {
+        ::TerminateProcess(::GetCurrentProcess(), e->ExceptionRecord->ExceptionCode);
+        return EXCEPTION_EXECUTE_HANDLER;
+    });
     // abort() in MinGW's C runtime ends with status 3, like any exit(3). End with the
     // status Microsoft's own runtime gives it instead (its __fastfail: 0xC0000409), so
     // the parent can tell an abort from an exit.

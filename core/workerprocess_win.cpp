@@ -51,13 +51,14 @@ void WorkerProcess::afterStart()
 
 ProcessEnd WorkerProcess::end() const
 {
-    const quint32 code = quint32(m_process->exitCode());
-    if (m_process->exitStatus() == QProcess::CrashExit)
-        return {true, int(kKilledByQProcess)};
+    quint32 code = quint32(m_process->exitCode());
+    const bool crashExit = m_process->exitStatus() == QProcess::CrashExit;
+    if (crashExit && code == 0)
+        code = kKilledByQProcess;
     // An unhandled exception ends a process with its NTSTATUS code: severity "error"
-    // (0xC...) or a breakpoint (0x80000003).
+    // (0xC...) or a breakpoint (0x80000003). QProcess calls those crashes too.
     const bool exception = (code & 0xC0000000u) == 0xC0000000u || code == 0x80000003u;
-    return {exception, int(code)};
+    return {crashExit || exception, int(code)};
 }
 
 void WorkerProcess::terminate()

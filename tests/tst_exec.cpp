@@ -13,7 +13,9 @@
 #include <QThread>
 
 #include <csignal>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -86,6 +88,7 @@ private slots:
     void stoppedWithTheWorker_data();
     void stoppedWithTheWorker();
     void inTheParentAnInterruptStopsIt();
+    void theGuardHoldsNothingOfItsParent();
 };
 
 void tst_Exec::outputReachesTheConsoleInOrder()
@@ -320,6 +323,28 @@ void tst_Exec::inTheParentAnInterruptStopsIt()
     QCOMPARE(family.size(), 3);
     for (qint64 pid : family)
         QTRY_VERIFY_WITH_TIMEOUT(!running(pid), 5000);
+}
+
+void tst_Exec::theGuardHoldsNothingOfItsParent()
+{
+    // The command's parent is the guard, a fork of this process: it must not keep this
+    // process's descriptors (here: twenty open files) while the command runs.
+    QTemporaryDir dir;
+    std::vector<std::unique_ptr<QFile>> files;
+    for (int i = 0; i < 20; ++i) {
+        files.push_back(std::make_unique<QFile>(dir.filePath(QString::number(i))));
+        QVERIFY(files.back()->open(QIODevice::WriteOnly));
+    }
+    Lines lines;
+    Trace trace;
+    Session s(&trace, options(&lines));
+    const CallOutcome out =
+        s.callHere(QStringLiteral("exec"), words({QStringLiteral("sh"), QStringLiteral("-c"),
+                                                  QStringLiteral("ls /proc/$PPID/fd | wc -l")}));
+    QVERIFY2(out.ok, qPrintable(out.error));
+    QCOMPARE(lines.out.size(), 1);
+    // 0-2 on /dev/null, the lifeline and the report pipe; nothing else.
+    QCOMPARE(lines.out.first().trimmed().toInt(), 5);
 }
 
 QTEST_GUILESS_MAIN(tst_Exec)

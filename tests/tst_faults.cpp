@@ -2,6 +2,7 @@
 // protocol badly. Every case must end with one clear sentence, in bounded time, with no
 // process left behind. Workers are the real `procession` executable, or the fault helper
 // (tests/faulthelper.cpp), a real process that misbehaves on purpose.
+#include "crashcodes.h"
 #include "faultutil.h"
 #include "realworkers.h"
 
@@ -98,11 +99,11 @@ void tst_Faults::crashMidCall_data()
     QTest::addColumn<QString>("ending");
     QTest::addColumn<qint64>("code");
     QTest::newRow("abort") << "abort"
-                           << "crashed"
-                           << "crashed with SIGABRT" << qint64(SIGABRT);
+                           << "crashed" << crashcodes::crashedWith(crashcodes::kAbort)
+                           << qint64(crashcodes::kAbort);
     QTest::newRow("segfault") << "segfault"
-                              << "crashed"
-                              << "crashed with SIGSEGV" << qint64(SIGSEGV);
+                              << "crashed" << crashcodes::crashedWith(crashcodes::kSegfault)
+                              << qint64(crashcodes::kSegfault);
     QTest::newRow("exit(3)") << "exit"
                              << "exited"
                              << "exited with status 3" << qint64(3);

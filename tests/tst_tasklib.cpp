@@ -152,6 +152,9 @@ void tst_TaskLib::functionsListed()
                                                     "2 * n.\t")) &&
                       line.endsWith(QLatin1String("libtesttasks_good.so")));
     QVERIFY2(found, r.out.constData());
+    // A summary written over several lines is listed on one.
+    QVERIFY2(r.out.contains("hang()\tNever returns, and says so on three lines.\t"),
+             r.out.constData());
     const Ran bare = procession({QStringLiteral("list"), QStringLiteral("--functions")});
     QVERIFY(!bare.out.contains("twice("));
     QVERIFY(bare.out.contains("exec(program: text, args: text"));

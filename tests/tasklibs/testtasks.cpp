@@ -39,7 +39,7 @@ PROCESSION_TASKS(tasks)
                       return {};
                   }});
     tasks.append({QStringLiteral("hang"),
-                  QStringLiteral("Never returns."),
+                  QStringLiteral("Never\treturns,\nand says so\n on three lines."),
                   {},
                   [](const QList<QCborValue> &, TaskContext &) -> QCborValue {
                       for (;;)
