@@ -3,6 +3,7 @@
 #include "chrometrace.h"
 #include "entrypoint.h"
 #include "interruptwatcher.h"
+#include "pythonprogram.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -61,6 +62,8 @@ QString helpText()
         "  procession run ID|FILE [options]   run a scenario headless and print a report\n"
         "      --json          print one JSON document on stdout (workers' prints go to stderr)\n"
         "      --trace FILE    write the run as a Chrome trace (opens in Perfetto or the window)\n"
+        "  procession python ID|FILE          print the scenario as a Python 3 program (standard\n"
+        "                                     library only) that does the same steps\n"
         "  procession summary FILE [--json]   what a trace holds: Procession's own or another\n"
         "                                     tool's (Chrome trace events: Ray, VizTracer,\n"
         "                                     chrome://tracing, Perfetto JSON; .json.gz too)\n"
@@ -83,6 +86,20 @@ QString helpText()
         "Exit status of run: 0 when every call went as the scenario expects, 1 when a call\n"
         "failed unexpectedly, 2 for bad usage or an invalid scenario, 130/143 when\n"
         "interrupted by SIGINT/SIGTERM.\n");
+}
+
+int cmdPython(const QStringList &args)
+{
+    if (args.size() != 1 || (args.first().startsWith(QLatin1Char('-')) && args.first().size() > 1))
+        return usageError(QStringLiteral("python takes one scenario id or file"));
+    Scenario scenario;
+    QString error;
+    if (!findScenario(args.first(), &scenario, &error)) {
+        printErr(QStringLiteral("procession: %1\n").arg(error));
+        return 2;
+    }
+    printOut(pythonProgram(scenario).text);
+    return 0;
 }
 
 int cmdList()
@@ -204,15 +221,20 @@ int cmdRun(const QStringList &args)
         // One line, not a wall of tracebacks.
         printErr(QStringLiteral("procession: %1\n").arg(result.message));
         if (json)
-            printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, false, result.message))
-                                           .toJson(QJsonDocument::Indented)));
+            printOut(QString::fromUtf8(
+                QJsonDocument(runReportJson(model, false, result.message, scenario.compareFrom,
+                                            scenario.compareTo))
+                    .toJson(QJsonDocument::Indented)));
         return result.exitCode;
     }
     if (json)
-        printOut(QString::fromUtf8(QJsonDocument(runReportJson(model, ok, result.message))
-                                       .toJson(QJsonDocument::Indented)));
+        printOut(
+            QString::fromUtf8(QJsonDocument(runReportJson(model, ok, result.message,
+                                                          scenario.compareFrom, scenario.compareTo))
+                                  .toJson(QJsonDocument::Indented)));
     else
-        printOut(runReportText(model, ok, result.message));
+        printOut(
+            runReportText(model, ok, result.message, scenario.compareFrom, scenario.compareTo));
     for (qsizetype i = 1; !json && i < result.problems.size(); ++i)
         printErr(QStringLiteral("procession: also: %1\n").arg(result.problems.at(i)));
     return result.exitCode;
@@ -312,7 +334,8 @@ int runCommandLine(int argc, char **argv)
             QStringLiteral("procession: the window's library is not available.%1\n").arg(errors));
         return 2;
     }
-    if (first == "list" || first == "run" || first == "bench" || first == "summary") {
+    if (first == "list" || first == "run" || first == "bench" || first == "summary" ||
+        first == "python") {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("procession"));
         QStringList rest = app.arguments().mid(2);
@@ -323,6 +346,8 @@ int runCommandLine(int argc, char **argv)
                        : usageError(QStringLiteral("list takes no arguments but --functions"));
         if (first == "bench")
             return runBench(argc, argv);
+        if (first == "python")
+            return cmdPython(rest);
         if (first == "summary")
             return cmdSummary(rest);
         return cmdRun(rest);

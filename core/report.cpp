@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include "comparison.h"
 #include "tracemodel.h"
 
 #include <QJsonArray>
@@ -39,9 +40,81 @@ QString ms(double seconds)
         return QStringLiteral("%1 s").arg(seconds, 0, 'f', 3);
     return QStringLiteral("%1 ms").arg(seconds * 1000.0, 0, 'f', seconds < 0.01 ? 2 : 1);
 }
+QJsonObject phaseJson(const TraceModel &m, const PhaseSummary &p)
+{
+    const RunSummary &f = p.figures;
+    return QJsonObject{{QStringLiteral("name"), p.name},
+                       {QStringLiteral("begin_s"), relJson(m, p.begin)},
+                       {QStringLiteral("end_s"), relJson(m, p.end)},
+                       {QStringLiteral("wall_s"), f.wallS},
+                       {QStringLiteral("work_s"), f.workS},
+                       {QStringLiteral("cpu_s"), f.cpuS},
+                       {QStringLiteral("speedup"), f.speedup},
+                       {QStringLiteral("overhead_s"), f.overheadS()},
+                       {QStringLiteral("startup_s"), f.startupS},
+                       {QStringLiteral("dispatch_s"), f.dispatchS},
+                       {QStringLiteral("return_s"), f.returnS},
+                       {QStringLiteral("calls"), f.calls},
+                       {QStringLiteral("workers"), f.workers}};
+}
+
+QJsonObject comparisonJson(const PhaseComparison &c)
+{
+    QJsonObject o{{QStringLiteral("from"), c.from},
+                  {QStringLiteral("to"), c.to},
+                  {QStringLiteral("same_work"), c.sameWork},
+                  {QStringLiteral("sentence"), c.sentence()}};
+    // A speedup only where both phases ran and did the same calls.
+    o.insert(QStringLiteral("speedup"),
+             c.found && c.sameWork ? QJsonValue(c.speedup) : QJsonValue(QJsonValue::Null));
+    if (c.found) {
+        o.insert(QStringLiteral("from_wall_s"), c.fromWallS);
+        o.insert(QStringLiteral("to_wall_s"), c.toWallS);
+    }
+    return o;
+}
+
+QString plural(int n, const QString &one, const QString &many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
+// One phase in the text report: its figures, and its sums said as sums.
+QString phaseText(const PhaseSummary &p)
+{
+    const RunSummary &f = p.figures;
+    QString out = QStringLiteral("    %1\n").arg(p.name);
+    out += QStringLiteral("      wall %1, work %2 in %3, CPU %4, speedup %5×\n")
+               .arg(ms(f.wallS), ms(f.workS),
+                    plural(f.calls, QStringLiteral("call"), QStringLiteral("calls")))
+               .arg(ms(f.cpuS))
+               .arg(f.speedup, 0, 'f', 2);
+    if (f.workers > 0 || f.dispatchS > 0 || f.returnS > 0) {
+        QStringList parts;
+        if (f.workers > 0)
+            parts << summedText(QStringLiteral("start-up"), f.startupS, f.workers,
+                                QStringLiteral("process"), QStringLiteral("processes"));
+        parts << QStringLiteral("dispatch %1").arg(ms(f.dispatchS))
+              << QStringLiteral("return %1").arg(ms(f.returnS));
+        out += QStringLiteral("      overhead %1: %2\n")
+                   .arg(ms(f.overheadS()), parts.join(QStringLiteral(", ")));
+    }
+    return out;
+}
+
 } // namespace
 
-QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &message)
+QString summedText(const QString &figure, double seconds, int count, const QString &one,
+                   const QString &many)
+{
+    if (count <= 1)
+        return QStringLiteral("%1 %2 (%3)").arg(figure, ms(seconds), plural(count, one, many));
+    return QStringLiteral("%1 %2 summed over %3, %4 each")
+        .arg(figure, ms(seconds), plural(count, one, many), ms(seconds / count));
+}
+
+QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &message,
+                          const QString &compareFrom, const QString &compareTo)
 {
     const RunSummary s = model.summary();
     QJsonArray calls;
@@ -86,18 +159,14 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
         workers.append(o);
     }
     QJsonArray phases;
-    for (const PhaseRecord &p : model.phases())
-        phases.append(
-            QJsonObject{{QStringLiteral("name"), p.name},
-                        {QStringLiteral("begin_s"), relJson(model, p.begin)},
-                        {QStringLiteral("end_s"), relJson(model, p.end)},
-                        {QStringLiteral("wall_s"), p.end >= 0 ? (p.end - p.begin) / 1e9 : -1.0}});
+    for (const PhaseSummary &p : model.phaseSummaries())
+        phases.append(phaseJson(model, p));
     QJsonArray output;
     for (const OutputLine &o : model.outputs())
         output.append(QJsonObject{{QStringLiteral("t_s"), rel(model, o.t)},
                                   {QStringLiteral("worker"), o.lane},
                                   {QStringLiteral("line"), o.text}});
-    return QJsonObject{{QStringLiteral("scenario"), model.scenarioId()},
+    QJsonObject report{{QStringLiteral("scenario"), model.scenarioId()},
                        {QStringLiteral("title"), model.scenarioTitle()},
                        {QStringLiteral("ok"), ok},
                        {QStringLiteral("message"), message},
@@ -113,9 +182,14 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
                        {QStringLiteral("calls"), calls},
                        {QStringLiteral("workers"), workers},
                        {QStringLiteral("output"), output}};
+    if (!compareFrom.isEmpty())
+        report.insert(QStringLiteral("comparison"),
+                      comparisonJson(comparePhases(model, compareFrom, compareTo)));
+    return report;
 }
 
-QString runReportText(const TraceModel &model, bool ok, const QString &message)
+QString runReportText(const TraceModel &model, bool ok, const QString &message,
+                      const QString &compareFrom, const QString &compareTo)
 {
     const RunSummary s = model.summary();
     QString out;
@@ -130,18 +204,23 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message)
                .arg(s.speedup, 0, 'f', 2);
     out += QStringLiteral("  CPU time   %1 used by the calls\n").arg(ms(s.cpuS));
     if (s.workers > 0) {
-        out += QStringLiteral("  start-up   %1 over %2 worker%3 (%4 each on average)\n")
-                   .arg(ms(s.startupS))
-                   .arg(s.workers)
-                   .arg(s.workers == 1 ? QString() : QStringLiteral("s"))
-                   .arg(ms(s.startupS / s.workers));
-        out += QStringLiteral("  dispatch   %1 (summed over calls), return %2 (results waiting "
-                              "to be read)\n")
-                   .arg(ms(s.dispatchS), ms(s.returnS));
+        out += QStringLiteral("  %1\n").arg(summedText(QStringLiteral("start-up  "), s.startupS,
+                                                       s.workers, QStringLiteral("process"),
+                                                       QStringLiteral("processes")));
+        out += QStringLiteral("  dispatch   %1 summed over %2, return %3 (results waiting to "
+                              "be read)\n")
+                   .arg(ms(s.dispatchS),
+                        plural(s.calls, QStringLiteral("call"), QStringLiteral("calls")),
+                        ms(s.returnS));
     }
-    for (const PhaseRecord &p : model.phases())
-        if (p.end >= 0)
-            out += QStringLiteral("  phase      %1: %2\n").arg(p.name, ms((p.end - p.begin) / 1e9));
+    const QList<PhaseSummary> phases = model.phaseSummaries();
+    if (!phases.isEmpty())
+        out += QStringLiteral("  phases\n");
+    for (const PhaseSummary &p : phases)
+        out += phaseText(p);
+    if (!compareFrom.isEmpty())
+        out += QStringLiteral("  lesson     %1\n")
+                   .arg(comparePhases(model, compareFrom, compareTo).sentence());
 
     const std::vector<const CallRecord *> sorted = callsById(model);
     const qsizetype shown = std::min<qsizetype>(qsizetype(sorted.size()), 12);

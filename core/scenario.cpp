@@ -1,6 +1,7 @@
 #include "scenario.h"
 
 #include "protocol.h"
+#include "pythonprogram.h"
 #include "registry.h"
 
 #include <QCborValue>
@@ -313,22 +314,6 @@ bool parseStep(const QJsonValue &value, int index, int *poolSize, Step *step, co
     return true;
 }
 
-QString pythonArgs(const QCborArray &args)
-{
-    QString s = protocol::displayArgs(args, {}, 60);
-    return args.size() == 1 ? QStringLiteral("(%1,)").arg(s) : QStringLiteral("(%1)").arg(s);
-}
-
-QString argList(const QList<QCborArray> &calls)
-{
-    QStringList parts;
-    for (qsizetype i = 0; i < calls.size() && i < 4; ++i)
-        parts << pythonArgs(calls.at(i));
-    if (calls.size() > 4)
-        parts << QStringLiteral("… %1 in all").arg(calls.size());
-    return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
-}
-
 } // namespace
 
 QString stepKindName(Step::Kind kind)
@@ -381,7 +366,8 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
     for (auto it = o.begin(); it != o.end(); ++it) {
         static const QStringList known = {QStringLiteral("id"),          QStringLiteral("title"),
                                           QStringLiteral("description"), QStringLiteral("steps"),
-                                          QStringLiteral("timeout_ms"),  QStringLiteral("comment")};
+                                          QStringLiteral("timeout_ms"),  QStringLiteral("comment"),
+                                          QStringLiteral("compare")};
         if (!known.contains(it.key()))
             return p.fail(it.key().left(40),
                           QStringLiteral("is not a scenario field; known fields: %1")
@@ -422,6 +408,31 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
                     .arg(total)
                     .arg(kMaxCallsPerStep));
         s.steps.append(std::move(step));
+    }
+    if (o.contains(QLatin1String("compare"))) {
+        const QJsonValue c = o.value(QLatin1String("compare"));
+        const QJsonArray pair = c.toArray();
+        if (!c.isArray() || pair.size() != 2 || !pair.at(0).isString() || !pair.at(1).isString())
+            return p.fail(QStringLiteral("compare"),
+                          QStringLiteral("must name two phases, e.g. [\"one process per call\", "
+                                         "\"pool of four\"]"));
+        QStringList phases;
+        for (const Step &step : std::as_const(s.steps))
+            if (step.kind == Step::Kind::Phase)
+                phases << step.name;
+        for (int i = 0; i < 2; ++i)
+            if (!phases.contains(pair.at(i).toString()))
+                return p.fail(QStringLiteral("compare[%1]").arg(i),
+                              QStringLiteral("\"%1\" is not the name of a phase of this scenario")
+                                  .arg(pair.at(i).toString().left(60)));
+        if (pair.at(0) == pair.at(1))
+            return p.fail(QStringLiteral("compare"),
+                          QStringLiteral("names the same phase twice; compare two phases"));
+        if (phases.count(pair.at(0).toString()) > 1 || phases.count(pair.at(1).toString()) > 1)
+            return p.fail(QStringLiteral("compare"),
+                          QStringLiteral("names a phase that occurs more than once"));
+        s.compareFrom = pair.at(0).toString();
+        s.compareTo = pair.at(1).toString();
     }
     *scenario = std::move(s);
     return true;
@@ -493,48 +504,7 @@ int Scenario::totalCalls() const
 
 QStringList Scenario::recipeLines() const
 {
-    QStringList lines;
-    for (const Step &s : steps) {
-        switch (s.kind) {
-        case Step::Kind::Phase:
-            lines << QStringLiteral("# %1").arg(s.name);
-            break;
-        case Step::Kind::Fork:
-            lines << QStringLiteral("handles += [fork() for _ in range(%1)]").arg(s.count);
-            break;
-        case Step::Kind::CallAsync:
-            if (s.target == Step::Target::NewProcess)
-                lines << QStringLiteral("pending += [call_async(%1, *args) for args in %2]")
-                             .arg(s.function, argList(s.calls));
-            else if (!s.workers.isEmpty()) {
-                QStringList hs;
-                for (int w : s.workers)
-                    hs << QStringLiteral("handles[%1]").arg(w - 1);
-                lines << QStringLiteral("for h, args in zip([%1], %2): call_async(h, %3, *args)")
-                             .arg(hs.join(QStringLiteral(", ")), argList(s.calls), s.function);
-            } else
-                lines << QStringLiteral(
-                             "for h, args in zip(cycle(handles), %1): call_async(h, %2, *args)")
-                             .arg(argList(s.calls), s.function);
-            if (s.expectError)
-                lines.last() += QStringLiteral("  # expected to fail");
-            break;
-        case Step::Kind::CallAwait:
-            lines << QStringLiteral("for p in pending: print(call_await(p))");
-            break;
-        case Step::Kind::Call:
-            lines << QStringLiteral("for args in %1: print(%2(*args))")
-                         .arg(argList(s.calls), s.function);
-            break;
-        case Step::Kind::Join:
-            lines << QStringLiteral("for h in handles: join(h)");
-            break;
-        case Step::Kind::Sleep:
-            lines << QStringLiteral("time.sleep(%1)").arg(s.ms / 1000.0);
-            break;
-        }
-    }
-    return lines;
+    return pythonProgram(*this).scenarioPart;
 }
 
 } // namespace procession

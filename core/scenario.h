@@ -54,6 +54,10 @@ struct Scenario
     QString source; // the file it came from, for messages
     QList<Step> steps;
     int timeoutMs = 30000; // default await timeout
+    // Two phase names whose wall times are the scenario's lesson ("compare": [from, to]);
+    // empty when it has none.
+    QString compareFrom;
+    QString compareTo;
 
     // The scenario as recipe code, one entry per step (for the code panel and --help).
     QStringList recipeLines() const;

@@ -24,6 +24,7 @@ CallRecord *TraceModel::callFor(qint64 id, qsizetype *index)
     }
     CallRecord record;
     record.id = id;
+    record.phase = int(m_phases.size()) - 1;
     *index = m_calls.size();
     m_callIndex.insert(id, m_calls.size());
     m_calls.append(record);
@@ -129,6 +130,7 @@ void TraceModel::apply(const TraceEvent &e)
     case EventType::Fork: {
         LaneRecord &l = laneFor(e.lane);
         l.fork = e.t;
+        l.phase = int(m_phases.size()) - 1;
         if (!e.text.isEmpty())
             l.name = e.text;
         break;
@@ -145,6 +147,8 @@ void TraceModel::apply(const TraceEvent &e)
         c->function = e.text;
         c->args = e.detail;
         c->dispatch = e.t;
+        if (e.lane != 0)
+            m_unended[e.lane].append(index);
         break;
     }
     case EventType::Begin: {
@@ -247,6 +251,11 @@ void TraceModel::apply(const TraceEvent &e)
             m_openCalls.insert(index);
         else
             m_openCalls.remove(index);
+        if ((c->end >= 0 || c->finished) && c->dispatch >= 0) {
+            auto queue = m_unended.find(c->lane);
+            if (queue != m_unended.end())
+                queue->removeOne(index);
+        }
     }
 }
 
@@ -257,13 +266,166 @@ int TraceModel::stepAt(qint64 t) const
     return it == m_steps.cbegin() ? -1 : std::prev(it)->index;
 }
 
-RunSummary TraceModel::summary(qint64 nowNs) const
+qint64 TraceModel::instant(qint64 at) const
 {
-    RunSummary s;
+    if (at < 0)
+        return m_runEnd >= 0 ? m_runEnd : m_lastT;
+    return m_runEnd >= 0 ? std::min(at, m_runEnd) : at;
+}
+
+namespace {
+
+// Nanosecond sums for one run or phase; turned into seconds once at the end.
+struct Sums
+{
+    qint64 workNs = 0;
+    qint64 cpuNs = 0;
+    qint64 dispatchNs = 0;
+    qint64 returnNs = 0;
+    int calls = 0;
+    int finished = 0;
+    int failed = 0;
+
+    void into(RunSummary *s) const
+    {
+        s->workS = workNs / 1e9;
+        s->cpuS = cpuNs / 1e9;
+        s->dispatchS = dispatchNs / 1e9;
+        s->returnS = returnNs / 1e9;
+        s->calls = calls;
+        s->finishedCalls = finished;
+        s->failedCalls = failed;
+    }
+};
+
+// When a worker was free to start the call at the head of its queue.
+qint64 presumedBegin(const CallRecord &c, qint64 laneLastEnd, qint64 laneReady)
+{
+    return std::max({c.dispatch, laneLastEnd, laneReady});
+}
+
+} // namespace
+
+void TraceModel::addLanes(qint64 t, RunSummary *run, QList<PhaseSummary> *phases) const
+{
+    for (const LaneRecord &l : m_lanes) {
+        if (l.lane == 0 || l.fork < 0 || l.fork > t)
+            continue;
+        qint64 startup = 0;
+        if (l.ready >= 0 && l.ready <= t)
+            startup = l.ready - l.fork;
+        else if (l.exit < 0 || l.exit > t)
+            startup = t - l.fork; // still starting
+        const bool crashed = l.crashed && l.exit >= 0 && l.exit <= t;
+        auto add = [&](RunSummary *s) {
+            ++s->workers;
+            s->crashes += crashed ? 1 : 0;
+            s->startupS += startup / 1e9;
+        };
+        add(run);
+        if (phases && l.phase >= 0 && l.phase < phases->size())
+            add(&(*phases)[l.phase].figures);
+    }
+}
+
+RunSummary TraceModel::walk(qint64 t, QList<PhaseSummary> *phases) const
+{
+    QList<Sums> sums(phases ? phases->size() + 1 : 1);
+    struct LaneState
+    {
+        qint64 lastEnd = -1;
+        bool busy = false; // a call on it began (or is taken to run) and has not ended by t
+    };
+    QHash<int, LaneState> lanes;
+    // As the live model knows it: the latest end on each worker, whatever order calls came in.
+    for (const CallRecord &c : m_calls)
+        if (c.lane != 0 && c.dispatch >= 0 && c.end >= 0 && c.end <= t)
+            lanes[c.lane].lastEnd = std::max(lanes[c.lane].lastEnd, c.end);
+    for (const CallRecord &c : m_calls) {
+        const qint64 first = c.dispatch >= 0 ? c.dispatch : c.begin;
+        if (first < 0 || first > t)
+            continue; // not made yet
+        const bool done = c.finished && c.result <= t;
+        const qint64 endKnown = c.end >= 0 ? c.end : (c.finished ? c.result : -1);
+        const bool ended = endKnown >= 0 && endKnown <= t;
+        const bool remote = c.lane != 0 && c.dispatch >= 0;
+        LaneState *lane = remote ? &lanes[c.lane] : nullptr;
+        qint64 work = 0;
+        if (c.begin >= 0 && c.begin <= t) {
+            if (ended) {
+                work = endKnown - c.begin - c.waitNs;
+            } else if (endKnown > c.begin) {
+                // Cut in the middle of a finished call: its CPU wait, spread evenly.
+                const qint64 elapsed = t - c.begin;
+                work = elapsed -
+                       qint64(double(c.waitNs) * double(elapsed) / double(endKnown - c.begin));
+            } else {
+                work = t - c.begin - c.waitNs;
+            }
+            if (lane && !ended)
+                lane->busy = true;
+        } else if (c.begin > t) {
+            if (lane)
+                lane->busy = true; // queued at t
+        } else if (lane && !done && !lane->busy) {
+            const LaneRecord *l = this->lane(c.lane);
+            const qint64 ready = l ? l->ready : -1;
+            const qint64 from = presumedBegin(c, lane->lastEnd, ready);
+            if (ready >= 0 && from <= t)
+                work = t - from;
+            lane->busy = true;
+        }
+
+        auto add = [&](Sums &s) {
+            ++s.calls;
+            if (done) {
+                ++s.finished;
+                s.failed += c.ok ? 0 : 1;
+            }
+            s.workNs += std::max<qint64>(0, work);
+            if (c.cpuNs > 0 && c.end >= 0 && c.end <= t)
+                s.cpuNs += c.cpuNs;
+            // A worker's begin arrives with its result: dispatch is known from then on.
+            if (c.lane != 0 && c.dispatch >= 0 && c.begin >= 0 && c.begin <= t &&
+                (!c.finished || c.result <= t))
+                s.dispatchNs += std::max<qint64>(0, c.begin - (c.free >= 0 ? c.free : c.dispatch));
+            if (c.lane != 0 && c.end >= 0 && c.result >= 0 && c.result <= t)
+                s.returnNs += std::max<qint64>(0, c.result - (c.unread >= 0 ? c.unread : c.end));
+        };
+        add(sums[0]);
+        if (phases && c.phase >= 0 && c.phase < phases->size())
+            add(sums[c.phase + 1]);
+    }
+    RunSummary run;
+    sums[0].into(&run);
+    run.wallS = (t - m_t0) / 1e9;
+    if (phases) {
+        for (qsizetype i = 0; i < phases->size(); ++i) {
+            PhaseSummary &p = (*phases)[i];
+            sums[i + 1].into(&p.figures);
+            const qint64 end = p.end >= 0 && p.end <= t ? p.end : t;
+            p.figures.wallS = (end - p.begin) / 1e9;
+        }
+    }
+    addLanes(t, &run, phases);
+    run.speedup = run.wallS > 0 ? run.workS / run.wallS : 0;
+    if (phases)
+        for (PhaseSummary &p : *phases)
+            p.figures.speedup = p.figures.wallS > 0 ? p.figures.workS / p.figures.wallS : 0;
+    return run;
+}
+
+RunSummary TraceModel::summary(qint64 at) const
+{
     if (m_t0 < 0)
-        return s;
-    const qint64 end = m_runEnd >= 0 ? m_runEnd : std::max(nowNs, m_lastT);
-    s.wallS = (end - m_t0) / 1e9;
+        return {};
+    const qint64 t = instant(at);
+    if (t < m_lastT)
+        return walk(t, nullptr); // a replay: the trace cut at t
+    // Every known stamp is at or before t: the totals kept as events arrived, plus the calls
+    // running now.
+    RunSummary s;
+    s.wallS = (t - m_t0) / 1e9;
     s.calls = int(m_calls.size());
     s.finishedCalls = m_totals.finished;
     s.failedCalls = m_totals.failed;
@@ -271,22 +433,45 @@ RunSummary TraceModel::summary(qint64 nowNs) const
     qint64 workNs = m_totals.workNs;
     for (qsizetype i : m_openCalls) {
         const CallRecord &c = m_calls.at(i);
-        workNs += std::max<qint64>(0, end - c.begin - c.waitNs);
+        workNs += std::max<qint64>(0, t - c.begin - c.waitNs);
+    }
+    for (auto it = m_unended.cbegin(); it != m_unended.cend(); ++it) {
+        if (it->isEmpty())
+            continue;
+        const CallRecord &head = m_calls.at(it->first());
+        const LaneRecord *l = lane(it.key());
+        if (head.begin >= 0 || head.finished || !l || l->ready < 0)
+            continue;
+        const qint64 from = presumedBegin(head, l->lastCallEnd, l->ready);
+        workNs += std::max<qint64>(0, t - from);
     }
     s.workS = workNs / 1e9;
     s.dispatchS = m_totals.dispatchNs / 1e9;
     s.returnS = m_totals.returnNs / 1e9;
-    for (const LaneRecord &l : m_lanes) {
-        if (l.lane == 0)
-            continue;
-        ++s.workers;
-        if (l.crashed)
-            ++s.crashes;
-        if (l.fork >= 0 && l.ready >= 0)
-            s.startupS += (l.ready - l.fork) / 1e9;
-    }
+    addLanes(t, &s, nullptr);
     s.speedup = s.wallS > 0 ? s.workS / s.wallS : 0;
     return s;
+}
+
+QList<PhaseSummary> TraceModel::phaseSummaries(qint64 at) const
+{
+    QList<PhaseSummary> out;
+    if (m_t0 < 0)
+        return out;
+    const qint64 t = instant(at);
+    for (const PhaseRecord &p : m_phases)
+        if (p.begin <= t)
+            out.append(PhaseSummary{p.name, p.begin, p.end >= 0 && p.end <= t ? p.end : -1, {}});
+    walk(t, &out);
+    return out;
+}
+
+int TraceModel::phaseIndex(const QString &name) const
+{
+    for (qsizetype i = 0; i < m_phases.size(); ++i)
+        if (m_phases.at(i).name == name)
+            return int(i);
+    return -1;
 }
 
 } // namespace procession

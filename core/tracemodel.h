@@ -35,6 +35,7 @@ struct CallRecord
     // the parent read the result before it from the same worker, whichever is later. A
     // burst of results read at once waited once, not once per result.
     qint64 unread = -1;
+    int phase = -1; // index into TraceModel::phases() when the call was made; -1 before any
     bool finished = false;
     bool ok = false;
     QString value; // display text of the result
@@ -57,6 +58,7 @@ struct LaneRecord
     int exitCode = 0;
     bool crashed = false;
     QString reason;          // sentence for a crash
+    int phase = -1;          // index into TraceModel::phases() when it was forked
     qint64 lastCallEnd = -1; // end of the latest finished call on this lane
     qint64 lastResult = -1;  // when the parent read this lane's latest result
 };
@@ -88,9 +90,14 @@ struct StepMark
     qint64 t = -1;
 };
 
+// What a run, or one phase of it, adds up to at one instant. Work is the time calls really
+// ran: begin -> end, or begin -> the instant for a call still running. A call queued behind
+// another on its worker is not work. While a run is live a worker's begin stamp arrives with
+// its result, so the call at the head of a worker's queue is taken to run from when that
+// worker was free (its dispatch, the previous call's end, or the worker's hello).
 struct RunSummary
 {
-    double wallS = 0;     // run begin -> run end (or last event while running)
+    double wallS = 0;     // run (phase) begin -> end, or -> the instant asked for
     double workS = 0;     // sum of calls' begin -> end, less the time they waited for a CPU
     double speedup = 0;   // work / wall
     double cpuS = 0;      // CPU time the calls used; far below work when they sleep, and
@@ -102,8 +109,18 @@ struct RunSummary
     int calls = 0;
     int finishedCalls = 0;
     int failedCalls = 0;
-    int workers = 0;
+    int workers = 0; // worker processes started (in this phase)
     int crashes = 0;
+
+    double overheadS() const { return startupS + dispatchS + returnS; }
+};
+
+struct PhaseSummary
+{
+    QString name;
+    qint64 begin = -1; // absolute ns
+    qint64 end = -1;   // -1: still going
+    RunSummary figures;
 };
 
 class TraceModel
@@ -136,8 +153,14 @@ public:
     const CallRecord *call(qint64 id) const;
     const LaneRecord *lane(int lane) const;
 
-    // nowNs: the "current" time used for open spans while a run is live.
-    RunSummary summary(qint64 nowNs = -1) const;
+    // The figures at instant `at` (absolute ns): while a run is live, at = now; in a replay,
+    // at = the playhead, and the figures are those of the trace cut at that instant. -1: the
+    // run's end (or its latest event while live).
+    RunSummary summary(qint64 at = -1) const;
+    // The same figures for each phase: calls belong to the phase in which they were made,
+    // workers to the phase in which they were forked.
+    QList<PhaseSummary> phaseSummaries(qint64 at = -1) const;
+    int phaseIndex(const QString &name) const; // -1 if no phase has that name
 
 private:
     // What the calls add up to in a summary, kept current as events arrive: the window asks
@@ -157,6 +180,10 @@ private:
     void noteRead(CallRecord *call); // sets call->unread, when its result has just been read
     // Takes call's share out of (sign -1) or into (+1) the totals.
     void account(const CallRecord &call, int sign);
+    qint64 instant(qint64 at) const;
+    // The walk over every call behind summary() and phaseSummaries(); `phases` may be null.
+    RunSummary walk(qint64 at, QList<PhaseSummary> *phases) const;
+    void addLanes(qint64 at, RunSummary *run, QList<PhaseSummary> *phases) const;
 
     qint64 m_t0 = -1;
     qint64 m_lastT = -1;
@@ -171,6 +198,9 @@ private:
     QHash<qint64, qsizetype> m_callIndex;
     CallTotals m_totals;
     QSet<qsizetype> m_openCalls; // begun, not ended, not finished: their work grows with time
+    // Per worker lane, the calls sent to it whose end is not known yet, in dispatch order:
+    // the first one is running (its begin arrives with its result), the others are queued.
+    QHash<int, QList<qsizetype>> m_unended;
     QList<AwaitSpan> m_awaits;
     QHash<qint64, qsizetype> m_openAwaits;
     QList<OutputLine> m_outputs;

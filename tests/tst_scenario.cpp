@@ -26,6 +26,15 @@ void tst_Scenario::bundledScenariosParse()
         QVERIFY(!s.description.isEmpty());
         QCOMPARE(s.recipeLines().size(), s.steps.size());
     }
+    // The lesson of these two is the ratio of two of their phases.
+    QCOMPARE(all.at(3).compareTo, QStringLiteral("pre-forked pool of four"));
+    QCOMPARE(all.at(4).compareFrom, QStringLiteral("eight spins on one worker"));
+    // Eight calls on one chosen worker are eight calls (zip over a cycle, not over one
+    // handle), and every call sent is one to await.
+    const QString eight = all.at(4).recipeLines().at(3);
+    QVERIFY2(eight.contains(QStringLiteral("zip(itertools.cycle([pool[0]]), [(250,)] * 8)")),
+             qPrintable(eight));
+    QVERIFY2(eight.startsWith(QStringLiteral("pending += ")), qPrintable(eight));
     QCOMPARE(ids, QStringList({QStringLiteral("greet-sequential"), QStringLiteral("greet-spawn"),
                                QStringLiteral("greet-square-pool"), QStringLiteral("spawn-vs-pool"),
                                QStringLiteral("cpu-bound"), QStringLiteral("worker-crash"),
@@ -143,6 +152,15 @@ void tst_Scenario::invalid_data()
                                        R"([{"call": "square", "args": [[1]], "expect": "maybe"}])"
                                        "}"
                                 << QStringLiteral("steps[0].expect: must be \"ok\" or \"error\"");
+    QTest::newRow("compare not a pair")
+        << head + R"([{"phase": "a"}], "compare": ["a"]})"
+        << QStringLiteral("bad.json: compare: must name two phases");
+    QTest::newRow("compare unknown phase")
+        << head + R"([{"phase": "a"}, {"phase": "b"}], "compare": ["a", "c"]})"
+        << QStringLiteral("compare[1]: \"c\" is not the name of a phase of this scenario");
+    QTest::newRow("compare same phase")
+        << head + R"([{"phase": "a"}, {"phase": "b"}], "compare": ["a", "a"]})"
+        << QStringLiteral("compare: names the same phase twice");
     QTest::newRow("negative sleep")
         << head + R"([{"sleep": -5}])"
                   "}"

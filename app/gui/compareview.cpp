@@ -1,5 +1,7 @@
 #include "compareview.h"
 
+#include "comparison.h"
+
 #include "timelinemodel.h"
 #include "timelineview.h"
 #include "timescale.h"
@@ -64,13 +66,19 @@ void CompareView::refresh()
     const bool done = a->trace().finished() && b->trace().finished();
     const double r = ratio();
     QString verdict;
+    // Wall times of two runs that make different calls are no speedup: say so instead.
+    const bool same = procession::sameCalls(a->trace(), b->trace());
     if (!done)
         verdict = tr("running…");
+    else if (!same)
+        verdict = tr("not the same work: %1 and %2 make different calls, so this is no speedup")
+                      .arg(a->trace().scenarioId().toHtmlEscaped(),
+                           b->trace().scenarioId().toHtmlEscaped());
     else if (r >= 1)
         verdict = tr("%1× faster").arg(QString::number(r, 'f', 2));
     else if (r > 0)
         verdict = tr("%1× slower").arg(QString::number(1 / r, 'f', 2));
-    const QColor accent = r >= 1 ? QColor(0x1f8a4c) : QColor(0xd23b2e);
+    const QColor accent = !same ? QColor(0x9a6700) : r >= 1 ? QColor(0x1f8a4c) : QColor(0xd23b2e);
     const QColor color =
         palette().color(QPalette::Window).lightness() < 128 ? accent.lighter(150) : accent;
     auto secs = [](double v) -> QString {

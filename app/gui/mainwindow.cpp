@@ -128,6 +128,7 @@ void MainWindow::buildActions()
     on(a->loadTasks, [this] { loadTasksDialog(); });
     on(a->save, [this] { saveDialog(); });
     on(a->exportImage, [this] { exportDialog(); });
+    on(a->exportPython, [this] { exportPythonDialog(); });
     on(a->dark, [this](bool checked) { setDarkPalette(checked); });
     on(a->help, [this] { HelpDialogs::showHelp(this); });
     on(a->about, [this] { HelpDialogs::showAbout(this); });
@@ -704,6 +705,31 @@ void MainWindow::exportDialog()
         return;
     QString error;
     if (!exportImage(path, &error))
+        QMessageBox::warning(this, tr("Cannot export"), error);
+}
+
+bool MainWindow::exportPython(const QString &path, QString *error)
+{
+    const ScenarioEntry *e = m_scenarios->current();
+    const Scenario *s =
+        e && !e->isTrace() ? &e->scenario : scenarioById(activeModel().trace().scenarioId());
+    if (!s) {
+        if (error)
+            *error = tr("This run's scenario is not known here, so there is no program to write.");
+        return false;
+    }
+    return TraceFileActions::savePython(*s, path, error);
+}
+
+void MainWindow::exportPythonDialog()
+{
+    const ScenarioEntry *e = m_scenarios->current();
+    const QString id = e && !e->isTrace() ? e->scenario.id : activeModel().trace().scenarioId();
+    const QString path = TraceFileActions::askPythonPath(this, id);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportPython(path, &error))
         QMessageBox::warning(this, tr("Cannot export"), error);
 }
 

@@ -45,6 +45,8 @@ public:
     bool loadTaskLibrary(const QString &path, QString *error = nullptr);
     bool saveTrace(const QString &path, QString *error = nullptr);
     bool exportImage(const QString &path, QString *error = nullptr);
+    // The scenario shown (selected, or the saved run's) as a Python program.
+    bool exportPython(const QString &path, QString *error = nullptr);
     void setCompareScenarios(const QString &first, const QString &second);
     void setCompareMode(bool on);
     bool inCompareMode() const { return m_compareMode; }
@@ -110,6 +112,7 @@ private:
     void loadTasksDialog();
     void saveDialog();
     void exportDialog();
+    void exportPythonDialog();
 
     QString m_workerProgram;
     bool m_compareMode = false;

@@ -32,6 +32,7 @@ bool RunController::start(const Scenario &scenario)
     m_trace.clear();
     m_cursor = 0;
     m_model.clear();
+    m_model.setLessonPhases(scenario.compareFrom, scenario.compareTo);
     m_result = RunResult();
     m_stopRequested = false;
     m_startedAt = nowNs();
@@ -74,6 +75,10 @@ void RunController::load(const QList<TraceEvent> &events, const QString &source)
     m_cursor = 0;
     m_result = RunResult();
     m_model.setEvents(events);
+    // A saved run of a bundled scenario keeps that scenario's lesson.
+    for (const Scenario &s : bundledScenarios())
+        if (s.id == m_model.trace().scenarioId())
+            m_model.setLessonPhases(s.compareFrom, s.compareTo);
     emit eventsArrived();
 }
 

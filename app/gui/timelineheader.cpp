@@ -26,20 +26,11 @@ QString TimelineHeader::secondsText(double s)
 
 RunSummary TimelineHeader::summary(const TimelineModel *model, qint64 playhead)
 {
-    if (!model)
+    if (!model || model->isEmpty())
         return {};
+    // Live, the playhead is now; in a replay, the figures of the trace cut at the playhead.
     const TraceModel &t = model->trace();
-    if (t.finished())
-        return t.summary();
-    RunSummary s = t.summary(t.t0() + playhead);
-    // Live, a remote call's begin and end arrive with its result: count the work of calls
-    // in flight up to now, so the figures grow with the picture instead of jumping at the end.
-    for (const TimelineLane &l : model->lanes())
-        for (const Span &span : l.spans)
-            if (span.kind == Span::Kind::Flight && span.start < playhead)
-                s.workS += double(playhead - span.start) / 1e9;
-    s.speedup = s.wallS > 0 ? s.workS / s.wallS : 0;
-    return s;
+    return t.summary(t.t0() + playhead);
 }
 
 QList<HeaderGroup> TimelineHeader::figures(const RunSummary &s)
@@ -72,6 +63,21 @@ QString TimelineHeader::summaryText(const RunSummary &s)
                "wall %1 %2 work %3 %2 speedup %4× %2 overhead: start-up %5, dispatch %6, return %7")
         .arg(secondsText(s.wallS), dot, secondsText(s.workS), QString::number(s.speedup, 'f', 2),
              secondsText(s.startupS), secondsText(s.dispatchS), secondsText(s.returnS));
+}
+
+QString TimelineHeader::lessonText() const
+{
+    if (!m_f.hasRun())
+        return {};
+    const PhaseComparison &c = m_f.model->lesson();
+    if (!c.found)
+        return {};
+    const TraceModel &t = m_f.model->trace();
+    qint64 shownFrom = 0;
+    for (const PhaseRecord &ph : t.phases())
+        if (ph.name == c.from || ph.name == c.to)
+            shownFrom = std::max(shownFrom, m_f.model->relative(ph.end));
+    return m_f.playhead >= shownFrom ? c.sentence() : QString();
 }
 
 // Live, finished, or what went wrong.
@@ -126,8 +132,20 @@ void TimelineHeader::paint(QPainter &p) const
     const int noteWidth = note.isEmpty() ? 0 : QFontMetrics(noteFont).horizontalAdvance(note) + 14;
     const QFontMetrics tfm(titleFont);
     const int titleRoom = width - 24 - statusWidth - noteWidth;
-    p.drawText(QRectF(12, 6, titleRoom, tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-               tfm.elidedText(title, Qt::ElideRight, titleRoom));
+    const QString lesson = lessonText();
+    if (!lesson.isEmpty()) {
+        // The scenario's lesson, once both its phases have been played, in the largest type.
+        QFont lessonFont = titleFont;
+        lessonFont.setPointSizeF(font.pointSizeF() * 1.4);
+        const QFontMetrics lfm(lessonFont);
+        p.setFont(lessonFont);
+        p.setPen(m_f.theme.text);
+        p.drawText(QRectF(12, 4, titleRoom, tfm.height() + 4), Qt::AlignLeft | Qt::AlignVCenter,
+                   lfm.elidedText(lesson, Qt::ElideRight, titleRoom));
+    } else {
+        p.drawText(QRectF(12, 6, titleRoom, tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   tfm.elidedText(title, Qt::ElideRight, titleRoom));
+    }
     p.setFont(statusFont);
     p.setPen(statusColor);
     p.drawText(QRectF(width - statusWidth - 8, 6, statusWidth, tfm.height()),

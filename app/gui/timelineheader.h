@@ -43,7 +43,7 @@ public:
 
     void paint(QPainter &p) const;
 
-    // The run's figures at the playhead (live: calls in flight count as work up to now).
+    // The run's figures at the playhead: live, now; in a replay, the trace cut there.
     static RunSummary summary(const TimelineModel *model, qint64 playhead);
     static QList<HeaderGroup> figures(const RunSummary &s);
     // The figures as one line of text ("wall 1.03 s · work 4.00 s · speedup 3.88× ...").
@@ -53,6 +53,7 @@ public:
 
 private:
     QString status(QColor *color) const;
+    QString lessonText() const; // empty until both phases have been played
     void paintFigures(QPainter &p, double y, const RunSummary &s) const;
 
     const TimelineFrame &m_f;

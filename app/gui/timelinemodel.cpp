@@ -14,6 +14,17 @@ void TimelineModel::clear()
     m_arrows.clear();
     m_markers.clear();
     m_eventTimes.clear();
+    m_phaseFigures.clear();
+    m_lessonFrom.clear();
+    m_lessonTo.clear();
+    m_lesson = PhaseComparison();
+}
+
+void TimelineModel::setLessonPhases(const QString &from, const QString &to)
+{
+    m_lessonFrom = from;
+    m_lessonTo = to;
+    m_lesson = from.isEmpty() ? PhaseComparison() : comparePhases(m_trace, from, to);
 }
 
 void TimelineModel::append(const QList<TraceEvent> &events)
@@ -22,7 +33,30 @@ void TimelineModel::append(const QList<TraceEvent> &events)
         return;
     m_store.append(events);
     m_trace.applyAll(events);
+    // Phases end at the next phase or at the run's end: only then are their figures redone
+    // (a walk over every call, too much for every frame of a large run).
+    for (const TraceEvent &e : events) {
+        if (e.type == EventType::Phase || e.type == EventType::RunEnd) {
+            m_phaseFigures = m_trace.phaseSummaries();
+            if (!m_lessonFrom.isEmpty())
+                m_lesson = comparePhases(m_trace, m_lessonFrom, m_lessonTo);
+            break;
+        }
+    }
     rebuild();
+}
+
+int TimelineModel::phaseAt(qint64 t) const
+{
+    const QList<PhaseRecord> &phases = m_trace.phases();
+    for (qsizetype i = phases.size() - 1; i >= 0; --i) {
+        const qint64 b = relative(phases.at(i).begin);
+        if (b > t)
+            continue;
+        const qint64 e = phases.at(i).end >= 0 ? relative(phases.at(i).end) : -1;
+        return e < 0 || t <= e ? int(i) : -1;
+    }
+    return -1;
 }
 
 void TimelineModel::setEvents(const QList<TraceEvent> &events)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "comparison.h"
 #include "eventstore.h"
 #include "tracemodel.h"
 
@@ -108,6 +109,16 @@ public:
     qint64 nextEventAfter(qint64 t) const;  // -1 if none
     qint64 prevEventBefore(qint64 t) const; // -1 if none
 
+    // Each phase's figures (wall, work, CPU, speedup, overhead), worked out when a phase ends:
+    // a phase's calls are all answered by then, so its figures no longer change.
+    const QList<PhaseSummary> &phaseFigures() const { return m_phaseFigures; }
+    // The scenario's two phases to compare ("compare" in its file); the comparison is
+    // worked out once both have ended.
+    void setLessonPhases(const QString &from, const QString &to);
+    const PhaseComparison &lesson() const { return m_lesson; }
+    // The phase running at t (ns from the start), or -1.
+    int phaseAt(qint64 t) const;
+
     int countCalls(const QString &function = QString()) const;
     int countSpans(Span::Kind kind) const;
     int countArrows(Arrow::Kind kind) const;
@@ -122,6 +133,10 @@ private:
     QList<Arrow> m_arrows;
     QList<Marker> m_markers;
     QList<qint64> m_eventTimes;
+    QList<PhaseSummary> m_phaseFigures;
+    QString m_lessonFrom;
+    QString m_lessonTo;
+    PhaseComparison m_lesson;
 };
 
 } // namespace procession::gui

@@ -214,7 +214,9 @@ void TimelineRenderer::paintAxis(QPainter &p) const
         QFont small = font();
         small.setPointSizeF(font().pointSizeF() * 0.85);
         p.setFont(small);
-        for (const PhaseRecord &ph : m_f.model->trace().phases()) {
+        const QList<PhaseRecord> &phases = m_f.model->trace().phases();
+        for (qsizetype i = 0; i < phases.size(); ++i) {
+            const PhaseRecord &ph = phases.at(i);
             const double b = double(m_f.model->relative(ph.begin));
             if (b > m_f.playhead)
                 continue;
@@ -232,9 +234,15 @@ void TimelineRenderer::paintAxis(QPainter &p) const
             // The phase's length, growing while it runs ("greet in parallel · 1.001 s").
             const double length = std::min(e, double(m_f.playhead)) - b;
             const QFontMetrics sfm(small);
-            const QString label = fitPhaseLabel(
-                ph.name, formatPhaseDuration(length), strip.width() - 8,
-                [&sfm](const QString &t) { return double(sfm.horizontalAdvance(t)); });
+            // A phase that has ended also says its speedup (work / wall); hover for the rest.
+            QString figures = formatPhaseDuration(length);
+            const QList<PhaseSummary> &done = m_f.model->phaseFigures();
+            if (ph.end >= 0 && e <= double(m_f.playhead) && i < done.size() && done.at(i).end >= 0)
+                figures += QStringLiteral(" · %1×").arg(done.at(i).figures.speedup, 0, 'f', 2);
+            const QString label =
+                fitPhaseLabel(ph.name, figures, strip.width() - 8, [&sfm](const QString &t) {
+                    return double(sfm.horizontalAdvance(t));
+                });
             p.setPen(m_f.theme.text);
             p.drawText(strip.adjusted(4, 0, -2, 0), Qt::AlignLeft | Qt::AlignVCenter, label);
         }

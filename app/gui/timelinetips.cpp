@@ -1,5 +1,6 @@
 #include "timelinetips.h"
 
+#include "timelineheader.h"
 #include "timelinemodel.h"
 
 namespace procession::gui {
@@ -13,7 +14,62 @@ QString escaped(const QString &s)
     return s.toHtmlEscaped();
 }
 
+QString seconds(double s)
+{
+    return formatDuration(s * 1e9);
+}
+
 } // namespace
+
+QString TimelineTips::phaseFiguresText(const RunSummary &f)
+{
+    QString text = tr("%n call(s): work <b>%1</b>, CPU <b>%2</b>, speedup <b>%3×</b> (work / wall)",
+                      nullptr, f.calls)
+                       .arg(seconds(f.workS), seconds(f.cpuS))
+                       .arg(f.speedup, 0, 'f', 2);
+    QString startup;
+    if (f.workers == 1)
+        startup = tr("start-up %1 (1 process)").arg(seconds(f.startupS));
+    else if (f.workers > 1)
+        startup = tr("start-up %1 summed over %2 processes, %3 each")
+                      .arg(seconds(f.startupS))
+                      .arg(f.workers)
+                      .arg(seconds(f.startupS / f.workers));
+    text += tr("<br>overhead <b>%1</b>: %2%3dispatch %4, return %5 (summed over calls)")
+                .arg(seconds(f.overheadS()), startup,
+                     startup.isEmpty() ? QString() : QStringLiteral(", "), seconds(f.dispatchS),
+                     seconds(f.returnS));
+    return text;
+}
+
+QString TimelineTips::headerTip(QPointF) const
+{
+    const RunSummary s = TimelineHeader::summary(m_f.model, m_f.playhead);
+    QString tip = tr("<b>The run's figures at the playhead</b>");
+    tip += tr("<br><b>wall</b> %1: from the run's start to %2")
+               .arg(seconds(s.wallS), m_f.live ? tr("now") : tr("the playhead"));
+    tip += tr("<br><b>work</b> %1: the time calls really ran, summed over %n call(s) (begin → "
+              "end, or → now for a running call; a call waiting in its worker's queue is not "
+              "work; time waiting for a CPU is left out)",
+              nullptr, s.calls)
+               .arg(seconds(s.workS));
+    tip += tr("<br><b>CPU</b> %1: CPU time the calls used, summed").arg(seconds(s.cpuS));
+    tip += tr("<br><b>speedup</b> %1×: work / wall, how many calls ran at once on average")
+               .arg(s.speedup, 0, 'f', 2);
+    tip += tr("<br><b>overhead</b> %1: start-up + dispatch + return").arg(seconds(s.overheadS()));
+    tip += tr("<br><b>start-up</b> %1: fork → hello, summed over %2 worker process(es)")
+               .arg(seconds(s.startupS))
+               .arg(s.workers);
+    if (s.workers > 1)
+        tip += tr(", %1 each").arg(seconds(s.startupS / s.workers));
+    tip += tr("<br><b>dispatch</b> %1: from when a worker was free to when it began a call, "
+              "summed over calls")
+               .arg(seconds(s.dispatchS));
+    tip += tr("<br><b>return</b> %1: results waiting to be read by the parent, summed over "
+              "workers")
+               .arg(seconds(s.returnS));
+    return tip;
+}
 
 QString TimelineTips::phaseTip(QPointF pos) const
 {
@@ -31,9 +87,13 @@ QString TimelineTips::phaseTip(QPointF pos) const
                              : double(m_f.playhead);
         if (t > e)
             return {};
-        return tr("<b>%1</b><br>%2 → %3: <b>%4</b>")
-            .arg(escaped(ph.name), formatDuration(b), formatDuration(e),
-                 formatPhaseDuration(e - b));
+        QString tip = tr("<b>%1</b><br>%2 → %3: <b>%4</b>")
+                          .arg(escaped(ph.name), formatDuration(b), formatDuration(e),
+                               formatPhaseDuration(e - b));
+        const QList<PhaseSummary> &done = m_f.model->phaseFigures();
+        if (ph.end >= 0 && i < done.size() && done.at(i).end >= 0)
+            tip += QStringLiteral("<br>") + phaseFiguresText(done.at(i).figures);
+        return tip + tr("<br><i>click to zoom to this phase</i>");
     }
     return {};
 }
@@ -46,6 +106,8 @@ QString TimelineTips::at(QPointF pos) const
         return phaseTip(pos);
     if (m_f.followed && pos.y() < HeaderHeight && pos.x() < 40)
         return tr("The console and the recipe below follow this run.");
+    if (pos.y() < HeaderHeight)
+        return headerTip(pos);
     if (pos.y() < LanesTop) // rows scrolled under the axis
         return {};
     const Hit hit = hitTest(*m_f.model, m_f.hitGeometry(), pos);

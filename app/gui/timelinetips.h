@@ -6,6 +6,10 @@
 #include <QPointF>
 #include <QString>
 
+namespace procession {
+struct RunSummary;
+}
+
 namespace procession::gui {
 
 // The timeline's tooltips, as rich text, from the same const view the renderer paints.
@@ -20,6 +24,8 @@ public:
 
 private:
     QString phaseTip(QPointF pos) const;
+    QString headerTip(QPointF pos) const;
+    static QString phaseFiguresText(const RunSummary &figures);
 
     const TimelineFrame &m_f;
 };

@@ -310,6 +310,19 @@ void TimelineView::paintEvent(QPaintEvent *)
 
 // ---- interaction ------------------------------------------------------------------------
 
+void TimelineView::zoomToPhase(int index)
+{
+    if (!m_model || index < 0 || index >= m_model->trace().phases().size())
+        return;
+    const PhaseRecord &ph = m_model->trace().phases().at(index);
+    const double b = double(m_model->relative(ph.begin));
+    const double e = ph.end >= 0 ? double(m_model->relative(ph.end)) : double(m_playhead);
+    if (e <= b)
+        return;
+    m_scale.zoomToPixels(m_scale.toX(b), m_scale.toX(e));
+    userChangedRange();
+}
+
 void TimelineView::mousePressEvent(QMouseEvent *event)
 {
     m_hoverTimer->stop();
@@ -317,6 +330,18 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     m_pressPos = m_lastPos = event->position();
     const bool onAxis =
         event->position().y() >= HeaderHeight && event->position().y() < HeaderHeight + AxisHeight;
+    const bool onPhases = event->position().y() >= HeaderHeight + AxisHeight &&
+                          event->position().y() < HeaderHeight + AxisHeight + PhaseHeight;
+    if (event->button() == Qt::LeftButton && onPhases && m_model &&
+        event->position().x() >= m_scale.left) {
+        const qint64 t = qint64(m_scale.toTime(event->position().x()));
+        const int phase = t <= m_playhead ? m_model->phaseAt(t) : -1;
+        if (phase >= 0) {
+            zoomToPhase(phase);
+            event->accept();
+            return;
+        }
+    }
     if (event->button() == Qt::RightButton ||
         (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier))) {
         m_drag = Drag::Zoom;

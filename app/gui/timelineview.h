@@ -60,6 +60,8 @@ public:
     RunSummary summary() const;
     HitGeometry hitGeometry() const;
     QString toolTipAt(QPointF pos) const;
+    // Shows one scenario phase across the plot (a click on its tag under the axis).
+    void zoomToPhase(int index);
 
     // Arrows in view, counted up to one past what fits (arrowBudget of the plot's width);
     // when more are in view none are drawn and the header says "arrows hidden: zoom in".

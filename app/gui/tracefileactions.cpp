@@ -1,6 +1,7 @@
 #include "tracefileactions.h"
 
 #include "chrometrace.h"
+#include "pythonprogram.h"
 #include "scenariopanel.h"
 #include "timelinemodel.h"
 
@@ -129,6 +130,26 @@ QString TraceFileActions::askExportPath(QWidget *parent, const QString &scenario
         parent, tr("Export the timeline"),
         (scenarioId.isEmpty() ? QStringLiteral("timeline") : scenarioId) + QStringLiteral(".png"),
         tr("PNG image (*.png);;SVG drawing (*.svg)"), &filter);
+}
+
+QString TraceFileActions::askPythonPath(QWidget *parent, const QString &scenarioId)
+{
+    QString name = scenarioId.isEmpty() ? QStringLiteral("scenario") : scenarioId;
+    name.replace(QLatin1Char('-'), QLatin1Char('_')); // a module name Python can import
+    return QFileDialog::getSaveFileName(parent, tr("Export the scenario as a Python program"),
+                                        name + QStringLiteral(".py"), tr("Python program (*.py)"));
+}
+
+bool TraceFileActions::savePython(const Scenario &scenario, const QString &path, QString *error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(pythonProgram(scenario).text.toUtf8()) < 0 ||
+        !file.commit()) {
+        if (error)
+            *error = tr("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
 }
 
 } // namespace procession::gui

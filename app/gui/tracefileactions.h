@@ -6,6 +6,10 @@
 class QColor;
 class QWidget;
 
+namespace procession {
+struct Scenario;
+}
+
 namespace procession::gui {
 
 class TimelineModel;
@@ -29,6 +33,9 @@ public:
     static QString askOpenPath(QWidget *parent);
     static QString askSavePath(QWidget *parent, const QString &title, const QString &scenarioId);
     static QString askExportPath(QWidget *parent, const QString &scenarioId);
+    static QString askPythonPath(QWidget *parent, const QString &scenarioId);
+    // The scenario as a Python program (pythonprogram.h).
+    static bool savePython(const Scenario &scenario, const QString &path, QString *error);
 };
 
 } // namespace procession::gui

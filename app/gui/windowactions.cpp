@@ -41,6 +41,9 @@ WindowActions::WindowActions(QMainWindow *window) : QObject(window)
                              "scenarios to call"));
     save = make(tr("&Save trace…"), QKeySequence::Save);
     exportImage = make(tr("&Export image…"), QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportPython = make(tr("Export as &Python…"), QKeySequence());
+    exportPython->setToolTip(
+        tr("Save the scenario as a Python 3 program that does the same steps (python3 FILE.py)"));
     dark = make(tr("&Dark palette"), QKeySequence());
     dark->setCheckable(true);
     help = make(tr("Procession &help"), QKeySequence::HelpContents);
@@ -58,6 +61,7 @@ void WindowActions::addMenus(QMainWindow *window)
     file->addAction(loadTasks);
     file->addAction(save);
     file->addAction(exportImage);
+    file->addAction(exportPython);
     file->addSeparator();
     file->addAction(quit);
     QMenu *runMenu = bar->addMenu(tr("&Run"));

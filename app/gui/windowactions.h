@@ -35,6 +35,7 @@ public:
     QAction *loadTasks = nullptr; // File → Load tasks… (a task library)
     QAction *save = nullptr;
     QAction *exportImage = nullptr;
+    QAction *exportPython = nullptr;
     QAction *dark = nullptr;
     QAction *help = nullptr;
     QAction *about = nullptr;

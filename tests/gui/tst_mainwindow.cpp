@@ -12,6 +12,7 @@
 #include "timelineview.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QListWidget>
 #include <QSettings>
 #include <QSplitter>
@@ -33,6 +34,7 @@ private slots:
     void openedFilesAreGrouped();
     void crashIsShown();
     void paneSizesAreRemembered();
+    void exportsPython();
 };
 
 void TestMainWindow::initTestCase()
@@ -254,6 +256,31 @@ void TestMainWindow::paneSizesAreRemembered()
     QCOMPARE(again.findChild<QSplitter *>(QStringLiteral("centerSplit"))->sizes(), sizes);
     QVERIFY(qApp->palette().color(QPalette::Window).lightness() < 128); // dark again
     again.setDarkPalette(false);
+}
+
+// File -> Export as Python: the selected scenario's program, whose scenario part is what
+// the Recipe pane shows.
+void TestMainWindow::exportsPython()
+{
+    MainWindow window(QStringLiteral(PROCESSION_EXE));
+    QVERIFY(window.selectScenario(QStringLiteral("cpu-bound")));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("cpu_bound.py"));
+    QString error;
+    QVERIFY2(window.exportPython(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(f.readAll());
+    QVERIFY(text.contains(QStringLiteral("def main():")));
+    QVERIFY(text.contains(QStringLiteral("multiprocessing.Pipe()")));
+    QCOMPARE(window.codeView()->count(), 9);
+    for (int i = 0; i < window.codeView()->count(); ++i) {
+        const QString shown = window.codeView()->item(i)->toolTip();
+        QVERIFY2(text.contains(QStringLiteral("\n    ") + shown + QLatin1Char('\n')),
+                 qPrintable(shown));
+    }
+    QVERIFY(!window.exportPython(dir.filePath(QStringLiteral("no/such/dir/x.py")), &error));
+    QVERIFY2(error.contains(QStringLiteral("x.py")), qPrintable(error));
 }
 
 QTEST_MAIN(TestMainWindow)

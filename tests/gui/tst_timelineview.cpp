@@ -34,6 +34,7 @@ private slots:
     void paintingManyCallsIsFast();
     void arrowsHiddenUntilZoomedIn();
     void phaseBandSaysHowLong();
+    void lessonComparesTwoPhases();
 
 private:
     void press(QPointF pos, Qt::MouseButton button, Qt::KeyboardModifiers mods = Qt::NoModifier);
@@ -160,7 +161,15 @@ void TestTimelineView::tooltipsSayWhatIsThere()
     const QString startup =
         m_view->toolTipAt(QPointF(m_view->scale().toX(30 * Ms), g.layout.rowCenter(1)));
     QVERIFY2(startup.contains(QStringLiteral("start-up")), qPrintable(startup));
-    QVERIFY(m_view->toolTipAt(QPointF(5, 5)).isEmpty());
+    // The header's figures say what each one is and how it is worked out.
+    const QString header = m_view->toolTipAt(QPointF(40, TimelineView::HeaderHeight - 12));
+    for (const char *figure :
+         {"wall", "work", "CPU", "speedup", "overhead", "start-up", "dispatch", "return"})
+        QVERIFY2(header.contains(QStringLiteral("<b>%1</b>").arg(QLatin1String(figure))),
+                 qPrintable(header));
+    QVERIFY2(header.contains(QStringLiteral("summed over")), qPrintable(header));
+    // Below the lanes there is nothing to say.
+    QVERIFY(m_view->toolTipAt(QPointF(5, m_view->height() - 2)).isEmpty());
 }
 
 void TestTimelineView::workersAppearWithThePlayhead()
@@ -266,6 +275,40 @@ void TestTimelineView::phaseBandSaysHowLong()
     QVERIFY(length.endsWith(QStringLiteral(" s")) && length.contains(QLatin1Char('.')));
     // Left of the plot there is no phase.
     QVERIFY(view.toolTipAt(QPointF(10, y)).isEmpty());
+    // An ended phase's tag has its figures; a click on it shows the phase across the plot.
+    QCOMPARE(model.phaseFigures().size(), 1);
+    QCOMPARE(model.phaseFigures().first().figures.calls, 4);
+    QVERIFY2(tip.contains(QStringLiteral("speedup")), qPrintable(tip));
+    view.zoomBy(4);
+    const double before = view.scale().nsPerPx;
+    QMouseEvent click(QEvent::MouseButtonPress, QPointF(view.scale().toX(500.0 * Ms), y),
+                      view.mapToGlobal(QPointF(0, 0)), Qt::LeftButton, Qt::LeftButton,
+                      Qt::NoModifier);
+    QApplication::sendEvent(&view, &click);
+    const double phaseNs = double(model.duration()); // the phase starts with the run
+    QVERIFY2(view.scale().nsPerPx != before, "the click did not zoom");
+    QVERIFY2(qAbs(view.scale().start) < 2 * view.scale().nsPerPx,
+             qPrintable(QString::number(view.scale().start)));
+    QVERIFY(qAbs(view.scale().nsPerPx * view.scale().width - phaseNs) < phaseNs * 0.01);
+}
+
+// A scenario's two phases compared: the lesson once both have ended, and only for the same
+// calls.
+void TestTimelineView::lessonComparesTwoPhases()
+{
+    using procession::EventType;
+    QList<procession::TraceEvent> events = sample::greetSpawn();
+    events.insert(1, sample::ev(0, EventType::Phase, 0, 100, -1, 0, QStringLiteral("first")));
+    TimelineModel model;
+    model.setEvents(events);
+    model.setLessonPhases(QStringLiteral("first"), QStringLiteral("missing"));
+    QVERIFY(!model.lesson().found);
+    model.setLessonPhases(QStringLiteral("first"), QStringLiteral("first"));
+    QVERIFY(model.lesson().found);
+    QVERIFY(model.lesson().sameWork);
+    QCOMPARE(model.lesson().speedup, 1.0);
+    model.clear();
+    QVERIFY(!model.lesson().found);
 }
 
 QTEST_MAIN(TestTimelineView)
