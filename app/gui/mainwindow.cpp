@@ -5,6 +5,7 @@
 #include "comparecontroller.h"
 #include "compareview.h"
 #include "consoleview.h"
+#include "foreigntraceview.h"
 #include "helpdialogs.h"
 #include "playback.h"
 #include "playbackcontrols.h"
@@ -183,6 +184,11 @@ void MainWindow::buildUi()
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_timeline);
     m_stack->addWidget(m_compare);
+    m_foreign = new ForeignTraceView(this);
+    m_foreign->setObjectName(QStringLiteral("foreignTrace"));
+    m_stack->addWidget(m_foreign);
+    connect(m_foreign, &ForeignTraceView::sliceSelected, this,
+            [this](const QString &html) { m_details->setHtml(html); });
     for (TimelineView *v : {m_timeline, m_compare->first(), m_compare->second()}) {
         connect(v, &TimelineView::callClicked, this,
                 [this, v](qsizetype call) { onCallClicked(v, call); });
@@ -257,6 +263,24 @@ void MainWindow::onEntrySelected()
     if (!current)
         return;
     const ScenarioEntry &e = *current;
+    if (e.timeline) {
+        if (m_compareMode) {
+            setCompareMode(false); // comes back here in single mode
+            return;
+        }
+        m_scenarios->setDescription(
+            tr("Another tool's trace, from <i>%1</i>. Space replays it; Ctrl+wheel zooms; "
+               "hover a slice for its args.")
+                .arg(e.path.toHtmlEscaped()));
+        m_foreign->setTheme(Theme::forPalette(qApp->palette()));
+        m_foreign->setTrace(e.timeline, QFileInfo(e.path).fileName());
+        m_stack->setCurrentWidget(m_foreign);
+        m_foreign->setFocus();
+        updateActions();
+        return;
+    }
+    if (m_stack->currentWidget() == m_foreign)
+        m_stack->setCurrentIndex(m_compareMode ? 1 : 0);
     if (e.isTrace()) {
         m_scenarios->setDescription(
             tr("A saved run, replayed from <i>%1</i>.").arg(e.path.toHtmlEscaped()));
@@ -294,12 +318,13 @@ void MainWindow::onEntrySelected()
 bool MainWindow::openFile(const QString &path, QString *error)
 {
     ScenarioEntry e;
-    if (!TraceFileActions::read(path, &e, error))
+    if (!TraceFileActions::read(path, &e, error, this))
         return false;
     addEntry(e, true);
-    statusBar()->showMessage(e.isTrace()
-                                 ? tr("Opened the saved run %1 — Space replays it.").arg(path)
-                                 : tr("Opened the scenario %1 — F5 runs it.").arg(e.scenario.id));
+    statusBar()->showMessage(
+        e.timeline    ? tr("Opened %1, another tool's trace — Space replays it.").arg(path)
+        : e.isTrace() ? tr("Opened the saved run %1 — Space replays it.").arg(path)
+                      : tr("Opened the scenario %1 — F5 runs it.").arg(e.scenario.id));
     return true;
 }
 
@@ -348,6 +373,8 @@ bool MainWindow::saveTrace(const QString &path, QString *error)
 bool MainWindow::exportImage(const QString &path, QString *error)
 {
     QWidget *w = m_compareMode ? static_cast<QWidget *>(m_compare) : m_timeline;
+    if (m_stack->currentWidget() == m_foreign)
+        w = m_foreign;
     if (!TraceFileActions::exportImage(w, path, windowTitle(), palette().color(QPalette::Window),
                                        error))
         return false;

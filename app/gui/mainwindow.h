@@ -16,6 +16,7 @@ class CodeView;
 class CompareController;
 class CompareView;
 class ConsoleView;
+class ForeignTraceView;
 class Playback;
 class PlaybackControls;
 class RunController;
@@ -132,6 +133,7 @@ private:
     ScenarioPanel *m_scenarios = nullptr;
     QTextBrowser *m_details = nullptr;
     QStackedWidget *m_stack = nullptr;
+    ForeignTraceView *m_foreign = nullptr; // another tool's trace
     TimelineView *m_timeline = nullptr;
     CompareView *m_compare = nullptr;
     ConsoleView *m_console = nullptr;

@@ -1,5 +1,7 @@
 #include "scenariopanel.h"
 
+#include "chrometimeline.h"
+
 #include "scenariodelegate.h"
 #include "timelinemodel.h"
 
@@ -51,7 +53,13 @@ void ScenarioPanel::addEntry(const ScenarioEntry &entry, bool select)
     }
     auto *item = new QListWidgetItem(m_list);
     item->setData(ScenarioDelegate::EntryRole, int(m_entries.size() - 1));
-    if (entry.isTrace()) {
+    if (entry.timeline) {
+        item->setText(tr("Trace: %1").arg(QFileInfo(entry.path).fileName()));
+        item->setData(ScenarioDelegate::SubtitleRole, tr("%1 processes, %2 threads")
+                                                          .arg(entry.timeline->processes().size())
+                                                          .arg(entry.timeline->threadLanes()));
+        item->setToolTip(entry.path);
+    } else if (entry.isTrace()) {
         TimelineModel m;
         m.setEvents(entry.events);
         item->setText(tr("Saved run: %1").arg(QFileInfo(entry.path).fileName()));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "scenario.h"
 #include "traceevent.h"
 
@@ -9,14 +11,19 @@ class QLabel;
 class QListWidget;
 class QListWidgetItem;
 
+namespace procession {
+class ChromeTimeline;
+}
+
 namespace procession::gui {
 
 // One line of the scenario list: a scenario to run, or a saved run to replay.
 struct ScenarioEntry
 {
-    Scenario scenario;        // a scenario to run
-    QList<TraceEvent> events; // or a saved run to replay
-    QString path;             // the file it came from; empty for a bundled scenario
+    Scenario scenario;                              // a scenario to run
+    QList<TraceEvent> events;                       // or a saved run to replay
+    std::shared_ptr<const ChromeTimeline> timeline; // or another tool's trace to show
+    QString path; // the file it came from; empty for a bundled scenario
     bool isTrace() const { return scenario.id.isEmpty(); }
 };
 

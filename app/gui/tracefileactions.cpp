@@ -4,6 +4,7 @@
 #include "pythonprogram.h"
 #include "scenariopanel.h"
 #include "timelinemodel.h"
+#include "traceopener.h"
 
 #include <QFile>
 #include <QFileDialog>
@@ -22,26 +23,33 @@
 
 namespace procession::gui {
 
-bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error)
+bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error,
+                            QWidget *progressParent)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    if (!QFileInfo(path).isFile()) {
         if (error)
-            *error = tr("%1: %2").arg(path, file.errorString());
+            *error = tr("%1: no such file").arg(path);
         return false;
     }
-    const QByteArray data = file.readAll();
-    const QJsonDocument doc = QJsonDocument::fromJson(data);
     ScenarioEntry e;
     e.path = path;
-    QString why;
-    if (doc.isObject() && doc.object().contains(QStringLiteral("traceEvents"))) {
-        if (!fromChromeTrace(data, &e.events, &why)) {
+    if (looksLikeTrace(path)) {
+        // Our own trace or another tool's: the one reader, on a worker thread.
+        LoadedTrace t = openTraceWithProgress(progressParent, path);
+        if (t.status != TraceReadStatus::Ok) {
             if (error)
-                *error = tr("%1: %2").arg(path, why);
+                *error = tr("%1: %2").arg(path, t.error);
             return false;
         }
-    } else if (!loadScenarioFile(path, &e.scenario, &why)) {
+        if (t.own)
+            e.events = std::move(t.events);
+        else
+            e.timeline = std::make_shared<const ChromeTimeline>(std::move(t.timeline));
+        *entry = e;
+        return true;
+    }
+    QString why;
+    if (!loadScenarioFile(path, &e.scenario, &why)) {
         if (error)
             *error = why;
         return false;

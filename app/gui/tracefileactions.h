@@ -24,7 +24,9 @@ class TraceFileActions
 
 public:
     // A Chrome trace Procession saved becomes a saved run; anything else must be a scenario.
-    static bool read(const QString &path, ScenarioEntry *entry, QString *error);
+    // Traces (ours or another tool's) are read on a worker thread with a progress dialog.
+    static bool read(const QString &path, ScenarioEntry *entry, QString *error,
+                     QWidget *progressParent = nullptr);
     static bool save(const TimelineModel &model, const QString &path, QString *error);
     static bool exportImage(QWidget *widget, const QString &path, const QString &title,
                             const QColor &background, QString *error);
