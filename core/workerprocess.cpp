@@ -84,10 +84,13 @@ void WorkerProcess::readOutput(bool isStderr)
         emit outputLine(QString::fromUtf8(line), isStderr);
     }
     tail.remove(0, start);
-    // A worker printing without newlines must not grow our memory without bound.
-    if (tail.size() > 64 * 1024) {
-        tail.append('\n');
-        readOutput(isStderr);
+    // A worker printing without newlines must not grow our memory without bound: past
+    // 64 KiB the text is cut into lines of that size, however large the reads come
+    // (a pipe on Windows hands over 1 MiB at once).
+    constexpr qsizetype kMaxLine = 64 * 1024;
+    while (tail.size() > kMaxLine) {
+        emit outputLine(QString::fromUtf8(tail.left(kMaxLine)), isStderr);
+        tail.remove(0, kMaxLine);
     }
 }
 
