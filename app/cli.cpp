@@ -2,7 +2,9 @@
 
 #include "chrometrace.h"
 #include "entrypoint.h"
+#include "inputfile.h"
 #include "interruptwatcher.h"
+#include "outputfile.h"
 #include "pythonprogram.h"
 #include "registry.h"
 #include "report.h"
@@ -13,15 +15,20 @@
 #include "tracemodel.h"
 #include "tracesummary.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLibrary>
-#include <QSaveFile>
+#include <QLocale>
+#include <qplatformdefs.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace procession {
@@ -30,15 +37,27 @@ int runBench(int argc, char **argv); // bench.cpp
 
 namespace {
 
-void printOut(const QString &text)
+// The first error met writing standard output (a closed pipe, a full disk, /dev/full);
+// after one, nothing more is written there, and the run ends with status 1 and one line.
+int g_stdoutError = 0;
+
+bool printOut(const QString &text)
 {
+    if (g_stdoutError)
+        return false;
     const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-    std::fflush(stdout);
+    errno = 0;
+    if (std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout) != size_t(bytes.size()) ||
+        std::fflush(stdout) != 0) {
+        g_stdoutError = errno ? errno : EIO;
+        return false;
+    }
+    return true;
 }
 
 void printErr(const QString &text)
 {
+    // (standard error has nowhere to report its own failure)
     const QByteArray bytes = text.toUtf8();
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
     std::fflush(stderr);
@@ -73,7 +92,7 @@ QString helpText()
         "                                     command; also for the window; repeatable)\n"
         "\n"
         "Window options:\n"
-        "  --scenario ID           select a bundled scenario (or give a scenario FILE)\n"
+        "  --scenario ID|FILE      select a bundled scenario, or open a scenario file\n"
         "  --autorun               run it at once\n"
         "  --compare ID ID         two runs on one time axis (default greet-sequential, "
         "greet-spawn)\n"
@@ -84,8 +103,16 @@ QString helpText()
         "  --dark | --light        palette; --size WxH window size\n"
         "\n"
         "Exit status of run: 0 when every call went as the scenario expects, 1 when a call\n"
-        "failed unexpectedly, 2 for bad usage or an invalid scenario, 130/143 when\n"
-        "interrupted by SIGINT/SIGTERM.\n");
+        "failed unexpectedly or the report or trace could not be written whole, 2 for bad\n"
+        "usage, an invalid scenario or a trace file that cannot be created, 128+N when\n"
+        "interrupted by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP).\n");
+}
+
+int stdoutFailed(const QString &what)
+{
+    printErr(QStringLiteral("procession: could not write %1 to standard output: %2\n")
+                 .arg(what, QString::fromLocal8Bit(std::strerror(g_stdoutError))));
+    return 1;
 }
 
 int cmdPython(const QStringList &args)
@@ -99,14 +126,14 @@ int cmdPython(const QStringList &args)
         return 2;
     }
     printOut(pythonProgram(scenario).text);
-    return 0;
+    return g_stdoutError ? stdoutFailed(QStringLiteral("the program")) : 0;
 }
 
 int cmdList()
 {
     for (const Scenario &s : bundledScenarios())
         printOut(s.id + QLatin1Char('\t') + s.title + QLatin1Char('\n'));
-    return 0;
+    return g_stdoutError ? stdoutFailed(QStringLiteral("the list")) : 0;
 }
 
 // `list --functions`: every task a scenario can call, bundled and from --tasks libraries.
@@ -148,28 +175,51 @@ int takeTaskOptions(int argc, char **argv, QStringList *libraries)
     return i - 1;
 }
 
-int cmdRun(const QStringList &args)
+// "1,674"
+QString count(qsizetype n)
 {
-    QString target;
+    return QLocale(QLocale::English).toString(qint64(n));
+}
+
+int cmdRun(const QList<QByteArray> &raw)
+{
+    QByteArray target; // as the operating system spells it: any bytes, not only UTF-8
     QString tracePath;
     bool json = false;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args.at(i);
-        if (a == QLatin1String("--json"))
+    bool readingOptions = true;
+    auto isFile = [](const QByteArray &a) {
+        QT_STATBUF st;
+        return QT_STAT(a.constData(), &st) == 0;
+    };
+    for (qsizetype i = 0; i < raw.size(); ++i) {
+        const QByteArray &a = raw.at(i);
+        if (readingOptions && a == "--") {
+            readingOptions = false;
+            continue;
+        }
+        const bool option = readingOptions && a.startsWith('-') && a.size() > 1;
+        if (option && a == "--json")
             json = true;
-        else if (a == QLatin1String("--trace")) {
-            if (i + 1 >= args.size())
+        else if (option && a == "--trace") {
+            if (i + 1 >= raw.size())
                 return usageError(QStringLiteral("--trace needs a file name"));
-            tracePath = args.at(++i);
-        } else if (a.startsWith(QLatin1String("--trace=")))
-            tracePath = a.mid(8);
-        else if (a.startsWith(QLatin1Char('-')) && a.size() > 1)
-            return usageError(QStringLiteral("run: unknown option %1").arg(a));
+            tracePath = QFile::decodeName(raw.at(++i));
+            if (tracePath.isEmpty())
+                return usageError(QStringLiteral("--trace needs a file name"));
+        } else if (option && a.startsWith("--trace=")) {
+            tracePath = QFile::decodeName(a.mid(8));
+            if (tracePath.isEmpty())
+                return usageError(QStringLiteral("--trace needs a file name"));
+        } else if (option && !(a.endsWith(".json") && isFile(a)))
+            return usageError(
+                QStringLiteral("run: unknown option %1 (a file whose name starts with '-': "
+                               "./%1 or -- %1)")
+                    .arg(InputFile::displayName(a)));
         else if (target.isEmpty())
             target = a;
         else
-            return usageError(
-                QStringLiteral("run takes one scenario, got %1 and %2").arg(target, a));
+            return usageError(QStringLiteral("run takes one scenario, got %1 and %2")
+                                  .arg(InputFile::displayName(target), InputFile::displayName(a)));
     }
     if (target.isEmpty())
         return usageError(
@@ -181,63 +231,101 @@ int cmdRun(const QStringList &args)
         printErr(QStringLiteral("procession: %1\n").arg(error));
         return 2;
     }
+    // The trace's destination is checked (and a temporary file made beside it) before
+    // anything starts: a run is not spent on a trace that cannot be written.
+    std::unique_ptr<OutputFile> traceFile;
+    if (!tracePath.isEmpty()) {
+        traceFile = std::make_unique<OutputFile>(tracePath);
+        if (!traceFile->open()) {
+            printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
+                         .arg(tracePath, traceFile->errorString()));
+            return 2;
+        }
+    }
 
     SessionOptions options;
     options.onOutput = [json](int, const QString &line, bool isStderr) {
-        (json || isStderr ? printErr : printOut)(line + QLatin1Char('\n'));
+        if (json || isStderr)
+            printErr(line + QLatin1Char('\n'));
+        else
+            printOut(line + QLatin1Char('\n'));
     };
     Trace trace;
     Runner runner(scenario, &trace, options);
 
+#if defined(Q_OS_UNIX)
+    // A reader that went away (procession run … | head -1) is a write error, handled
+    // where the write is, not a silent death; so is a file larger than ulimit -f allows.
+    std::signal(SIGPIPE, SIG_IGN);
+    std::signal(SIGXFSZ, SIG_IGN);
+#endif
     // Ctrl-C and SIGTERM (Ctrl-Break on Windows) stop the run in order, from the event loop.
     InterruptWatcher interrupts;
     QObject::connect(
         &interrupts, &InterruptWatcher::requested, &interrupts,
         [&runner, &interrupts](InterruptWatcher::Request request) {
             runner.interrupt(
-                InterruptWatcher::exitStatus(request),
+                interrupts.exitStatusOf(request),
                 QStringLiteral("the run was interrupted by %1; every worker was stopped")
                     .arg(interrupts.requestName(request)));
         });
 
     const RunResult result = runner.run();
 
+    if (result.notStarted) { // e.g. a TMPDIR that cannot be used: one line, nothing ran
+        printErr(QStringLiteral("procession: %1\n").arg(result.message));
+        return 1;
+    }
     // The run's one copy of its events: the report reads it, the trace is streamed from it.
     const EventStore events = trace.take();
     TraceModel model;
     for (qsizetype i = 0; i < events.size(); ++i)
         model.apply(events.at(i));
     const bool ok = result.exitCode == 0;
+    const bool interrupted = result.exitCode > 128;
+    int status = result.exitCode;
 
-    if (!tracePath.isEmpty()) {
-        QSaveFile file(tracePath);
+    if (traceFile) {
+        QByteArray bytes;
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::WriteOnly);
         QString why;
-        if (!file.open(QIODevice::WriteOnly) || !writeChromeTrace(&file, events, model, &why) ||
-            !file.commit())
+        if (!writeChromeTrace(&buffer, events, model, &why) || !traceFile->write(bytes) ||
+            !traceFile->commit()) {
             printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
-                         .arg(tracePath, why.isEmpty() ? file.errorString() : why));
+                         .arg(tracePath, why.isEmpty() ? traceFile->errorString() : why));
+            if (status == 0)
+                status = 1;
+        }
     }
-    if (result.exitCode == 130 || result.exitCode == 143) {
-        // One line, not a wall of tracebacks.
-        printErr(QStringLiteral("procession: %1\n").arg(result.message));
-        if (json)
-            printOut(QString::fromUtf8(
-                QJsonDocument(runReportJson(model, false, result.message, scenario.compareFrom,
-                                            scenario.compareTo))
-                    .toJson(QJsonDocument::Indented)));
-        return result.exitCode;
-    }
+    if (interrupted)
+        printErr(QStringLiteral("procession: %1\n").arg(result.message)); // one line
     if (json)
         printOut(
-            QString::fromUtf8(QJsonDocument(runReportJson(model, ok, result.message,
+            QString::fromUtf8(QJsonDocument(runReportJson(model, ok && !interrupted, result.message,
                                                           scenario.compareFrom, scenario.compareTo))
                                   .toJson(QJsonDocument::Indented)));
-    else
+    else if (!interrupted)
         printOut(
             runReportText(model, ok, result.message, scenario.compareFrom, scenario.compareTo));
-    for (qsizetype i = 1; !json && i < result.problems.size(); ++i)
-        printErr(QStringLiteral("procession: also: %1\n").arg(result.problems.at(i)));
-    return result.exitCode;
+    if (g_stdoutError) {
+        stdoutFailed(QStringLiteral("the report"));
+        if (status == 0)
+            status = 1;
+    }
+    if (!json && !interrupted) {
+        // A few of the other problems, then how many more: a crash that fails 2,000
+        // calls is not 2,000 lines.
+        constexpr qsizetype kShown = 3;
+        const qsizetype more = result.problems.size() - 1;
+        for (qsizetype i = 1; i <= std::min(more, kShown); ++i)
+            printErr(QStringLiteral("procession: also: %1\n").arg(result.problems.at(i)));
+        if (more > kShown)
+            printErr(QStringLiteral("procession: also: … and %1 more calls failed (--json "
+                                    "lists every call)\n")
+                         .arg(count(more - kShown)));
+    }
+    return status;
 }
 
 int cmdSummary(const QStringList &args)
@@ -338,7 +426,7 @@ int runCommandLine(int argc, char **argv)
         first == "python") {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("procession"));
-        QStringList rest = app.arguments().mid(2);
+        const QStringList rest = app.arguments().mid(2);
         if (first == "list")
             return rest.isEmpty() ? cmdList()
                    : rest == QStringList(QStringLiteral("--functions"))
@@ -350,7 +438,10 @@ int runCommandLine(int argc, char **argv)
             return cmdPython(rest);
         if (first == "summary")
             return cmdSummary(rest);
-        return cmdRun(rest);
+        QList<QByteArray> raw; // file names as given, whatever their bytes
+        for (int i = 2; i < argc; ++i)
+            raw << QByteArray(argv[i]);
+        return cmdRun(raw);
     }
     if (!first.isEmpty() && !first.startsWith('-') &&
         !QFileInfo::exists(QString::fromLocal8Bit(first)))

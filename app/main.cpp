@@ -7,13 +7,38 @@
 
 #include <cstdio>
 
-#if defined(_WIN32)
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+// Started with standard input, output or error closed (`procession run … <&- >&- 2>&-`),
+// the first descriptors this process makes would become 0, 1 and 2: the signal socket
+// would be written to by every print. Point any closed one at /dev/null first.
+void openStandardDescriptors()
+{
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1)
+            continue;
+        const int null = ::open("/dev/null", O_RDWR);
+        if (null >= 0 && null != fd) { // open() takes the lowest free number: fd itself
+            ::dup2(null, fd);
+            ::close(null);
+        }
+    }
+}
+} // namespace
+#else
 #include <fcntl.h>
 #include <io.h>
+namespace {
+void openStandardDescriptors() {}
+} // namespace
 #endif
 
 int main(int argc, char **argv)
 {
+    openStandardDescriptors();
 #if defined(_WIN32)
     // The C runtime writes "\r\n" for "\n" in text mode: output would differ by platform,
     // and a JSON document or a trace written to stdout would change on its way out.

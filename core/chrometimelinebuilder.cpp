@@ -546,8 +546,10 @@ void ChromeTimelineBuilder::measure()
     for (TraceLane &l : m_t.m_lanes) {
         if (l.kind != LaneKind::Thread || l.rows == 0)
             continue;
+        // Every row, not only the top one: slices that overlap without nesting (a
+        // thread's overflow) keep the lane busy too.
         QList<ParallelismProfile::Interval> top;
-        for (qsizetype i = l.rowFirst.at(0); i < l.rowFirst.at(1); ++i)
+        for (qsizetype i = l.first; i < l.first + l.count; ++i)
             top.append({m_t.m_slices[std::size_t(i)].begin, m_t.m_slices[std::size_t(i)].end});
         l.busyNs = ParallelismProfile::unionLength(top);
         busy.append(std::move(top));

@@ -1,12 +1,13 @@
 #include "hellogate.h"
 
+#include "serverdir.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QRandomGenerator>
-#include <QTemporaryDir>
 #include <QTimer>
 
 namespace procession {
@@ -20,25 +21,6 @@ struct HelloGate::Pending
     QTimer *timer = nullptr;
     FrameReader reader{4096};
 };
-
-#if !defined(Q_OS_WIN)
-namespace {
-// The socket lives in a private directory with a short random name: short, because a
-// Unix socket path must fit in sun_path (108 bytes); private, so other users cannot
-// even see it; random, so a stale file from a crashed run never collides.
-QString serverDirBase()
-{
-    QString base = QDir::tempPath();
-#if defined(Q_OS_UNIX)
-    const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
-    if (!runtime.isEmpty() && QFileInfo(QString::fromLocal8Bit(runtime)).isWritable() &&
-        runtime.size() < 60)
-        base = QString::fromLocal8Bit(runtime);
-#endif
-    return base;
-}
-} // namespace
-#endif
 
 HelloGate::HelloGate(int helloTimeoutMs, Claim claim, QObject *parent)
     : QObject(parent), m_helloTimeoutMs(helloTimeoutMs), m_claim(std::move(claim))
@@ -89,17 +71,12 @@ bool HelloGate::listen(QString *error)
             .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
 #else
     if (!m_dir) {
-        m_dir =
-            std::make_unique<QTemporaryDir>(serverDirBase() + QStringLiteral("/procession-XXXXXX"));
-        if (!m_dir->isValid()) {
-            if (error)
-                *error =
-                    QStringLiteral("cannot create a private directory for the worker socket: %1")
-                        .arg(m_dir->errorString());
+        // Short, so the socket path fits in sun_path; private, so other users cannot even
+        // see it; random, so a stale file from a crashed run never collides.
+        auto dir = std::make_unique<ServerDir>();
+        if (!dir->create(error))
             return false;
-        }
-        QFile::setPermissions(m_dir->path(),
-                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        m_dir = std::move(dir);
     }
     const QString name = m_dir->filePath(
         QStringLiteral("s%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0')));

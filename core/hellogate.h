@@ -11,9 +11,10 @@
 
 class QLocalServer;
 class QLocalSocket;
-class QTemporaryDir;
 
 namespace procession {
+
+class ServerDir;
 
 // The session's private server and the gate every connection passes: a connection must
 // send a well-formed hello, in our protocol version, within a time limit, carrying the
@@ -53,7 +54,7 @@ private:
 
     int m_helloTimeoutMs;
     Claim m_claim;
-    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ServerDir> m_dir;
     QLocalServer *m_server = nullptr;
     std::vector<std::unique_ptr<Pending>> m_pending;
     int m_rejected = 0;

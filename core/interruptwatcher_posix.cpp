@@ -1,5 +1,6 @@
 #include "interruptwatcher.h"
 
+#include <QList>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -20,11 +21,53 @@ void onSignal(int signal)
         [[maybe_unused]] const auto n = ::write(g_pipe[1], &byte, 1);
     }
 }
+
+// Every signal whose default action would end the run without a word (and leave the
+// server's directory behind). SIGPIPE and SIGXFSZ are not here: they are write errors,
+// handled where the write is.
+struct Watched
+{
+    int number;
+    const char *name;
+};
+const Watched kWatched[] = {
+    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},       {SIGQUIT, "SIGQUIT"}, {SIGTERM, "SIGTERM"},
+    {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},     {SIGALRM, "SIGALRM"}, {SIGVTALRM, "SIGVTALRM"},
+    {SIGPROF, "SIGPROF"}, {SIGXCPU, "SIGXCPU"},
+#if defined(Q_OS_LINUX)
+    {SIGPWR, "SIGPWR"},   {SIGSTKFLT, "SIGSTKFLT"}, {SIGPOLL, "SIGPOLL"},
+#endif
+};
+
+QList<int> watchedSignals()
+{
+    QList<int> out;
+    for (const Watched &w : kWatched)
+        out << w.number;
+#if defined(SIGRTMIN)
+    for (int s = SIGRTMIN; s <= SIGRTMAX; ++s)
+        out << s;
+#endif
+    return out;
+}
+
+QString nameOf(int signal)
+{
+    for (const Watched &w : kWatched)
+        if (w.number == signal)
+            return QLatin1String(w.name);
+#if defined(SIGRTMIN)
+    if (signal >= SIGRTMIN && signal <= SIGRTMAX)
+        return QStringLiteral("SIGRTMIN+%1").arg(signal - SIGRTMIN);
+#endif
+    return QStringLiteral("signal %1").arg(signal);
+}
 } // namespace
 
 struct InterruptWatcher::Private
 {
     QSocketNotifier *notifier = nullptr;
+    int signal = 0; // the one that came
 };
 
 InterruptWatcher::InterruptWatcher(QObject *parent)
@@ -41,7 +84,9 @@ InterruptWatcher::InterruptWatcher(QObject *parent)
         if (::read(g_pipe[0], &sig, 1) != 1)
             return;
         d->notifier->setEnabled(false); // the first request decides
-        emit requested(sig == SIGINT ? Request::Interrupt : Request::Terminate);
+        d->signal = int(uchar(sig));
+        emit requested(d->signal == SIGINT || d->signal == SIGQUIT ? Request::Interrupt
+                                                                   : Request::Terminate);
     });
     struct sigaction sa
     {
@@ -49,14 +94,14 @@ InterruptWatcher::InterruptWatcher(QObject *parent)
     sa.sa_handler = onSignal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    for (int signal : watchedSignals())
+        sigaction(signal, &sa, nullptr);
 }
 
 InterruptWatcher::~InterruptWatcher()
 {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    for (int signal : watchedSignals())
+        std::signal(signal, SIG_DFL);
     if (g_pipe[0] >= 0) {
         delete d->notifier;
         const int write = g_pipe[1];
@@ -69,7 +114,14 @@ InterruptWatcher::~InterruptWatcher()
 
 QString InterruptWatcher::requestName(Request request) const
 {
+    if (d->signal)
+        return nameOf(d->signal);
     return request == Request::Interrupt ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM");
+}
+
+int InterruptWatcher::exitStatusOf(Request request) const
+{
+    return d->signal ? 128 + d->signal : exitStatus(request);
 }
 
 } // namespace procession

@@ -61,4 +61,9 @@ QString InterruptWatcher::requestName(Request request) const
     return request == Request::Interrupt ? QStringLiteral("Ctrl-C") : QStringLiteral("Ctrl-Break");
 }
 
+int InterruptWatcher::exitStatusOf(Request request) const
+{
+    return exitStatus(request);
+}
+
 } // namespace procession

@@ -83,10 +83,13 @@ RunResult Runner::run()
             };
 
         QString error;
-        if (!session.listen(&error))
+        const bool listening = session.listen(&error);
+        if (!listening) { // nothing can start: no step runs (it would fail once per worker)
             result.problems << error;
+            result.notStarted = true;
+        }
 
-        for (int index = 0; index < m_scenario.steps.size(); ++index) {
+        for (int index = 0; listening && index < m_scenario.steps.size(); ++index) {
             if (session.interrupted())
                 break;
             const Step &step = m_scenario.steps.at(index);

@@ -17,8 +17,9 @@ struct RunResult
     // 0: every call went as the scenario expects; 1: a call failed unexpectedly
     // (or succeeded where it should have failed); 130/143: interrupted by SIGINT/SIGTERM.
     int exitCode = 0;
-    QString message;      // one sentence for the person
-    QStringList problems; // one sentence per unexpected outcome
+    QString message;         // one sentence for the person
+    QStringList problems;    // one sentence per unexpected outcome
+    bool notStarted = false; // the session could not open its server: nothing ran
 };
 
 // Plays a scenario on a Session, step by step, filling the Trace. run() blocks the

@@ -1,8 +1,10 @@
 #include "scenario.h"
 
+#include "inputfile.h"
 #include "protocol.h"
 #include "pythonprogram.h"
 #include "registry.h"
+#include "strictjson.h"
 
 #include <QCborValue>
 #include <QFile>
@@ -12,6 +14,7 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QRegularExpression>
+#include <qplatformdefs.h>
 
 #include <cmath>
 
@@ -356,6 +359,10 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
                               .arg(column)
                               .arg(parseError.errorString()));
     }
+    QString where;
+    QString what;
+    if (!StrictJson::check(json, &where, &what))
+        return p.fail(where, what);
     if (!doc.isObject())
         return p.fail({},
                       QStringLiteral(
@@ -440,20 +447,27 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
 
 bool loadScenarioFile(const QString &path, Scenario *scenario, QString *error)
 {
-    QFile file(path);
-    const QString name = path.startsWith(QLatin1Char(':')) ? QFileInfo(path).fileName() : path;
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: cannot open: %2").arg(name, file.errorString());
+    if (path.startsWith(QLatin1Char(':'))) {
+        const QString name = QFileInfo(path).fileName();
+        QByteArray json;
+        if (!InputFile::read(path, kMaxFileBytes, &json, error)) {
+            *error = QStringLiteral("%1: %2").arg(name, *error);
+            return false;
+        }
+        return parseScenario(json, name, scenario, error);
+    }
+    return loadScenarioFile(QFile::encodeName(path), scenario, error);
+}
+
+bool loadScenarioFile(const QByteArray &nativePath, Scenario *scenario, QString *error)
+{
+    const QString name = InputFile::displayName(nativePath);
+    QByteArray json;
+    if (!InputFile::read(nativePath, kMaxFileBytes, &json, error)) {
+        *error = QStringLiteral("%1: %2").arg(name, *error);
         return false;
     }
-    if (file.size() > kMaxFileBytes) {
-        *error = QStringLiteral("%1: the file is %2 bytes, more than the limit of %3")
-                     .arg(name)
-                     .arg(file.size())
-                     .arg(kMaxFileBytes);
-        return false;
-    }
-    return parseScenario(file.readAll(), name, scenario, error);
+    return parseScenario(json, name, scenario, error);
 }
 
 QList<Scenario> bundledScenarios()
@@ -475,22 +489,39 @@ QList<Scenario> bundledScenarios()
     return out;
 }
 
+bool looksLikeScenarioPath(const QString &name)
+{
+    return name.contains(QLatin1Char('/')) || name.endsWith(QLatin1String(".json"));
+}
+
 bool findScenario(const QString &idOrFile, Scenario *scenario, QString *error)
 {
-    for (const Scenario &s : bundledScenarios()) {
-        if (s.id == idOrFile) {
-            *scenario = s;
-            return true;
+    return findScenario(QFile::encodeName(idOrFile), scenario, error);
+}
+
+bool findScenario(const QByteArray &nativeIdOrFile, Scenario *scenario, QString *error)
+{
+    // A path (a '/' in it, or a name ending in .json) is always a file, so a file named
+    // like a bundled id is reachable as ./ID; any other name is an id first.
+    const QString name = InputFile::displayName(nativeIdOrFile);
+    const bool path = looksLikeScenarioPath(name);
+    if (!path) {
+        for (const Scenario &s : bundledScenarios()) {
+            if (s.id == name) {
+                *scenario = s;
+                return true;
+            }
         }
     }
-    if (QFileInfo::exists(idOrFile))
-        return loadScenarioFile(idOrFile, scenario, error);
+    QT_STATBUF st;
+    if (path || QT_STAT(nativeIdOrFile.constData(), &st) == 0)
+        return loadScenarioFile(nativeIdOrFile, scenario, error);
     QStringList ids;
     for (const Scenario &s : bundledScenarios())
         ids << s.id;
     *error =
         QStringLiteral("%1: no bundled scenario has this id and no such file exists; bundled: %2")
-            .arg(idOrFile, ids.join(QStringLiteral(", ")));
+            .arg(name, ids.join(QStringLiteral(", ")));
     return false;
 }
 

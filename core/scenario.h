@@ -71,10 +71,15 @@ QString stepKindName(Step::Kind kind);
 bool parseScenario(const QByteArray &json, const QString &source, Scenario *scenario,
                    QString *error);
 bool loadScenarioFile(const QString &path, Scenario *scenario, QString *error);
+// The same for a path as the operating system spells it (any bytes, not only UTF-8).
+bool loadScenarioFile(const QByteArray &nativePath, Scenario *scenario, QString *error);
+// A name with a '/' in it, or ending in .json, is a file, never a bundled id.
+bool looksLikeScenarioPath(const QString &name);
 
 // The scenarios compiled into the program (resources/scenarios/*.json), in display order.
 QList<Scenario> bundledScenarios();
 // Finds a bundled scenario by id, or loads a file; `error` says why neither worked.
 bool findScenario(const QString &idOrFile, Scenario *scenario, QString *error);
+bool findScenario(const QByteArray &nativeIdOrFile, Scenario *scenario, QString *error);
 
 } // namespace procession

@@ -77,6 +77,7 @@ private slots:
     void nestedBeginEnd();
     void unmatchedBeginAndEnd();
     void completeSlicesNest();
+    void overlappingSlicesKeepTheLaneBusy();
     void instants();
     void asyncSpans();
     void flowsV1();
@@ -255,6 +256,20 @@ void tst_TraceReader::completeSlicesNest()
                           QStringLiteral("grandchild@2")}));
     QCOMPARE(t.timeline.lanes().at(0).busyNs, 11000);
     QCOMPARE(t.timeline.sliceAt(0, 1500), qint32(2)); // child1: the grandchild ended at 1000
+}
+
+void tst_TraceReader::overlappingSlicesKeepTheLaneBusy()
+{
+    // Slices of one thread that overlap without nesting go one row down; the lane is busy
+    // for the whole of both.
+    const LoadedTrace t = load(R"([
+ {"ph":"X","name":"a","pid":1,"tid":1,"ts":0,"dur":10},
+ {"ph":"X","name":"b","pid":1,"tid":1,"ts":5,"dur":10}
+])");
+    QVERIFY2(t.status == TraceReadStatus::Ok, qPrintable(t.error));
+    QCOMPARE(t.timeline.lanes().at(0).rows, 2);
+    QCOMPARE(t.timeline.lanes().at(0).busyNs, 15000);
+    QCOMPARE(t.timeline.parallelism().average(), 1.0);
 }
 
 void tst_TraceReader::instants()

@@ -5,44 +5,111 @@
 #include "tasklibraries.h"
 #include "theme.h"
 #include "timelineview.h"
+#include "windowoptions.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
+#include <QFileInfo>
 #include <QIcon>
 #include <QStyleFactory>
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+
+#if defined(Q_OS_UNIX)
+#include <unistd.h>
+#endif
 
 namespace {
 
 using procession::gui::MainWindow;
+using procession::gui::WindowOptions;
+
+void printErr(const QString &text)
+{
+    std::fputs(text.toLocal8Bit().constData(), stderr);
+    std::fflush(stderr);
+}
 
 bool saveScreenshot(MainWindow &window, const QString &path)
 {
     const QPixmap shot = window.grab();
     if (shot.isNull() || !shot.save(path)) {
-        std::fprintf(stderr, "procession: could not write the screenshot %s\n", qPrintable(path));
+        printErr(QStringLiteral("procession: could not write the screenshot %1\n").arg(path));
         return false;
     }
     std::printf("procession: wrote %s (%dx%d)\n", qPrintable(path), shot.width(), shot.height());
-    return true;
+    return std::fflush(stdout) == 0;
+}
+
+// While the QApplication is being made, a display that cannot be reached ends in Qt's
+// qFatal (an abort, exit 134, after a page about platform plugins). Say it in one line.
+QtMessageHandler g_qtHandler = nullptr;
+bool g_startingDisplay = false;
+
+void displayStartHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (g_startingDisplay) {
+        if (type == QtFatalMsg) {
+            const QString display = qEnvironmentVariable("DISPLAY");
+            const QString platform = qEnvironmentVariable("QT_QPA_PLATFORM");
+            const QString where =
+                !platform.isEmpty()
+                    ? QStringLiteral("the platform '%1' cannot be used").arg(platform)
+                : display.isEmpty() && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+                    ? QStringLiteral("there is no display (DISPLAY is not set)")
+                    : QStringLiteral("the display '%1' cannot be opened").arg(display);
+            printErr(QStringLiteral(
+                         "procession: cannot open the window: %1; the command line works without "
+                         "one (procession run ID, procession --help), and screenshots can be "
+                         "drawn offscreen: QT_QPA_PLATFORM=offscreen procession ... --screenshot "
+                         "FILE.png\n")
+                         .arg(where));
+#if defined(Q_OS_UNIX)
+            ::_exit(2);
+#else
+            std::_Exit(2);
+#endif
+        }
+        if (context.category && qstrncmp(context.category, "qt.qpa", 6) == 0)
+            return; // the one line above says it
+    }
+    if (g_qtHandler)
+        g_qtHandler(type, context, message);
 }
 
 } // namespace
 
 extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
 {
+    // Everything the command line asks for is checked before a display is needed.
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    WindowOptions opt;
+    QString error;
+    if (!opt.parse(args, &error)) {
+        printErr(QStringLiteral("procession: %1\nTry 'procession --help'.\n").arg(error));
+        return 2;
+    }
+    if (opt.help) {
+        std::fputs(WindowOptions::helpText().toLocal8Bit().constData(), stdout);
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    }
+
     // A screenshot needs no screen: without a display, draw offscreen.
-    bool wantsShot = false;
-    for (int i = 1; i < argc; ++i)
-        wantsShot = wantsShot || qstrcmp(argv[i], "--screenshot") == 0;
-    if (wantsShot && qEnvironmentVariableIsEmpty("DISPLAY") &&
+    const bool shotMode = !opt.screenshot.isEmpty();
+    if (shotMode && qEnvironmentVariableIsEmpty("DISPLAY") &&
         qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
         qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
+    g_qtHandler = qInstallMessageHandler(displayStartHandler);
+    g_startingDisplay = true;
     QApplication app(argc, argv);
+    g_startingDisplay = false;
+    qInstallMessageHandler(g_qtHandler);
+
     QApplication::setApplicationName(QStringLiteral("Procession"));
     QApplication::setOrganizationName(QStringLiteral("Procession"));
     QApplication::setDesktopFileName(QStringLiteral("procession"));
@@ -51,144 +118,103 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/procession.svg")));
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("See process-based concurrency happen."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(
-        QStringLiteral("FILE"),
-        QStringLiteral("A saved trace (.json) to replay, or a scenario file."),
-        QStringLiteral("[FILE]"));
-    const QCommandLineOption scenario(QStringLiteral("scenario"),
-                                      QStringLiteral("Select the scenario ID."),
-                                      QStringLiteral("ID"));
-    const QCommandLineOption autorun(
-        QStringLiteral("autorun"),
-        QStringLiteral("Run the selected scenario (or the comparison) at once."));
-    const QCommandLineOption compare(
-        QStringLiteral("compare"),
-        QStringLiteral("Compare two scenarios: --compare A --compare B, or --compare A B."),
-        QStringLiteral("ID"));
-    const QCommandLineOption screenshot(
-        QStringLiteral("screenshot"),
-        QStringLiteral("Save the window as PNG when the run has ended (or at once), then quit."),
-        QStringLiteral("FILE.png"));
-    const QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Use the dark palette."));
-    const QCommandLineOption light(QStringLiteral("light"),
-                                   QStringLiteral("Use the light palette."));
-    const QCommandLineOption after(QStringLiteral("screenshot-after"),
-                                   QStringLiteral("With --autorun: take the screenshot MS after "
-                                                  "the run starts (a live run), not at its end."),
-                                   QStringLiteral("MS"));
-    const QCommandLineOption zoom(
-        QStringLiteral("zoom"),
-        QStringLiteral("Show only FROM-TO milliseconds of the run, e.g. 0-120; or 'call': "
-                       "the --select-call call from its dispatch to its result."),
-        QStringLiteral("FROM-TO"));
-    const QCommandLineOption select(
-        QStringLiteral("select-call"),
-        QStringLiteral("Select the call with this id and show its details."), QStringLiteral("ID"));
-    const QCommandLineOption size(QStringLiteral("size"),
-                                  QStringLiteral("Window size, e.g. 1400x860."),
-                                  QStringLiteral("WxH"));
-    const QCommandLineOption tasks(
-        QStringLiteral("tasks"),
-        QStringLiteral("Load a task library: its functions join the bundled ones (repeatable)."),
-        QStringLiteral("LIB"));
-    parser.addOptions(
-        {scenario, autorun, compare, screenshot, after, zoom, select, dark, light, size, tasks});
-    parser.process(app);
     // Task libraries first: scenario files opened below may call their functions.
-    for (const QString &library : parser.values(tasks)) {
-        QString error;
+    for (const QString &library : std::as_const(opt.taskLibraries)) {
         if (!procession::TaskLibraries::load(library, &error)) {
-            std::fprintf(stderr, "procession: %s\n", qPrintable(error));
+            printErr(QStringLiteral("procession: %1\n").arg(error));
             return 2;
         }
-    }
-
-    QStringList positional = parser.positionalArguments();
-    QStringList compareIds = parser.values(compare);
-    if (compareIds.size() == 1 && !positional.isEmpty())
-        compareIds << positional.takeFirst(); // --compare A B
-    if (!compareIds.isEmpty() && compareIds.size() != 2) {
-        std::fprintf(stderr, "procession: --compare takes two scenario ids\n");
-        return 2;
     }
 
     MainWindow window;
-    const bool shotMode = parser.isSet(screenshot);
     if (!shotMode)
         window.restoreSettings();
-    if (parser.isSet(dark))
+    if (opt.dark)
         window.setDarkPalette(true);
-    else if (parser.isSet(light) || shotMode)
+    else if (opt.light || shotMode)
         window.setDarkPalette(false);
-    if (parser.isSet(size)) {
-        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
-        if (wh.size() == 2)
-            window.resize(wh[0].toInt(), wh[1].toInt());
-    }
+    if (opt.width > 0)
+        window.resize(opt.width, opt.height);
 
-    for (const QString &file : std::as_const(positional)) {
-        QString error;
+    for (const QString &file : std::as_const(opt.files)) {
         if (!window.openFile(file, &error)) {
-            std::fprintf(stderr, "procession: %s\n", qPrintable(error));
+            printErr(QStringLiteral("procession: %1\n").arg(error));
             return 2;
         }
     }
-    if (parser.isSet(scenario) && !window.selectScenario(parser.value(scenario))) {
-        std::fprintf(stderr, "procession: no scenario named %s\n",
-                     qPrintable(parser.value(scenario)));
+    // --scenario names a bundled id, or a file (a path with a '/' or ending in .json is
+    // always a file; another name is a file only when no bundled scenario has it as id).
+    for (const QString &s : std::as_const(opt.scenarios)) {
+        const bool path = s.contains(QLatin1Char('/')) || s.endsWith(QLatin1String(".json"));
+        if (!path && window.selectScenario(s))
+            continue;
+        if (path || QFileInfo::exists(s)) {
+            if (!window.openFile(s, &error)) {
+                printErr(QStringLiteral("procession: %1\n").arg(error));
+                return 2;
+            }
+            continue;
+        }
+        printErr(QStringLiteral("procession: --scenario %1: no bundled scenario has this id and "
+                                "no such file exists\n")
+                     .arg(s));
         return 2;
     }
-    if (!compareIds.isEmpty()) {
-        for (const QString &id : std::as_const(compareIds)) {
+    if (!opt.compareIds.isEmpty()) {
+        for (const QString &id : std::as_const(opt.compareIds)) {
             if (!window.selectScenario(id)) {
-                std::fprintf(stderr, "procession: no scenario named %s\n", qPrintable(id));
+                printErr(QStringLiteral("procession: no scenario named %1\n").arg(id));
                 return 2;
             }
         }
-        window.setCompareScenarios(compareIds[0], compareIds[1]);
+        window.setCompareScenarios(opt.compareIds[0], opt.compareIds[1]);
         window.setCompareMode(true);
     }
     window.show();
 
-    // Zoom and selection asked for on the command line apply once there is a run to show.
-    auto arrange = [&] {
-        if (parser.value(zoom) == QLatin1String("call") && parser.isSet(select)) {
-            window.zoomToCall(parser.value(select).toLongLong());
-        } else if (parser.isSet(zoom)) {
-            const QStringList r = parser.value(zoom).split(QLatin1Char('-'));
-            if (r.size() == 2)
-                window.zoomTo(qint64(r[0].toDouble() * 1e6), qint64(r[1].toDouble() * 1e6));
+    // Zoom and selection asked for on the command line apply once there is a run to show;
+    // a call the run does not have is one line and status 2.
+    int status = 0;
+    auto arrange = [&]() -> bool {
+        if (opt.selectCall && !window.selectCall(opt.selectCall)) {
+            printErr(
+                QStringLiteral("procession: --select-call %1: the run shown has no such call\n")
+                    .arg(opt.selectCall));
+            status = 2;
+            window.close();
+            app.exit(2);
+            return false;
         }
-        if (parser.isSet(select))
-            window.selectCall(parser.value(select).toLongLong());
+        if (opt.zoomToCall)
+            window.zoomToCall(opt.selectCall);
+        else if (opt.zoomFromMs >= 0)
+            window.zoomTo(qint64(opt.zoomFromMs * 1e6), qint64(opt.zoomToMs * 1e6));
+        return true;
     };
-    if (!parser.isSet(autorun))
+    const bool arrangeNow = !opt.autorun && (opt.selectCall || opt.zoomFromMs >= 0);
+    if (arrangeNow && !shotMode)
         QTimer::singleShot(0, &window, arrange);
-    else
+    else if (opt.autorun && !shotMode)
         QObject::connect(&window, &MainWindow::runFinished, &window, arrange);
 
-    int status = 0;
     if (shotMode) {
-        const QString path = parser.value(screenshot);
         auto shoot = [&] {
-            arrange();
-            if (!saveScreenshot(window, path))
+            if (!arrange())
+                return;
+            if (!saveScreenshot(window, opt.screenshot))
                 status = 1;
             window.close(); // a live run is stopped, its workers with it
             app.quit();
         };
-        if (parser.isSet(autorun) && parser.isSet(after))
-            QTimer::singleShot(parser.value(after).toInt(), &app, shoot);
-        else if (parser.isSet(autorun))
+        if (opt.autorun && opt.screenshotAfterMs >= 0)
+            QTimer::singleShot(opt.screenshotAfterMs, &app, shoot);
+        else if (opt.autorun)
             QObject::connect(&window, &MainWindow::runFinished, &app,
                              [shoot] { QTimer::singleShot(300, shoot); });
         else
             QTimer::singleShot(500, &app, shoot);
     }
-    if (parser.isSet(autorun))
+    if (opt.autorun)
         QTimer::singleShot(0, &window, [&window] { window.run(); });
 
     const int code = app.exec();

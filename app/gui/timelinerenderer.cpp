@@ -487,6 +487,8 @@ void TimelineRenderer::paintMarkers(QPainter &p) const
                                   [](const Marker &m, qint64 t) { return m.t < t; });
     auto last = std::upper_bound(markers.cbegin(), markers.cend(), viewEnd,
                                  [](qint64 t, const Marker &m) { return t < m.t; });
+    if (last < first) // the view starts after the playhead: nothing to draw
+        last = first;
     const bool dense = last - first > m_f.scale.width / 4;
     QFont bold = font();
     bold.setBold(true);

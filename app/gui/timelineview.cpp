@@ -173,6 +173,8 @@ void TimelineView::zoomBy(double factor)
 
 void TimelineView::setVisibleRange(double start, double nsPerPx)
 {
+    if (!std::isfinite(start) || !std::isfinite(nsPerPx) || nsPerPx <= 0)
+        return; // a range nobody can draw
     m_follow = false;
     m_scale.start = start;
     m_scale.nsPerPx = nsPerPx;

@@ -1,11 +1,14 @@
 #include "tracefileactions.h"
 
 #include "chrometrace.h"
+#include "inputfile.h"
+#include "outputfile.h"
 #include "pythonprogram.h"
 #include "scenariopanel.h"
 #include "timelinemodel.h"
 #include "traceopener.h"
 
+#include <QBuffer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -13,7 +16,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPainter>
-#include <QSaveFile>
 #if defined(PROCESSION_HAVE_SVG)
 #include <QSvgGenerator>
 #endif
@@ -27,8 +29,12 @@ bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *
                             QWidget *progressParent)
 {
     if (!QFileInfo(path).isFile()) {
+        // Says what it is instead (a FIFO, a device, a directory), without reading from it.
+        QByteArray nothing;
+        QString why;
+        InputFile::read(path, 0, &nothing, &why);
         if (error)
-            *error = tr("%1: no such file").arg(path);
+            *error = tr("%1: %2").arg(path, why.isEmpty() ? tr("not a regular file") : why);
         return false;
     }
     ScenarioEntry e;
@@ -65,10 +71,14 @@ bool TraceFileActions::save(const TimelineModel &model, const QString &path, QSt
             *error = tr("There is no run to save yet.");
         return false;
     }
-    QSaveFile file(path);
+    // Written beside and renamed over a regular file; a FIFO or a device stays what it is.
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
     QString why;
-    if (!file.open(QIODevice::WriteOnly) ||
-        !writeChromeTrace(&file, model.store(), model.trace(), &why) || !file.commit()) {
+    OutputFile file(path);
+    if (!writeChromeTrace(&buffer, model.store(), model.trace(), &why) || !file.open() ||
+        !file.write(bytes) || !file.commit()) {
         if (error)
             *error = tr("%1: %2").arg(path, why.isEmpty() ? file.errorString() : why);
         return false;
@@ -150,9 +160,8 @@ QString TraceFileActions::askPythonPath(QWidget *parent, const QString &scenario
 
 bool TraceFileActions::savePython(const Scenario &scenario, const QString &path, QString *error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(pythonProgram(scenario).text.toUtf8()) < 0 ||
-        !file.commit()) {
+    OutputFile file(path);
+    if (!file.open() || !file.write(pythonProgram(scenario).text.toUtf8()) || !file.commit()) {
         if (error)
             *error = tr("%1: %2").arg(path, file.errorString());
         return false;

@@ -30,6 +30,7 @@ private slots:
     void axisClickScrubs();
     void tooltipsSayWhatIsThere();
     void workersAppearWithThePlayhead();
+    void viewAfterThePlayheadPaints();
     void liveViewFollowsTheRun();
     void paintingManyCallsIsFast();
     void arrowsHiddenUntilZoomedIn();
@@ -180,6 +181,26 @@ void TestTimelineView::workersAppearWithThePlayhead()
     QCOMPARE(m_view->hitGeometry().rows.size(), 3);
     m_view->setPlayhead(m_model.duration());
     QCOMPARE(m_view->hitGeometry().rows.size(), 5);
+}
+
+// Zoomed into the later part of a run, then Play (or the slider dragged left) puts the
+// playhead before the view: painting must draw nothing there, not walk past the markers'
+// end (it crashed with SIGSEGV). A range nobody can draw (NaN, infinite) is ignored.
+void TestTimelineView::viewAfterThePlayheadPaints()
+{
+    const qint64 d = m_model.duration();
+    m_view->setVisibleRange(double(d) * 0.7, double(d) * 0.3 / 1000);
+    for (qint64 playhead : {qint64(0), d / 2, d * 7 / 10 - 1}) {
+        m_view->setPlayhead(playhead);
+        const QImage shot = m_view->grab().toImage();
+        QVERIFY(!shot.isNull());
+    }
+    const double start = m_view->scale().start;
+    m_view->setVisibleRange(qQNaN(), 5);
+    m_view->setVisibleRange(qInf(), qInf());
+    m_view->setVisibleRange(0, -1);
+    QCOMPARE(m_view->scale().start, start);
+    QVERIFY(!m_view->grab().toImage().isNull());
 }
 
 void TestTimelineView::liveViewFollowsTheRun()
