@@ -35,6 +35,7 @@ private slots:
     void binarySearchFindsTheView();
     void wideSpansAreKeptApart();
     void thinTouchingSpansMerge();
+    void queuedOpenSpansBecomeOneBlock();
     void thinSpansFarApartStayApart();
     void thinSpanAfterAWideOneStaysApart();
     void endsOutOfOrderNeverShrinkABlock();
@@ -77,6 +78,24 @@ void TestLod::wideSpansAreKeptApart()
     QCOMPARE(items[2].x1, 600.0);
     for (const DrawItem &i : items)
         QVERIFY(!i.merged());
+}
+
+void TestLod::queuedOpenSpansBecomeOneBlock()
+{
+    // 50,000 calls queued on one worker, all "in flight" from about the same moment up to
+    // the playhead: one block, not 50,000 bars painted over each other.
+    QList<Iv> spans = {{0, 1000}};
+    for (int i = 0; i < 50000; ++i)
+        spans.append(Iv{2000 + i % 3, -1});
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(0, 10), 9000);
+    QVERIFY2(items.size() <= 10, qPrintable(QString::number(items.size())));
+    QVERIFY(!items[0].merged());
+    qsizetype calls = 0;
+    for (const DrawItem &i : items)
+        calls += i.count;
+    QCOMPARE(calls, spans.size());
+    QVERIFY(items.last().open);
+    QCOMPARE(items.last().x1, 900.0);
 }
 
 void TestLod::thinTouchingSpansMerge()
