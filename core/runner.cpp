@@ -4,6 +4,7 @@
 #include "trace.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 
 namespace procession {
 
@@ -127,11 +128,21 @@ RunResult Runner::run()
                     pending.append(Pending{id, step.expectError, &step, i});
                 }
                 break;
-            case Step::Kind::CallAwait:
-                for (const Pending &p : std::as_const(pending))
-                    check(session.awaitCall(p.call, step.timeoutMs > 0 ? step.timeoutMs : -1), p);
+            case Step::Kind::CallAwait: {
+                // A step's timeout bounds the whole step, not each call: with a stopped worker
+                // and 100 calls queued on it, a per-call timeout made the step last 100 times
+                // as long. Once the deadline passes, what is still outstanding fails at once.
+                const int limit = step.timeoutMs > 0 ? step.timeoutMs : m_scenario.timeoutMs;
+                const QDeadlineTimer deadline(limit > 0 ? qint64(limit) : qint64(-1));
+                for (const Pending &p : std::as_const(pending)) {
+                    const int left = deadline.isForever()
+                                         ? -1
+                                         : int(std::max<qint64>(0, deadline.remainingTime()));
+                    check(session.awaitCall(p.call, left), p);
+                }
                 pending.clear();
                 break;
+            }
             case Step::Kind::Call:
                 for (qsizetype i = 0; i < step.calls.size(); ++i) {
                     if (session.interrupted())

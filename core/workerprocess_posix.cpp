@@ -2,6 +2,9 @@
 
 #include <QProcess>
 
+#include <csignal>
+#include <sys/types.h>
+
 #if defined(Q_OS_LINUX)
 #include <csignal>
 #include <sys/prctl.h>
@@ -28,6 +31,9 @@ ProcessEnd WorkerProcess::end() const
 void WorkerProcess::terminate()
 {
     m_process->terminate();
+    // A stopped process keeps SIGTERM pending until it runs again: wake it so it can end.
+    if (const qint64 pid = m_process->processId(); pid > 0)
+        ::kill(pid_t(pid), SIGCONT);
 }
 
 } // namespace procession

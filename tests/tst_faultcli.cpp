@@ -3,6 +3,10 @@
 #include "faultutil.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,6 +89,7 @@ private slots:
     void interrupted_data();
     void interrupted();
     void parentKilledTakesWorkersAlong();
+    void stoppedWorkerCostsOneTimeout();
     void badScenarioStartsNothing_data();
     void badScenarioStartsNothing();
 };
@@ -171,6 +176,67 @@ void tst_FaultCli::parentKilledTakesWorkersAlong()
     for (qint64 pid : workers)
         QCOMPARE(processState(pid), 0);
 }
+
+#if defined(Q_OS_UNIX)
+// A worker stopped with SIGSTOP answers nothing. The step's timeout bounds the whole step:
+// the ~100 calls queued on that worker fail together when it expires (not one timeout per
+// call: that made such a run last ~100 s), and join ends the stopped worker too. The
+// healthy workers finish their 100 × 5 ms well within the second.
+void tst_FaultCli::stoppedWorkerCostsOneTimeout()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("stopped.json"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"id": "stopped", "title": "one worker stopped", "steps": [
+        {"fork": 4},
+        {"sleep": 200},
+        {"call_async": "sleep", "args": [[5]], "repeat": 400},
+        {"call_await": "all", "timeout_ms": 1000},
+        {"join": "all"}]})");
+    f.close();
+    QProcess run;
+    startRun(run, {file, QStringLiteral("--json")});
+    QVERIFY(run.waitForStarted(5000));
+    QList<qint64> workers;
+    QTRY_VERIFY_WITH_TIMEOUT((workers = workersOf(run.processId())).size() == 4, 10000);
+    const qint64 stopped = workers.at(1);
+    QCOMPARE(::kill(pid_t(stopped), SIGSTOP), 0);
+    QElapsedTimer timer;
+    timer.start();
+    const bool ended = run.waitForFinished(20000);
+    const qint64 took = timer.elapsed();
+    if (!ended) {
+        ::kill(pid_t(stopped), SIGKILL);
+        run.kill();
+        run.waitForFinished(5000);
+    }
+    reapAdopted(workers);
+    QVERIFY2(ended, "the run did not end within 20 s");
+    // 200 ms start + 1 s timeout + join's escalation (exit, then SIGTERM, then SIGKILL).
+    QVERIFY2(took < 15000, qPrintable(QStringLiteral("took %1 ms").arg(took)));
+    QCOMPARE(run.exitCode(), 1);
+    const QJsonObject report = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
+    int timedOut = 0, ok = 0;
+    for (const QJsonValue &c : report.value(QLatin1String("calls")).toArray()) {
+        const QJsonObject call = c.toObject();
+        if (call.contains(QLatin1String("error")))
+            ++timedOut;
+        else
+            ++ok;
+    }
+    QVERIFY2(timedOut >= 90 && timedOut <= 100, qPrintable(QString::number(timedOut)));
+    QCOMPARE(ok + timedOut, 400);
+    for (qint64 pid : workers)
+        QCOMPARE(processState(pid), 0);
+}
+#else
+void tst_FaultCli::stoppedWorkerCostsOneTimeout()
+{
+    QSKIP("SIGSTOP is POSIX");
+}
+#endif
 
 void tst_FaultCli::badScenarioStartsNothing_data()
 {
