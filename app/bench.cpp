@@ -330,7 +330,8 @@ void measurePinnedRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure
 // paint_ms_100k: a widget needs a QApplication and this process has a QCoreApplication, so
 // `procession bench-paint` (the window's library, offscreen) records a real run of 100,000
 // calls and times frames of its timeline; this reads the JSON it prints.
-void measurePaint(const Options &opt, Figure *zoomedOut, Figure *window, QStringList *problems)
+void measurePaint(const Options &opt, Figure *zoomedOut, Figure *window, Figure *stall,
+                  QStringList *problems)
 {
     QProcess child;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -350,7 +351,7 @@ void measurePaint(const Options &opt, Figure *zoomedOut, Figure *window, QString
     const QJsonObject o = QJsonDocument::fromJson(out).object();
     if (child.exitStatus() == QProcess::NormalExit && child.exitCode() == 2) {
         // Built without the window (no Qt Widgets): nothing to paint with, nothing broken.
-        zoomedOut->note = window->note =
+        zoomedOut->note = window->note = stall->note =
             QStringLiteral("not measured: this build has no window library");
         return;
     }
@@ -366,6 +367,11 @@ void measurePaint(const Options &opt, Figure *zoomedOut, Figure *window, QString
         window->samples << v.toDouble();
     const int calls = o.value(QLatin1String("calls")).toInt();
     zoomedOut->baseline = QStringLiteral("%1 calls").arg(calls);
+    if (o.contains(QLatin1String("live_stall_ms"))) {
+        stall->samples << o.value(QLatin1String("live_stall_ms")).toDouble();
+        stall->baseline = QStringLiteral("run took %1 s")
+                              .arg(o.value(QLatin1String("live_wall_s")).toDouble(), 0, 'f', 2);
+    }
 }
 
 void measureReady(const Options &opt, Figure *ready, Figure *rss, QStringList *problems)
@@ -709,6 +715,11 @@ int runBench(int argc, char **argv)
                  QStringLiteral("one frame of a real run's timeline, 100,000 calls, zoomed out")};
     Figure paintWindow{QStringLiteral("paint_ms_100k_1pct"), QStringLiteral("ms"),
                        QStringLiteral("the same timeline with 1 % of it in view")};
+    Figure liveStall{QStringLiteral("live_stall_ms"), QStringLiteral("ms"),
+                     QStringLiteral("longest time the GUI thread did not answer during a live "
+                                    "200,000-call run drawn offscreen")};
+    liveStall.goal = Goal::AtMost, liveStall.target = 50,
+    liveStall.targetText = QStringLiteral("≤ 50"), liveStall.decimals = 0;
     for (Figure *f : {&paint, &paintWindow})
         f->goal = Goal::AtMost, f->target = 16, f->targetText = QStringLiteral("< 16"),
         f->decimals = 2;
@@ -778,13 +789,13 @@ int runBench(int argc, char **argv)
 
     progress(talk, QStringLiteral("  painting\n"));
     if (opt.wants("paint"))
-        measurePaint(opt, &paint, &paintWindow, &problems);
+        measurePaint(opt, &paint, &paintWindow, &liveStall, &problems);
 
     const QList<const Figure *> figures = {
-        &rtt,         &raw,         &rawSpin,    &rttRatio,    &rttPinned,  &rawPinned,
-        &pinnedRatio, &ready,       &spawn,      &cps[0],      &cps[1],     &cps[2],
-        &payload,     &traceNs,     &traceBytes, &rss,         &greetSpawn, &greetPool,
-        &paint,       &paintWindow, &parse,      &parsePython, &parseRatio};
+        &rtt,         &raw,         &rawSpin,    &rttRatio, &rttPinned,   &rawPinned,
+        &pinnedRatio, &ready,       &spawn,      &cps[0],   &cps[1],      &cps[2],
+        &payload,     &traceNs,     &traceBytes, &rss,      &greetSpawn,  &greetPool,
+        &paint,       &paintWindow, &liveStall,  &parse,    &parsePython, &parseRatio};
     const double seconds = double(nowNs() - started) / 1e9;
     const QString loadAfter = loadAverage();
     const QString machine = QStringLiteral("%1, %2 cores, %3 %4, Qt %5")

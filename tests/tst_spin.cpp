@@ -9,6 +9,7 @@
 
 #include <QtTest>
 
+#include <atomic>
 #include <cerrno>
 #include <sched.h>
 #include <sys/socket.h>
@@ -139,6 +140,46 @@ private slots:
         QCOMPARE(spin.recv(p.fd[0], buf, sizeof buf), -1); // fails again: skip one after it
         QVERIFY(!spinsThisTime());
         QVERIFY(spinsThisTime());
+    }
+
+    // The worker subtracts lastSpinNs() from the next call's CPU time, so it may never
+    // count time in which another task held the CPU: a spinner sharing one CPU with a busy
+    // thread yields to it for milliseconds, and counting that wall time made a 200 ms
+    // spin() call read under 190 ms of CPU on a loaded machine.
+    void spinTimeNeverCountsOtherTasks()
+    {
+#if defined(Q_OS_LINUX)
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(0, &one);
+        cpu_set_t saved;
+        QCOMPARE(::sched_getaffinity(0, sizeof saved, &saved), 0);
+        QCOMPARE(::sched_setaffinity(0, sizeof one, &one), 0); // this thread, on CPU 0
+        std::atomic<bool> stop{false};
+        std::thread busy([&] {
+            ::sched_setaffinity(0, sizeof one, &one); // and a busy thread beside it
+            while (!stop.load(std::memory_order_relaxed)) {
+            }
+        });
+        Pair p;
+        char buf[16];
+        qint64 longest = 0;
+        int shared = 0;
+        for (int i = 0; i < 200 && shared < 5; ++i) {
+            SpinWait spin(SpinWait::kMaxBudgetNs); // a fresh one: no back-off between tries
+            spin.recv(p.fd[0], buf, sizeof buf);
+            longest = std::max(longest, spin.lastSpinNs());
+            shared += spin.sharedCount();
+        }
+        QVERIFY2(shared > 0, "the busy thread never ran during a spin: nothing was tested");
+        stop = true;
+        busy.join();
+        ::sched_setaffinity(0, sizeof saved, &saved);
+        QVERIFY2(longest <= SpinWait::kMaxBudgetNs + SpinWait::kOtherTaskRanNs,
+                 qPrintable(QStringLiteral("a spin counted %1 ns").arg(longest)));
+#else
+        QSKIP("needs sched_setaffinity (Linux)");
+#endif
     }
 
     void endOfFileEndsTheSpin()

@@ -1,9 +1,14 @@
 #include "codeview.h"
 
+#include <QEvent>
 #include <QFontDatabase>
 #include <QScrollBar>
 
 namespace procession::gui {
+
+namespace {
+constexpr int CommentRole = Qt::UserRole + 1;
+}
 
 CodeView::CodeView(QWidget *parent) : QListWidget(parent)
 {
@@ -26,10 +31,33 @@ void CodeView::setLines(const QStringList &lines)
     for (int i = 0; i < lines.size(); ++i) {
         auto *item =
             new QListWidgetItem(QStringLiteral("%1  %2").arg(i + 1, 2).arg(lines.at(i)), this);
-        if (lines.at(i).startsWith(QLatin1Char('#')))
-            item->setForeground(palette().color(QPalette::PlaceholderText));
+        item->setData(CommentRole, lines.at(i).trimmed().startsWith(QLatin1Char('#')));
         item->setToolTip(lines.at(i));
     }
+    colourComments();
+}
+
+bool CodeView::isComment(int row) const
+{
+    const QListWidgetItem *it = item(row);
+    return it && it->data(CommentRole).toBool();
+}
+
+// Comments are muted; the colour comes from the palette in force, so it is set again
+// whenever the palette changes (the dark palette toggled while a recipe is shown).
+void CodeView::colourComments()
+{
+    const QColor muted = palette().color(QPalette::PlaceholderText);
+    for (int i = 0; i < count(); ++i)
+        if (isComment(i))
+            item(i)->setForeground(muted);
+}
+
+void CodeView::changeEvent(QEvent *event)
+{
+    QListWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        colourComments();
 }
 
 void CodeView::setCurrentStep(int step)

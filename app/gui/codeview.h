@@ -14,8 +14,14 @@ public:
     void setLines(const QStringList &lines);
     void setCurrentStep(int step); // -1: none yet
     int currentStep() const { return m_step; }
+    bool isComment(int row) const;
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
+    void colourComments();
+
     int m_step = -1;
 };
 

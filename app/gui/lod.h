@@ -71,6 +71,8 @@ QList<DrawItem> visibleItems(const QList<SpanT> &spans, const QList<qint64> &max
     const qsizetype from = firstReaching(maxEnd, viewStart);
     const qsizetype to = endStartingBy(spans, viewEnd);
     bool lastThin = false;
+    constexpr int MaxCoveredBars = 8;
+    int coveredRun = 0;
     for (qsizetype i = from; i < to; ++i) {
         const SpanT &s = spans.at(i);
         const bool open = s.end < 0 || s.end > now;
@@ -80,7 +82,14 @@ QList<DrawItem> visibleItems(const QList<SpanT> &spans, const QList<qint64> &max
         const double x0 = scale.toX(double(s.start));
         const double x1 = scale.toX(double(end));
         const bool thin = x1 - x0 < minWidthPx;
-        if (thin && lastThin && x0 <= items.last().x1 + 1.0) {
+        // Spans inside the one drawn before them (calls queued on a worker, all "in flight"
+        // up to now) are painted over one another: past a few, they join the last one
+        // instead of costing a bar each.
+        const bool covered =
+            !items.isEmpty() && x0 >= items.last().x0 - 0.5 && x1 <= items.last().x1 + 0.5;
+        coveredRun = covered ? coveredRun + 1 : 0;
+        if ((thin && lastThin && x0 <= items.last().x1 + 1.0) ||
+            (covered && coveredRun > MaxCoveredBars)) {
             DrawItem &block = items.last();
             block.x1 = std::max(block.x1, std::max(x1, x0 + minWidthPx));
             ++block.count;

@@ -3,6 +3,8 @@
 // widget needs a QApplication). Records a real run of 100,000 square() calls on two
 // workers, then renders its timeline offscreen at 1600×500, zoomed out and in a 1 %
 // window, and prints one JSON object with the time of each frame.
+#include "runcontroller.h"
+#include "scenario.h"
 #include "session.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
@@ -15,6 +17,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -76,6 +79,68 @@ QJsonArray frameTimes(const gui::TimelineModel &model, double fraction, int fram
     return ms;
 }
 
+// live_stall_ms: a live run of `calls` square() calls on four workers, drawn as it grows in
+// a shown (offscreen) timeline that follows it, as the window does. A 1 ms timer on the
+// GUI thread notes the longest stretch the thread spent without coming back to its event
+// loop: a click on Stop would have waited that long.
+bool liveStall(int calls, double *stallMs, double *wallS, QString *error)
+{
+    const QByteArray json = QStringLiteral(
+                                R"({"id": "live-squares", "title": "Live squares",
+        "description": "four workers square %1 numbers",
+        "steps": [{"fork": 4}, {"call_async": "square", "range": %1},
+                  {"call_await": "all"}, {"join": "all"}]})")
+                                .arg(calls)
+                                .toUtf8();
+    Scenario scenario;
+    if (!parseScenario(json, QStringLiteral("bench"), &scenario, error))
+        return false;
+    gui::RunController controller;
+    gui::TimelineView view;
+    view.resize(1600, 500);
+    view.show();
+    QObject::connect(&controller, &gui::RunController::eventsArrived, &view, [&] {
+        view.modelChanged();
+        view.setPlayhead(controller.model().duration());
+    });
+    QElapsedTimer clock;
+    qint64 last = 0, worst = 0;
+    QTimer tick;
+    tick.setInterval(1);
+    QObject::connect(&tick, &QTimer::timeout, &view, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        worst = std::max(worst, now - last);
+        last = now;
+    });
+    QEventLoop loop;
+    QObject::connect(&controller, &gui::RunController::finished, &loop, &QEventLoop::quit);
+    clock.start();
+    tick.start();
+    if (!controller.start(scenario)) {
+        *error = QStringLiteral("the live run did not start");
+        return false;
+    }
+    view.setModel(&controller.model());
+    view.setLive(true);
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    loop.exec();
+    tick.stop();
+    if (controller.isRunning()) {
+        controller.stopAndWait();
+        *error = QStringLiteral("the live run did not finish within 2 minutes");
+        return false;
+    }
+    if (controller.model().countCalls() != calls) {
+        *error = QStringLiteral("the live run made %1 calls, not %2")
+                     .arg(controller.model().countCalls())
+                     .arg(calls);
+        return false;
+    }
+    *stallMs = double(worst) / 1e6;
+    *wallS = double(clock.nsecsElapsed()) / 1e9;
+    return true;
+}
+
 } // namespace
 
 extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
@@ -100,6 +165,15 @@ extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
     out.insert(QStringLiteral("calls"), model.countCalls());
     out.insert(QStringLiteral("zoomed_out_ms"), frameTimes(model, 1.0, frames));
     out.insert(QStringLiteral("window_1pct_ms"), frameTimes(model, 0.01, frames));
+    if (!args.contains(QLatin1String("--no-live"))) {
+        double stall = 0, wall = 0;
+        if (!liveStall(200000, &stall, &wall, &error)) {
+            std::fprintf(stderr, "procession bench-paint: %s\n", qPrintable(error));
+            return 1;
+        }
+        out.insert(QStringLiteral("live_stall_ms"), stall);
+        out.insert(QStringLiteral("live_wall_s"), wall);
+    }
     std::fputs(QJsonDocument(out).toJson(QJsonDocument::Compact).constData(), stdout);
     std::fputs("\n", stdout);
     return 0;

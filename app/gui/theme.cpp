@@ -116,7 +116,7 @@ QPalette lightPalette()
     p.setColor(QPalette::AlternateBase, QColor(0xf4f6f9));
     p.setColor(QPalette::ToolTipBase, QColor(0xffffe8));
     p.setColor(QPalette::ToolTipText, QColor(0x1c2230));
-    p.setColor(QPalette::PlaceholderText, QColor(0x7a8394));
+    p.setColor(QPalette::PlaceholderText, QColor(0x646c7d)); // 5.3:1 on Base
     p.setColor(QPalette::Text, QColor(0x1c2230));
     p.setColor(QPalette::Button, QColor(0xe6e9ee));
     p.setColor(QPalette::ButtonText, QColor(0x1c2230));
@@ -144,7 +144,7 @@ QPalette darkPalette()
     p.setColor(QPalette::Button, QColor(0x2c323d));
     p.setColor(QPalette::ButtonText, QColor(0xe6e9ef));
     p.setColor(QPalette::BrightText, QColor(0xff6b6b));
-    p.setColor(QPalette::Highlight, QColor(0x3d7ce0));
+    p.setColor(QPalette::Highlight, QColor(0x2d68c8)); // white on it: 5.3:1
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::Link, QColor(0x7fb0ff));
     p.setColor(QPalette::Light, QColor(0x3a414e));

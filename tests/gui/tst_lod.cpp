@@ -35,7 +35,10 @@ private slots:
     void binarySearchFindsTheView();
     void wideSpansAreKeptApart();
     void thinTouchingSpansMerge();
+    void queuedOpenSpansBecomeOneBlock();
     void thinSpansFarApartStayApart();
+    void thinSpanAfterAWideOneStaysApart();
+    void endsOutOfOrderNeverShrinkABlock();
     void playheadCutsAndHides();
     void longEarlierSpanStaysVisible();
     void hundredThousandSpansFitTheWidth();
@@ -77,6 +80,24 @@ void TestLod::wideSpansAreKeptApart()
         QVERIFY(!i.merged());
 }
 
+void TestLod::queuedOpenSpansBecomeOneBlock()
+{
+    // 50,000 calls queued on one worker, all "in flight" from about the same moment up to
+    // the playhead: one block, not 50,000 bars painted over each other.
+    QList<Iv> spans = {{0, 1000}};
+    for (int i = 0; i < 50000; ++i)
+        spans.append(Iv{2000 + i % 3, -1});
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(0, 10), 9000);
+    QVERIFY2(items.size() <= 10, qPrintable(QString::number(items.size())));
+    QVERIFY(!items[0].merged());
+    qsizetype calls = 0;
+    for (const DrawItem &i : items)
+        calls += i.count;
+    QCOMPARE(calls, spans.size());
+    QVERIFY(items.last().open);
+    QCOMPARE(items.last().x1, 900.0);
+}
+
 void TestLod::thinTouchingSpansMerge()
 {
     // 50 spans of 2 ns every 5 ns at 10 ns/px: each is a fifth of a pixel wide.
@@ -100,6 +121,47 @@ void TestLod::thinSpansFarApartStayApart()
     QCOMPARE(items.size(), 3);
     for (const DrawItem &i : items)
         QVERIFY(i.x1 - i.x0 >= 1.0); // still painted at least a pixel wide
+}
+
+void TestLod::thinSpanAfterAWideOneStaysApart()
+{
+    // A 100 px bar, then right behind it a call a tenth of a pixel wide: two items, the thin
+    // one not swallowed into the bar (it would vanish from the count and the hover).
+    const QList<Iv> spans = {{0, 1000}, {1001, 1002}, {1003, 1004}};
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(0, 10), Never);
+    QCOMPARE(items.size(), 2);
+    QCOMPARE(items[0].count, 1);
+    QCOMPARE(items[0].x1, 100.0);
+    QCOMPARE(items[1].first, 1);
+    QCOMPARE(items[1].count, 2); // the two thin ones merge with each other only
+    QVERIFY(items[1].x0 >= 100.0);
+}
+
+void TestLod::endsOutOfOrderNeverShrinkABlock()
+{
+    // Sorted by start, not by end: the first thin span ends after the next ones do. The
+    // block's right edge is the furthest end seen, never the last span's.
+    const QList<Iv> spans = {{0, 8}, {1, 2}, {3, 4}, {5, 6}};
+    const auto items = visibleItems(spans, runningMaxEnd(spans), scale(0, 1, 1000), Never, 10.0);
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items[0].count, 4);
+    QVERIFY2(items[0].x1 >= 8.0, qPrintable(QString::number(items[0].x1)));
+
+    // Same at 10 ns/px with a one-pixel minimum: every member's end is inside the block.
+    const QList<Iv> small = {{0, 9}, {2, 3}, {4, 5}};
+    const auto blocks = visibleItems(small, runningMaxEnd(small), scale(0, 10), Never);
+    QCOMPARE(blocks.size(), 1);
+    for (const Iv &s : small)
+        QVERIFY(blocks[0].x1 >= s.end / 10.0);
+    QVERIFY(blocks[0].x1 >= 0.9);
+
+    // A wide span with thin ones inside it that end first: the thin ones are still drawn
+    // (the wide bar comes first, the thin ones form their own block).
+    const QList<Iv> nested = {{0, 1000}, {10, 12}, {14, 16}};
+    const auto withWide = visibleItems(nested, runningMaxEnd(nested), scale(0, 10), Never);
+    QCOMPARE(withWide.size(), 2);
+    QCOMPARE(withWide[0].x1, 100.0);
+    QCOMPARE(withWide[1].count, 2);
 }
 
 void TestLod::playheadCutsAndHides()

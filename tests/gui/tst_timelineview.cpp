@@ -34,6 +34,8 @@ private slots:
     void liveViewFollowsTheRun();
     void paintingManyCallsIsFast();
     void arrowsHiddenUntilZoomedIn();
+    void paintedColoursZoomedOut();
+    void paintedColoursAtOnePercent();
     void phaseBandSaysHowLong();
     void lessonComparesTwoPhases();
 
@@ -274,6 +276,97 @@ void TestTimelineView::arrowsHiddenUntilZoomedIn()
     QVERIFY(!view.arrowsHidden());
     QVERIFY2(view.arrowsInView() >= 20 && view.arrowsInView() <= 24,
              qPrintable(QString::number(view.arrowsInView())));
+}
+
+namespace {
+
+// Sum of the channel differences: 0 for the same colour, 765 for black against white.
+int colourDistance(QColor a, QColor b)
+{
+    return qAbs(a.red() - b.red()) + qAbs(a.green() - b.green()) + qAbs(a.blue() - b.blue());
+}
+
+QString describe(QColor c)
+{
+    return c.name();
+}
+
+} // namespace
+
+// What is painted, read back from the pixels: 2000 calls of 1 µs every 10 µs on worker 1.
+void TestTimelineView::paintedColoursZoomedOut()
+{
+    TimelineModel many;
+    many.setEvents(sample::manyCalls(2000));
+    TimelineView view;
+    view.resize(1200, 400);
+    view.setModel(&many);
+    view.setPlayhead(many.duration());
+    view.fitToWindow();
+    const QImage img = view.grab().toImage();
+    const QColor square = view.theme().functionColor(QStringLiteral("square"));
+    const LaneLayout layout = view.hitGeometry().layout;
+    // Below the middle of the bar: clear of the label and of the worker's lifeline.
+    const int y = int(layout.rowCenter(1) + layout.barHeight() / 4);
+    const double from = view.scale().toX(10.0 * Ms + 2000);
+    const double to = view.scale().toX(10.0 * Ms + 1999.0 * 10000 + 3000);
+    QVERIFY(to - from > 500);
+    // After the last call the lane is bare until the run ends.
+    const int after = int(view.scale().toX(30.6 * Ms));
+    QVERIFY(after > int(to) + 4);
+    const QColor bare = img.pixelColor(after, y);
+    QVERIFY2(colourDistance(bare, square) > 150, qPrintable(describe(bare)));
+    // Each call is a twenty-fifth of a pixel; they touch, so worker 1 is one merged block
+    // from the first call (10 ms) to the last (30 ms): the function's colour at alpha 200
+    // over the bare lane.
+    auto mix = [](int a, int b) { return (a * 200 + b * 55) / 255; };
+    const QColor block(mix(square.red(), bare.red()), mix(square.green(), bare.green()),
+                       mix(square.blue(), bare.blue()));
+    for (int x = int(from) + 2; x < int(to) - 2; x += 7) {
+        const QColor c = img.pixelColor(x, y);
+        QVERIFY2(colourDistance(c, block) < 12,
+                 qPrintable(QStringLiteral("x=%1: %2, the block should be %3")
+                                .arg(x)
+                                .arg(describe(c), describe(block))));
+    }
+}
+
+// At 1 % of the run, the calls are bars 3.7 px wide with bare lane between them.
+void TestTimelineView::paintedColoursAtOnePercent()
+{
+    TimelineModel many;
+    many.setEvents(sample::manyCalls(2000));
+    TimelineView view;
+    view.resize(1200, 400);
+    view.setModel(&many);
+    view.setPlayhead(many.duration());
+    view.fitToWindow();
+    const double width = view.scale().width;
+    const double span = double(many.duration()) / 100;
+    const double start = 20.0 * Ms - 1000; // call 1000 starts 1 µs into the view
+    view.setVisibleRange(start, span / width);
+    const QImage img = view.grab().toImage();
+    const QColor square = view.theme().functionColor(QStringLiteral("square"));
+    const int y = int(view.hitGeometry().layout.rowCenter(1));
+    int calls = 0;
+    for (qint64 t = 20 * Ms; t + 10000 < qint64(start + span); t += 10000) {
+        const int mid = int(view.scale().toX(double(t + 2500))); // the middle of a call
+        const int gap = int(view.scale().toX(double(t + 7000))); // between two calls
+        const QColor inside = img.pixelColor(mid, y);
+        const QColor between = img.pixelColor(gap, y);
+        QVERIFY2(colourDistance(inside, square) < 12,
+                 qPrintable(QStringLiteral("t=%1 x=%2: %3, a call should be %4")
+                                .arg(t)
+                                .arg(mid)
+                                .arg(describe(inside), describe(square))));
+        QVERIFY2(colourDistance(between, square) > 150,
+                 qPrintable(QStringLiteral("t=%1 x=%2: %3 between calls")
+                                .arg(t)
+                                .arg(gap)
+                                .arg(describe(between))));
+        ++calls;
+    }
+    QVERIFY2(calls >= 25, qPrintable(QString::number(calls)));
 }
 
 void TestTimelineView::phaseBandSaysHowLong()
