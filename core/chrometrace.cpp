@@ -16,7 +16,7 @@ namespace procession {
 
 namespace {
 
-constexpr int kFormatVersion = 1; // tracereader.cpp reads this version
+constexpr int kFormatVersion = 1;      // tracereader.cpp reads this version
 constexpr qsizetype FlushAt = 1 << 20; // bytes buffered before they go to the device
 
 // JSON written straight to a device through a buffer of about a megabyte: a run of any
@@ -142,6 +142,16 @@ struct Writer
         js.key("tid").number(pid).raw(',');
         js.key("args").raw('{').key("name").string(name).raw("}}");
     }
+    void sortIndex(const char *what, qint64 pid, qint64 index)
+    {
+        js.raw(first ? "\n{" : ",\n{");
+        first = false;
+        js.key("ph").raw("\"M\",");
+        js.key("name").string(QByteArrayView(what)).raw(',');
+        js.key("pid").number(pid).raw(',');
+        js.key("tid").number(pid).raw(',');
+        js.key("args").raw('{').key("sort_index").number(index).raw("}}");
+    }
     void slice(const QString &name, const char *cat, qint64 pid, qint64 begin, qint64 end)
     {
         this->begin("X", name, pid, begin);
@@ -207,7 +217,7 @@ bool writeChromeTrace(QIODevice *out, const EventStore &store, const TraceModel 
         const QString name = l.lane == 0 ? QStringLiteral("main (pid %1)").arg(pid)
                                          : QStringLiteral("%1 (pid %2)").arg(l.name).arg(l.pid);
         w.meta("process_name", pid, name);
-        w.meta("process_sort_index", pid, QString::number(l.lane));
+        w.sortIndex("process_sort_index", pid, l.lane);
         w.meta("thread_name", pid, l.lane == 0 ? QStringLiteral("main") : l.name);
     }
     for (const LaneRecord &l : model.lanes()) {
@@ -295,6 +305,7 @@ bool writeChromeTrace(QIODevice *out, const EventStore &store, const TraceModel 
         w.slice(m.dispatch ? QStringLiteral("dispatch ") + c.function
                            : QStringLiteral("result ") + c.function,
                 "ipc", mainPid, m.t, end);
+        js.raw(',').key("args").raw('{').key("call").number(c.id).raw('}');
         w.end();
         // Each flow event is written after the slice it binds to.
         const qint64 flowId = c.id * 2 + (m.dispatch ? 0 : 1);

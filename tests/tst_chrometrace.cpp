@@ -18,6 +18,8 @@ private slots:
     void initTestCase();
     void structure();
     void flowsFollowTheirSlices();
+    void flowsBindToTheirOwnCalls();
+    void processSortIndexIsANumber();
     void noOverlappingSlicesOnOneThread();
     void roundTrip();
     void rejectsForeignFiles();
@@ -111,6 +113,110 @@ void tst_ChromeTrace::flowsFollowTheirSlices()
                 QCOMPARE(e.value(QLatin1String("bp")).toString(), QStringLiteral("e"));
         }
     }
+}
+
+// Every flow joins the slices of one call: a dispatch flow leaves that call's dispatch
+// mark on the main lane and lands on that call's slice in its worker; a return flow leaves
+// the call's slice and lands on its result mark. A flow event binds to the slice that
+// encloses it and was written last before it on its process.
+void tst_ChromeTrace::flowsBindToTheirOwnCalls()
+{
+    struct Slice
+    {
+        double ts, end;
+        QString name;
+        qint64 call;
+    };
+    struct End
+    {
+        QString sliceName;
+        qint64 call = -1;
+        bool seen = false;
+    };
+    struct Flow
+    {
+        QString name;
+        End s, f;
+    };
+    QHash<qint64, QList<Slice>> seen; // per pid
+    QHash<qint64, Flow> flows;        // by id
+    QSet<qint64> callSlices;
+    for (const QJsonValue &v : std::as_const(m_trace)) {
+        const QJsonObject e = v.toObject();
+        const QString ph = e.value(QLatin1String("ph")).toString();
+        const qint64 pid = e.value(QLatin1String("pid")).toInteger();
+        const double ts = e.value(QLatin1String("ts")).toDouble();
+        const QString name = e.value(QLatin1String("name")).toString();
+        if (ph == QLatin1String("X")) {
+            const QJsonValue call =
+                e.value(QLatin1String("args")).toObject().value(QLatin1String("call"));
+            seen[pid].append({ts, ts + e.value(QLatin1String("dur")).toDouble(), name,
+                              call.isDouble() ? call.toInteger() : -1});
+            if (e.value(QLatin1String("cat")).toString().startsWith(QLatin1String("call")))
+                callSlices.insert(call.toInteger());
+        }
+        if (ph != QLatin1String("s") && ph != QLatin1String("f"))
+            continue;
+        const QList<Slice> &before = seen[pid];
+        const Slice *bound = nullptr;
+        for (qsizetype i = before.size() - 1; i >= 0 && !bound; --i)
+            if (before[i].ts <= ts + 1e-6 && ts <= before[i].end + 1e-6)
+                bound = &before[i];
+        QVERIFY2(bound, qPrintable(QStringLiteral("flow %1 at %2 has no slice").arg(name).arg(ts)));
+        Flow &flow = flows[e.value(QLatin1String("id")).toInteger()];
+        QVERIFY(flow.name.isEmpty() || flow.name == name);
+        flow.name = name;
+        End &end = ph == QLatin1String("s") ? flow.s : flow.f;
+        QVERIFY2(!end.seen, "two flow events of one phase share an id");
+        end = {bound->name, bound->call, true};
+    }
+    QCOMPARE(callSlices.size(), 8);
+    QCOMPARE(flows.size(), 16); // a dispatch and a return flow per call
+    QHash<QString, QSet<qint64>> callsByFlow;
+    for (auto it = flows.cbegin(); it != flows.cend(); ++it) {
+        const Flow &f = it.value();
+        const QString what = QStringLiteral("flow %1 (%2): starts in \"%3\" of call %4, ends in "
+                                            "\"%5\" of call %6")
+                                 .arg(it.key())
+                                 .arg(f.name, f.s.sliceName)
+                                 .arg(f.s.call)
+                                 .arg(f.f.sliceName)
+                                 .arg(f.f.call);
+        QVERIFY2(f.s.seen && f.f.seen, qPrintable(what));
+        QVERIFY2(f.s.call >= 0 && f.s.call == f.f.call, qPrintable(what));
+        QVERIFY2(callSlices.contains(f.s.call), qPrintable(what));
+        if (f.name == QLatin1String("dispatch"))
+            QVERIFY2(f.s.sliceName.startsWith(QLatin1String("dispatch ")) &&
+                         !f.f.sliceName.startsWith(QLatin1String("dispatch ")),
+                     qPrintable(what));
+        else
+            QVERIFY2(f.f.sliceName.startsWith(QLatin1String("result ")) &&
+                         !f.s.sliceName.startsWith(QLatin1String("result ")),
+                     qPrintable(what));
+        callsByFlow[f.name].insert(f.s.call);
+    }
+    QCOMPARE(callsByFlow.value(QStringLiteral("dispatch")), callSlices);
+    QCOMPARE(callsByFlow.value(QStringLiteral("return")), callSlices);
+}
+
+// The Chrome Trace Event format gives a process's place as {"sort_index": N}.
+void tst_ChromeTrace::processSortIndexIsANumber()
+{
+    int found = 0;
+    QSet<qint64> indices;
+    for (const QJsonValue &v : std::as_const(m_trace)) {
+        const QJsonObject e = v.toObject();
+        if (e.value(QLatin1String("name")).toString() != QLatin1String("process_sort_index"))
+            continue;
+        ++found;
+        QCOMPARE(e.value(QLatin1String("ph")).toString(), QStringLiteral("M"));
+        const QJsonObject args = e.value(QLatin1String("args")).toObject();
+        QCOMPARE(args.keys(), QStringList{QStringLiteral("sort_index")});
+        QVERIFY(args.value(QLatin1String("sort_index")).isDouble());
+        indices.insert(args.value(QLatin1String("sort_index")).toInteger());
+    }
+    QCOMPARE(found, 5); // main + four workers
+    QCOMPARE(indices, (QSet<qint64>{0, 1, 2, 3, 4}));
 }
 
 void tst_ChromeTrace::noOverlappingSlicesOnOneThread()

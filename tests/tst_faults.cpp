@@ -482,6 +482,21 @@ void tst_Faults::binaryOutputIsHarmless()
 namespace {
 // A worker started by hand against a server the test owns, without the parent-death
 // signal a Session adds: what remains is how the worker notices by itself.
+#if defined(Q_OS_LINUX)
+// True while a thread of the process sleeps in nanosleep (the `sleep` task), as the
+// kernel reports it in /proc/PID/task/TID/wchan.
+bool isSleeping(qint64 pid)
+{
+    const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile f(tasks.filePath(tid + QStringLiteral("/wchan")));
+        if (f.open(QIODevice::ReadOnly) && f.readAll().contains("nanosleep"))
+            return true;
+    }
+    return false;
+}
+#endif
+
 struct BareWorker
 {
     QTemporaryDir dir;
@@ -545,8 +560,15 @@ void tst_Faults::busyWorkerExitsOnStdinEnd()
 {
     BareWorker w;
     QVERIFY(w.start());
+#if defined(Q_OS_LINUX)
+    QVERIFY(!isSleeping(w.process.processId()));
     w.call(QStringLiteral("sleep"), {600000});
-    QTest::qWait(100); // let the call start: the worker is now deaf to its socket
+    // The call has started once the worker sleeps in it: it is now deaf to its socket.
+    QTRY_VERIFY_WITH_TIMEOUT(isSleeping(w.process.processId()), 5000);
+#else
+    w.call(QStringLiteral("sleep"), {600000});
+    QTest::qWait(100); // no /proc/PID/task/TID/wchan to watch the call start
+#endif
     QSignalSpy finished(&w.process, &QProcess::finished);
     QElapsedTimer timer;
     timer.start();

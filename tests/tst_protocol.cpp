@@ -18,6 +18,7 @@ private slots:
     void garbage_data();
     void garbage();
     void oversizeIsRefusedBeforeBuffering();
+    void frameOfExactlyTheLimit();
     void displayText();
 };
 
@@ -187,6 +188,33 @@ void tst_Protocol::oversizeIsRefusedBeforeBuffering()
     QCOMPARE(reader.buffered(), 0);
     reader.feed(QByteArray(1 << 20, 'x')); // ignored after an error, never kept
     QCOMPARE(reader.buffered(), 0);
+}
+
+// The sender allows a payload of exactly the limit, so the reader must take it; one
+// byte more is refused.
+void tst_Protocol::frameOfExactlyTheLimit()
+{
+    const QByteArray frame =
+        encode(Message::call(7, QStringLiteral("sleep"), {1, QStringLiteral("x")}));
+    const quint32 payload = quint32(frame.size() - 4);
+    Message m;
+    {
+        FrameReader reader(payload);
+        reader.feed(frame.left(4)); // the header alone: the whole payload is wanted
+        QCOMPARE(reader.wanted(), qsizetype(payload));
+        reader.feed(frame.mid(4));
+        QCOMPARE(reader.next(&m), FrameReader::Status::Frame);
+        QVERIFY2(!reader.hasError(), qPrintable(reader.errorString()));
+        QCOMPARE(m.kind, Message::Kind::Call);
+        QCOMPARE(m.id, 7);
+    }
+    {
+        FrameReader reader(payload - 1);
+        reader.feed(frame);
+        QCOMPARE(reader.next(&m), FrameReader::Status::Error);
+        QVERIFY2(reader.errorString().contains(QStringLiteral("limit of %1").arg(payload - 1)),
+                 qPrintable(reader.errorString()));
+    }
 }
 
 void tst_Protocol::displayText()

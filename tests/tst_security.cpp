@@ -80,6 +80,8 @@ private slots:
     void foreignClientIsRejected();
     void silentClientIsDroppedWithinASecond_data();
     void silentClientIsDroppedWithinASecond();
+    void tokenOffByOneByteIsRejected_data();
+    void tokenOffByOneByteIsRejected();
     void usedTokenCannotBeReplayed();
     void serverIsPrivateAndFresh();
     void tokenIsNotInArgv();
@@ -176,6 +178,57 @@ void tst_Security::silentClientIsDroppedWithinASecond()
              QStringList{QStringLiteral("a connection said nothing for 1000 ms and was dropped")});
 }
 
+void tst_Security::tokenOffByOneByteIsRejected_data()
+{
+    QTest::addColumn<int>("index");
+    QTest::newRow("first byte") << 0;
+    QTest::newRow("middle byte") << 15;
+    QTest::newRow("last byte") << 31;
+}
+
+// A token that differs from a waiting worker's in one byte is refused. The worker never
+// connects (faulthelper noconnect), so it is still in its hello phase and only the token
+// comparison stands between the intruder and the worker's place; the real token, sent
+// afterwards, is taken, which proves the intruder reached that comparison.
+void tst_Security::tokenOffByOneByteIsRejected()
+{
+    SKIP_WITHOUT_PROC();
+    QFETCH(int, index);
+    Trace trace;
+    SessionOptions o;
+    o.program = QStringLiteral(FAULT_HELPER_EXE);
+    o.arguments = {QStringLiteral("noconnect")};
+    Session s(&trace, o);
+    const int w = s.fork();
+    QVERIFY(s.pid(w) > 0);
+    QByteArray hex;
+    QTRY_VERIFY_WITH_TIMEOUT(!(hex = tokenOf(s.pid(w))).isEmpty(), 5000);
+    const QByteArray token = QByteArray::fromHex(hex);
+    QCOMPARE(token.size(), 32);
+    QByteArray wrong = token;
+    wrong[index] = char(uchar(wrong[index]) ^ 0x01);
+
+    QLocalSocket intruder;
+    intruder.connectToServer(s.serverName());
+    QVERIFY(intruder.waitForConnected(5000));
+    intruder.write(protocol::encode(Message::hello(4242, wrong)));
+    intruder.flush();
+    QTRY_COMPARE_WITH_TIMEOUT(intruder.state(), QLocalSocket::UnconnectedState, 1500);
+    QCOMPARE(s.rejectedConnections(), 1);
+    const QStringList why = rejections(trace);
+    QCOMPARE(why.size(), 1);
+    QVERIFY2(why.first().contains(QStringLiteral("wrong token")), qPrintable(why.first()));
+
+    QLocalSocket holder;
+    holder.connectToServer(s.serverName());
+    QVERIFY(holder.waitForConnected(5000));
+    holder.write(protocol::encode(Message::hello(4242, token)));
+    holder.flush();
+    QString error;
+    QVERIFY2(s.waitReady(w, 5000, &error), qPrintable(error));
+    QCOMPARE(s.rejectedConnections(), 1);
+}
+
 // A worker's token is good for one hello: someone who read it later cannot pose as it.
 void tst_Security::usedTokenCannotBeReplayed()
 {
@@ -185,7 +238,9 @@ void tst_Security::usedTokenCannotBeReplayed()
     const int w = s.fork();
     QString error;
     QVERIFY2(s.waitReady(w, 10000, &error), qPrintable(error));
-    const QByteArray token = QByteArray::fromHex(tokenOf(s.pid(w)));
+    const qint64 pid = s.pid(w);
+    QVERIFY(pid > 0);
+    const QByteArray token = QByteArray::fromHex(tokenOf(pid));
     QCOMPARE(token.size(), 32);
 
     QLocalSocket thief;
@@ -195,7 +250,7 @@ void tst_Security::usedTokenCannotBeReplayed()
     thief.flush();
     QTRY_COMPARE_WITH_TIMEOUT(thief.state(), QLocalSocket::UnconnectedState, 1500);
     QCOMPARE(s.rejectedConnections(), 1);
-    QCOMPARE(s.pid(w), s.pid(w)); // the worker keeps its identity
+    QCOMPARE(s.pid(w), pid); // the worker keeps its identity
     s.callAsync(w, QStringLiteral("square"), {4});
     QCOMPARE(s.callAwait(w, 10000).value.toInteger(), 16);
 }
