@@ -2,6 +2,7 @@
 // 100 000 calls stays fast because only what is in view is touched.
 #include "lod.h"
 #include "sampletrace.h"
+#include "timelineheader.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
 
@@ -171,6 +172,19 @@ void TestTimelineView::tooltipsSayWhatIsThere()
         QVERIFY2(header.contains(QStringLiteral("<b>%1</b>").arg(QLatin1String(figure))),
                  qPrintable(header));
     QVERIFY2(header.contains(QStringLiteral("summed over")), qPrintable(header));
+    // The start-up figure itself says it is a sum, and over how many processes.
+    procession::RunSummary forty;
+    forty.startupS = 5.4;
+    forty.workers = 40;
+    const QList<HeaderGroup> groups = TimelineHeader::figures(forty);
+    QString startupFigure;
+    for (const HeaderGroup &group : groups)
+        for (const auto &figure : group.figures)
+            if (figure.name == QLatin1String("start-up"))
+                startupFigure = figure.value;
+    QVERIFY2(startupFigure.contains(QStringLiteral("summed over 40 processes")) &&
+                 startupFigure.contains(QStringLiteral("135 ms each")),
+             qPrintable(startupFigure));
     // Below the lanes there is nothing to say.
     QVERIFY(m_view->toolTipAt(QPointF(5, m_view->height() - 2)).isEmpty());
 }
