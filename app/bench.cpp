@@ -29,6 +29,10 @@
 #if defined(Q_OS_LINUX)
 #include <malloc.h>
 #include <sched.h>
+#elif defined(Q_OS_WIN)
+#include <windows.h>
+// windows.h first
+#include <psapi.h>
 #endif
 
 namespace procession {
@@ -170,6 +174,16 @@ qint64 eventTime(const Trace &trace, EventType type, qint64 call)
 
 qint64 residentKb(qint64 pid)
 {
+#if defined(Q_OS_WIN)
+    qint64 kb = -1;
+    if (const HANDLE h = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(pid))) {
+        PROCESS_MEMORY_COUNTERS c{};
+        if (::GetProcessMemoryInfo(h, &c, sizeof c))
+            kb = qint64(c.WorkingSetSize / 1024);
+        ::CloseHandle(h);
+    }
+    return kb;
+#endif
     QFile file(QStringLiteral("/proc/%1/status").arg(pid));
     if (!file.open(QIODevice::ReadOnly))
         return -1;
@@ -232,13 +246,21 @@ void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rawS
         return;
     }
     RawEcho echo, spinningEcho;
-    if (!echo.start() || !spinningEcho.start(SpinWait::defaultBudgetNs())) {
+    const bool rawHere = echo.start() && spinningEcho.start(SpinWait::defaultBudgetNs());
+    auto qtBlock = [&](int count) { return noopRoundTrips(b.session, count, problems); };
+    qtBlock(200); // warm up both sides
+    if (!rawHere) {
+#if defined(Q_OS_UNIX)
         *problems << QStringLiteral("raw_rtt: cannot start the echo child");
+#else
+        raw->note = rawSpin->note = ratio->note =
+            QStringLiteral("not measurable here: the raw socket pair is POSIX only");
+#endif
+        for (int i = 0; i < blocks; ++i)
+            rtt->samples << median(qtBlock(perBlock)) / 1000.0;
         return;
     }
     const int size = tinyCallFrameSize();
-    auto qtBlock = [&](int count) { return noopRoundTrips(b.session, count, problems); };
-    qtBlock(200); // warm up both sides
     echo.pingPong(200, size);
     spinningEcho.pingPong(200, size);
     for (int i = 0; i < blocks; ++i) {
@@ -320,10 +342,9 @@ void measurePinnedRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure
     ::sched_setaffinity(0, sizeof before, &before);
 #else
     Q_UNUSED(opt);
-    Q_UNUSED(rtt);
-    Q_UNUSED(raw);
-    Q_UNUSED(ratio);
     Q_UNUSED(problems);
+    rtt->note = raw->note = ratio->note =
+        QStringLiteral("not measurable here: pinning to one CPU is Linux's sched_setaffinity");
 #endif
 }
 
@@ -565,6 +586,8 @@ void measureTrace(const Options &opt, const QList<TraceEvent> &sample, Figure *n
             bytes->samples << double(after - before) / double(sample.size());
         else // another allocator (a sanitizer's, say) answers mallinfo2 with nothing
             bytes->note = QStringLiteral("not measurable here: malloc is not glibc's");
+#else
+        bytes->note = QStringLiteral("not measurable here: malloc is not glibc's");
 #endif
     }
 }

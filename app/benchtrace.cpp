@@ -80,7 +80,11 @@ TraceParseFigures measureTraceParse(qint64 events, int reps)
         return figures;
     }
     figures.fileMb = double(QFile(path).size()) / 1e6;
-    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+#if defined(Q_OS_WIN)
+    if (python.isEmpty()) // python.org's installer names it python.exe
+        python = QStandardPaths::findExecutable(QStringLiteral("python"));
+#endif
     for (int r = 0; r < reps; ++r) {
         QElapsedTimer clock;
         clock.start();

@@ -21,7 +21,8 @@ QString crashName(int code)
     case 0x80000003u:
         return QStringLiteral("a breakpoint (0x80000003)");
     case 0xC000013Au:
-        return QStringLiteral("Ctrl-C or Ctrl-Break (0xC000013A)");
+        // A worker ends with it on terminate() (its terminate event or Ctrl-Break).
+        return QStringLiteral("Ctrl-Break (0xC000013A)");
     case 0xF291u: // QProcess::kill(): TerminateProcess with this status
         return QStringLiteral("TerminateProcess");
     default:

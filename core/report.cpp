@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include "comparison.h"
+#include "runqueuedelay.h"
 #include "tracemodel.h"
 
 #include <QJsonArray>
@@ -199,9 +200,12 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message,
                .arg(ms(s.workS))
                .arg(s.calls)
                .arg(s.calls == 1 ? QString() : QStringLiteral("s"));
-    out += QStringLiteral(
-               "  speedup    %1×  (work / wall; work leaves out time spent waiting for a CPU)\n")
-               .arg(s.speedup, 0, 'f', 2);
+    out += QStringLiteral("  speedup    %1×  (work / wall; %2)\n")
+               .arg(s.speedup, 0, 'f', 2)
+               .arg(RunQueueDelay::measuredHere()
+                        ? QStringLiteral("work leaves out time spent waiting for a CPU")
+                        : QStringLiteral("time spent waiting for a CPU is not measured on "
+                                         "this system: work includes it"));
     out += QStringLiteral("  CPU time   %1 used by the calls\n").arg(ms(s.cpuS));
     if (s.workers > 0) {
         out += QStringLiteral("  %1\n").arg(summedText(QStringLiteral("start-up  "), s.startupS,

@@ -20,6 +20,15 @@ public:
 
     // False where the system does not tell (every platform but Linux).
     bool isMeasured() const { return m_fd >= 0; }
+    // Whether this platform measures it at all: the run report says so where it does not.
+    static constexpr bool measuredHere()
+    {
+#if defined(Q_OS_LINUX)
+        return true;
+#else
+        return false;
+#endif
+    }
     // Returns the ns the call (of this wall duration and CPU time) spent waiting for a CPU.
     qint64 after(qint64 duration, qint64 cpu);
 

@@ -17,6 +17,16 @@ void prepareWorkerProcess();
 // even where no parent-death signal exists. Ends the process then.
 void exitWhenStdinEnds();
 
+#if defined(_WIN32)
+// Windows has no SIGTERM, and Ctrl-Break reaches a worker only when it shares the parent's
+// console (a window program has none). So WorkerProcess::terminate() also sets a named
+// event, and a worker that watches it ends at once with the status Ctrl-Break gives
+// (0xC000013A), whatever its main thread is doing. prepareWorkerProcess() starts the watch.
+void endOnTerminateRequest();
+// The event's name for the process with this id: "Local\procession-terminate-PID".
+const wchar_t *terminateEventName(unsigned long pid, wchar_t (&buffer)[64]);
+#endif
+
 // Gives memory freed after large calls back to the system (glibc's malloc_trim; nothing
 // elsewhere, where free() does it by itself or not at all).
 void giveMemoryBack();

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cwchar>
 #include <thread>
 
 #include <windows.h>
@@ -39,6 +40,26 @@ void prepareWorkerProcess()
     // process group (CREATE_NEW_PROCESS_GROUP) ignores it already; this says so for any
     // other way it was started.
     ::SetConsoleCtrlHandler(nullptr, TRUE);
+    endOnTerminateRequest();
+}
+
+const wchar_t *terminateEventName(unsigned long pid, wchar_t (&buffer)[64])
+{
+    std::swprintf(buffer, 64, L"Local\\procession-terminate-%lu", pid);
+    return buffer;
+}
+
+void endOnTerminateRequest()
+{
+    wchar_t name[64];
+    const HANDLE event =
+        ::CreateEventW(nullptr, TRUE, FALSE, terminateEventName(::GetCurrentProcessId(), name));
+    if (!event)
+        return;
+    std::thread([event] {
+        if (::WaitForSingleObject(event, INFINITE) == WAIT_OBJECT_0)
+            ::TerminateProcess(::GetCurrentProcess(), 0xC000013Au); // STATUS_CONTROL_C_EXIT
+    }).detach();
 }
 
 void exitWhenStdinEnds()

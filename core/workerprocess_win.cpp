@@ -1,5 +1,7 @@
 #include "workerprocess.h"
 
+#include "workerplatform.h"
+
 #include <QProcess>
 
 #include <windows.h>
@@ -64,9 +66,20 @@ ProcessEnd WorkerProcess::end() const
 void WorkerProcess::terminate()
 {
     // QProcess::terminate() posts WM_CLOSE, which a console program never sees. A worker
-    // ignores Ctrl-C but not Ctrl-Break; it goes to the worker's own process group only.
-    // Without a console shared with the worker this does nothing, and kill() follows.
-    ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, DWORD(m_process->processId()));
+    // watches its terminate event (endOnTerminateRequest) and ends as Ctrl-Break would end
+    // it; a program that does not watch it (not a Procession worker) gets kill() after
+    // the grace time. Ctrl-Break itself goes to the worker's own process group, and reaches
+    // it only when it shares this process's console.
+    const DWORD pid = DWORD(m_process->processId());
+    if (pid == 0)
+        return;
+    wchar_t name[64];
+    if (const HANDLE event =
+            ::OpenEventW(EVENT_MODIFY_STATE, FALSE, terminateEventName(pid, name))) {
+        ::SetEvent(event);
+        ::CloseHandle(event);
+    }
+    ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, pid);
 }
 
 } // namespace procession

@@ -12,6 +12,10 @@
 //   wrongtoken  says hello with a token of its own
 //   termable    serves, but ignores the exit request and stdin's end; dies on SIGTERM
 //   stubborn    like termable, and ignores SIGTERM too: only SIGKILL ends it
+//   exit0       exits at once with status 0; exit1 likewise with status 1
+//   parent      not a worker: a parent with a Session of two stubborn helpers; prints their
+//               pids, one a line, then waits to be killed (what happens to them then is
+//               the operating system's doing: a parent-death signal, a Job object)
 //
 // In every mode that serves, a call to one of these names misbehaves; any other name
 // runs the bundled task, so the same worker also proves it served before the fault:
@@ -27,6 +31,8 @@
 #include "clock.h"
 #include "protocol.h"
 #include "registry.h"
+#include "session.h"
+#include "workerplatform.h"
 
 #include <QCoreApplication>
 #include <QLocalSocket>
@@ -97,19 +103,48 @@ void misbehave(QLocalSocket &socket, const Message &m)
     }
 }
 
+int runAsParent(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    procession::SessionOptions o;
+    o.program = QCoreApplication::applicationFilePath();
+    o.arguments = {QStringLiteral("stubborn")};
+    // Never destroyed: this process ends by being killed, and its workers with it or not.
+    auto *session = new procession::Session(nullptr, o);
+    for (int i = 0; i < 2; ++i)
+        session->fork();
+    QString error;
+    if (!session->waitAllReady(10000, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 5;
+    }
+    for (int w = 1; w <= 2; ++w)
+        std::printf("%lld\n", static_cast<long long>(session->pid(w)));
+    std::fflush(stdout);
+    waitToBeKilled();
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && std::strcmp(argv[1], "parent") == 0)
+        return runAsParent(argc, argv);
     if (argc < 4) {
         std::fprintf(stderr, "usage: procession_faulthelper MODE SERVER LANE\n");
         return 2;
     }
     const QByteArray mode = argv[1];
+    if (mode == "exit0" || mode == "exit1")
+        return mode == "exit0" ? 0 : 1;
     const bool stubborn = mode == "stubborn";
     const bool termable = mode == "termable";
     if (stubborn)
         std::signal(SIGTERM, SIG_IGN);
+#if defined(Q_OS_WIN)
+    else // what SIGTERM's default action does on POSIX, a Procession worker does on Windows
+        procession::endOnTerminateRequest();
+#endif
 
     QCoreApplication app(argc, argv);
     if (mode == "noconnect")

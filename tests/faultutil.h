@@ -81,6 +81,12 @@ inline QByteArray startEnvironment(qint64 pid, const QByteArray &name)
     return {};
 }
 
+// The program's name, for messages (what /proc/PID/comm says).
+inline QString processName(qint64 pid)
+{
+    return QString::fromLocal8Bit(readProc(pid, "comm").trimmed());
+}
+
 // Every process whose parent is `parent`.
 inline QList<qint64> childrenOf(qint64 parent)
 {
@@ -179,11 +185,27 @@ inline qint64 parentPid(qint64 pid)
     return parent;
 }
 
-// Every living process whose parent is `parent`.
+// The program's file name, for messages ("procession.exe").
+inline QString processName(qint64 pid)
+{
+    QString name;
+    processesWhere([&](const PROCESSENTRY32W &e) {
+        if (e.th32ProcessID == DWORD(pid))
+            name = QString::fromWCharArray(e.szExeFile);
+        return false;
+    });
+    return name;
+}
+
+// Every living process whose parent is `parent`. Under Wine, the first program that needs
+// a desktop starts Wine's desktop process (explorer.exe /desktop) as its child: not ours.
 inline QList<qint64> childrenOf(qint64 parent)
 {
-    return processesWhere(
-        [parent](const PROCESSENTRY32W &e) { return e.th32ParentProcessID == DWORD(parent); });
+    return processesWhere([parent](const PROCESSENTRY32W &e) {
+        return e.th32ParentProcessID == DWORD(parent) &&
+               QString::fromWCharArray(e.szExeFile)
+                       .compare(QLatin1String("explorer.exe"), Qt::CaseInsensitive) != 0;
+    });
 }
 
 // Living children of `parent` that are copies of procession (its workers: the command

@@ -1,5 +1,6 @@
 #include "crashcodes.h"
 #include "faultutil.h"
+#include "startcost.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -87,7 +88,7 @@ void tst_Cli::runGreetSpawnJson()
     QCOMPARE(o.value(QLatin1String("scenario")).toString(), QStringLiteral("greet-spawn"));
     QCOMPARE(o.value(QLatin1String("ok")).toBool(), true);
     const double wall = o.value(QLatin1String("wall_s")).toDouble();
-    QVERIFY2(wall >= 1.0 && wall < 1.5, qPrintable(QString::number(wall)));
+    QVERIFY2(wall >= 1.0 && wall < 1.5 + startcost::extraS(), qPrintable(QString::number(wall)));
     const QJsonArray calls = o.value(QLatin1String("calls")).toArray();
     QCOMPARE(calls.size(), 4);
     QSet<qint64> pids;
@@ -288,6 +289,10 @@ void tst_Cli::benchQuickJson()
     // The bench command end to end: every figure measured on real workers, none failing to
     // measure. Timings are not judged here (that is what the command is for); only that
     // each figure is a sane measurement.
+    if (qEnvironmentVariableIsSet("PROCESSION_TEST_EMULATOR"))
+        QSKIP("under Wine, bench --quick takes about 3 minutes (13 MB/s payloads, 0.9 s process "
+              "start-ups, a 100,000-call paint run that outlasts bench's 2-minute limit) and "
+              "measures Wine: its off-Linux notes are checked on Windows runners");
     const Result r =
         run({QStringLiteral("bench"), QStringLiteral("--quick"), QStringLiteral("--json")}, 120000);
     QCOMPARE(r.code, 0);
@@ -313,8 +318,22 @@ void tst_Cli::benchQuickJson()
                                   QStringLiteral("worker_rss_kb"),
                                   QStringLiteral("greet_spawn_wall_s"),
                                   QStringLiteral("greet_pool_phase_s")};
+    // Off Linux the raw socket pair and CPU pinning do not exist: those figures say so.
+    const QStringList linuxOnly = {
+        QStringLiteral("raw_rtt_us"),        QStringLiteral("raw_spin_rtt_us"),
+        QStringLiteral("rtt_over_raw"),      QStringLiteral("rtt_pinned_us"),
+        QStringLiteral("raw_pinned_rtt_us"), QStringLiteral("rtt_pinned_over_raw")};
     for (const QString &name : measured) {
         const QJsonObject f = figures.value(name).toObject();
+#if !defined(Q_OS_LINUX)
+        if (linuxOnly.contains(name)) {
+            QVERIFY2(f.value(QLatin1String("note"))
+                         .toString()
+                         .startsWith(QLatin1String("not measurable here")),
+                     qPrintable(name));
+            continue;
+        }
+#endif
         const double lo = f.value(QLatin1String("min")).toDouble(),
                      mid = f.value(QLatin1String("median")).toDouble(),
                      hi = f.value(QLatin1String("max")).toDouble();
@@ -331,7 +350,8 @@ void tst_Cli::benchQuickJson()
     QVERIFY(median("rtt_us") < 10000 && median("raw_rtt_us") < 10000);
     QVERIFY(median("calls_per_s_2") > 1000);
     QVERIFY(median("worker_rss_kb") > 1000 && median("worker_rss_kb") < 500000);
-    QVERIFY(median("greet_spawn_wall_s") >= 1.0 && median("greet_spawn_wall_s") < 2.0);
+    QVERIFY(median("greet_spawn_wall_s") >= 1.0 &&
+            median("greet_spawn_wall_s") < 2.0 + startcost::extraS());
     QVERIFY(median("greet_pool_phase_s") >= 1.0 && median("greet_pool_phase_s") < 2.0);
     // Painting needs the window's library, which a build without Qt Widgets lacks.
     for (const char *name : {"paint_ms_100k", "paint_ms_100k_1pct"}) {
@@ -349,11 +369,13 @@ void tst_Cli::benchQuickJson()
         QVERIFY(median("trace_bytes_per_event") >= 48);
     else
         QVERIFY(bytes.value(QLatin1String("note")).toString().contains(QLatin1String("glibc")));
+#if defined(Q_OS_LINUX)
     // Targets carry a verdict; figures without one do not.
     QVERIFY(figures.value(QLatin1String("rtt_over_raw")).toObject().contains(QLatin1String("met")));
     QVERIFY(!figures.value(QLatin1String("rtt_pinned_over_raw"))
                  .toObject()
                  .contains(QLatin1String("met")));
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

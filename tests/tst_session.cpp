@@ -1,7 +1,10 @@
 #include "crashcodes.h"
 #include "faultutil.h"
 #include "realworkers.h"
+#include "report.h"
+#include "runqueuedelay.h"
 #include "session.h"
+#include "startcost.h"
 #include "trace.h"
 #include "tracemodel.h"
 
@@ -139,7 +142,8 @@ void tst_Session::oneProcessPerCall()
         QCOMPARE(out.value.toInteger(), i);
         pids.insert(out.pid);
     }
-    QVERIFY2(timer.elapsed() < 1500, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(timer.elapsed() < 1500 + startcost::extraMs(),
+             qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(pids.size(), 4); // a process each
     QCOMPARE(session.workerCount(), 4);
     for (int w = 1; w <= 4; ++w)
@@ -304,12 +308,22 @@ void tst_Session::workLeavesOutWaitingForACpu()
         wall += (c.end - c.begin) / 1e9;
     }
     const RunSummary s = model.summary();
+    QVERIFY(s.cpuS > 0.9 * cpu);
+    if (!RunQueueDelay::measuredHere()) {
+        // Windows and macOS tell no run-queue wait: the report says so, and work is the
+        // summed bars (the wait inside them is not left out).
+        QVERIFY(runReportText(model, true, {}, {}, {})
+                    .contains(QStringLiteral("waiting for a CPU is not measured")));
+        QVERIFY(std::abs(s.workS - wall) < 0.05 * wall);
+        return;
+    }
+    QVERIFY(runReportText(model, true, {}, {}, {})
+                .contains(QStringLiteral("work leaves out time spent waiting for a CPU")));
     QVERIFY2(std::abs(s.workS - cpu) < 0.25 * cpu,
              qPrintable(QStringLiteral("work %1 s, CPU %2 s, summed bars %3 s")
                             .arg(s.workS)
                             .arg(cpu)
                             .arg(wall)));
-    QVERIFY(s.cpuS > 0.9 * cpu);
 }
 
 void tst_Session::nothingLeftAfterSession()

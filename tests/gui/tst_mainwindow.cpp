@@ -1,6 +1,7 @@
 // The window as a person uses it: pick a scenario, run it with real worker processes,
 // wait for the end, and check what the timeline, header, console and code panel show.
 #include "../crashcodes.h"
+#include "../startcost.h"
 #include "codeview.h"
 #include "compareview.h"
 #include "consoleview.h"
@@ -21,6 +22,14 @@
 #include <QTest>
 
 using namespace procession::gui;
+
+// greet-spawn's four 1 s greetings take ~1.6 s in parallel (one process start-up each,
+// under load) against 4 s one after another: more than 2.5x. Where a process start-up
+// costs more (an emulator), the parallel run is longer by that much.
+static double minSpeedup()
+{
+    return 4.0 / (1.6 + startcost::extraS());
+}
 
 class TestMainWindow : public QObject
 {
@@ -69,7 +78,7 @@ void TestMainWindow::greetSpawnRunsInParallel()
     QCOMPARE(m.lanes().size(), 5);
 
     const double speedup = window.timeline()->summary().speedup;
-    QVERIFY2(speedup > 2.5 && speedup < 4.1, qPrintable(QString::number(speedup)));
+    QVERIFY2(speedup > minSpeedup() && speedup < 4.1, qPrintable(QString::number(speedup)));
     const QString header = window.timeline()->summaryText();
     QVERIFY2(header.contains(QStringLiteral("speedup %1×").arg(speedup, 0, 'f', 2)),
              qPrintable(header));
@@ -103,7 +112,7 @@ void TestMainWindow::compareShowsTheSpeedup()
     QCOMPARE(c->second()->model()->countCalls(QStringLiteral("greet")), 4);
     const double sequential = c->first()->summary().wallS;
     QVERIFY2(sequential > 3.9 && sequential < 6, qPrintable(QString::number(sequential)));
-    QVERIFY2(c->ratio() > 2.5 && c->ratio() < 4.1, qPrintable(c->headline()));
+    QVERIFY2(c->ratio() > minSpeedup() && c->ratio() < 4.1, qPrintable(c->headline()));
     QVERIFY2(c->headline().contains(QStringLiteral("faster")), qPrintable(c->headline()));
     QVERIFY2(c->headline().contains(QStringLiteral("→")), qPrintable(c->headline()));
     // One time axis: both views show the same times.
@@ -236,8 +245,13 @@ void TestMainWindow::crashIsShown()
 
 void TestMainWindow::paneSizesAreRemembered()
 {
+    // As the program does (guimain.cpp): Windows and macOS keep no settings without an
+    // organisation name. An INI file in a temporary folder on every platform (the native
+    // format is the registry on Windows, where setPath() does not apply).
+    QCoreApplication::setOrganizationName(QStringLiteral("Procession"));
     QTemporaryDir dir;
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
     QList<int> sizes;
     {
         MainWindow window(QStringLiteral(PROCESSION_EXE));
