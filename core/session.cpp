@@ -476,6 +476,8 @@ void Session::failCall(Call *c, const QString &kind, const QString &message, int
     c->outcome.error = message;
     if (const WorkerState *w = state(c->lane))
         c->outcome.pid = w->pid;
+    if (!c->sent && c->lane != 0) // else the trace would show it as "()"
+        record(int(EventType::Unsent), lane, c->outcome.pid, c->id, 0, c->function, c->argsText);
     record(int(EventType::Error), lane, c->outcome.pid, c->id, 0, message, kind);
 }
 
@@ -585,6 +587,12 @@ void Session::onProcessFinished(WorkerState *w, const ProcessEnd &end)
     } else if (dropped) {
         // Already dropped (protocol error, lost connection): only note how it ended.
         record(int(EventType::Exit), w->lane, w->pid, -1, end.code);
+    } else if (w->phase == WorkerState::Phase::Starting && end.code == kWorkerExitNoThread) {
+        const QString why = QStringLiteral("%1 could not start: the system gave it no thread "
+                                           "(the limit on processes, ulimit -u, is reached)")
+                                .arg(who);
+        record(int(EventType::Crash), w->lane, w->pid, -1, end.code, why, QStringLiteral("exit"));
+        dropWorker(w, EndKind::StartFailed, why);
     } else {
         const QString why = describeUnexpectedExit(who, end.code, running);
         record(int(EventType::Crash), w->lane, w->pid, -1, end.code, why, QStringLiteral("exit"));
