@@ -201,6 +201,12 @@ void TestTimelineView::tooltipsSayWhatIsThere()
         for (const auto &figure : group.figures)
             if (figure.name == QLatin1String("CPU"))
                 QCOMPARE(figure.value, QStringLiteral("708 µs"));
+    procession::RunSummary crashed; // one call, lost with its worker: no CPU figure came back
+    crashed.calls = crashed.finishedCalls = crashed.failedCalls = 1;
+    for (const HeaderGroup &group : TimelineHeader::figures(crashed))
+        for (const auto &figure : group.figures)
+            if (figure.name == QLatin1String("CPU"))
+                QCOMPARE(figure.value, QStringLiteral("—"));
     // The start-up figure itself says it is a sum, and over how many processes.
     procession::RunSummary forty;
     forty.startupS = 5.4;
