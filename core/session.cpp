@@ -721,7 +721,7 @@ CallOutcome Session::callAwait(int worker, int timeoutMs)
     return awaitCall(w->unawaited.first(), timeoutMs);
 }
 
-CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
+CallOutcome Session::awaitCall(qint64 id, int timeoutMs, int stepLimitMs)
 {
     Call *c = m_calls->find(id);
     if (!c) {
@@ -741,6 +741,13 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
             failCall(c, QStringLiteral("interrupted"),
                      QStringLiteral("the run was interrupted while waiting for %1 on %2")
                          .arg(c->label, who),
+                     c->lane);
+        else if (stepLimitMs >= 0)
+            failCall(c, QStringLiteral("timeout"),
+                     QStringLiteral("%1 did not answer within %2 s; %3 not finished")
+                         .arg(who)
+                         .arg(stepLimitMs / 1000.0, 0, 'f', 1)
+                         .arg(c->label),
                      c->lane);
         else
             failCall(c, QStringLiteral("timeout"),

@@ -71,7 +71,9 @@ public:
     // Waits for the oldest call on `worker` that nobody has awaited yet.
     CallOutcome callAwait(int worker, int timeoutMs = -1);
     // Waits for one call by id.
-    CallOutcome awaitCall(qint64 call, int timeoutMs = -1);
+    // stepLimitMs: the limit of the whole step this wait belongs to, said in the sentence
+    // when the call did not finish (the wait itself may be what was left of it).
+    CallOutcome awaitCall(qint64 call, int timeoutMs = -1, int stepLimitMs = -1);
     // Runs fn in this process, on the main lane, and returns when it is done.
     CallOutcome callHere(const QString &fn, const QCborArray &args, const QCborMap &kwargs = {});
 
