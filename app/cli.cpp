@@ -291,8 +291,8 @@ int cmdRun(const QList<QByteArray> &raw)
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);
         QString why;
-        if (!writeChromeTrace(&buffer, events, model, &why) || !traceFile->write(bytes) ||
-            !traceFile->commit()) {
+        if (!writeChromeTrace(&buffer, events, model, &why, scenario.text) ||
+            !traceFile->write(bytes) || !traceFile->commit()) {
             printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
                          .arg(tracePath, why.isEmpty() ? traceFile->errorString() : why));
             if (status == 0)

@@ -458,6 +458,7 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
         s.compareFrom = pair.at(0).toString();
         s.compareTo = pair.at(1).toString();
     }
+    s.text = json;
     *scenario = std::move(s);
     return true;
 }

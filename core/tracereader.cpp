@@ -500,6 +500,10 @@ bool Walk::processionSection(od::object section, QString *why)
             std::string_view s;
             if (!v.get_string().get(s))
                 m_result.processionScenario = QString::fromUtf8(s.data(), qsizetype(s.size()));
+        } else if (key.unsafe_is_equal("scenario_source")) {
+            std::string_view s;
+            if (!v.get_string().get(s))
+                m_result.processionScenarioSource = QByteArray(s.data(), qsizetype(s.size()));
         } else if (key.unsafe_is_equal("events")) {
             od::array list;
             if (v.get_array().get(list)) {

@@ -56,7 +56,8 @@ struct TraceReadResult
     bool truncated = false;  // the list was cut off (missing ], or a last event cut short)
     QString displayTimeUnit; // "ms" or "ns" when the file says
     QString processionScenario;
-    std::size_t bytes = 0; // JSON bytes read (after inflating)
+    QByteArray processionScenarioSource; // the scenario's JSON, when the trace keeps it
+    std::size_t bytes = 0;               // JSON bytes read (after inflating)
     bool compressed = false;
 };
 

@@ -5,6 +5,7 @@
 #include "comparecontroller.h"
 #include "compareview.h"
 #include "consoleview.h"
+#include "eventtext.h"
 #include "foreigntraceview.h"
 #include "helpdialogs.h"
 #include "playback.h"
@@ -26,8 +27,10 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -107,6 +110,16 @@ void MainWindow::buildActions()
     on(a->play, [this] { m_playback->togglePlay(); });
     on(a->prev, [this] { stepEvent(false); });
     on(a->next, [this] { stepEvent(true); });
+    on(a->toStart, [this] {
+        m_playback->pause();
+        m_playback->seek(0);
+        statusBar()->showMessage(tr("At the start of the run."));
+    });
+    on(a->toEnd, [this] {
+        m_playback->pause();
+        m_playback->seek(playDuration());
+        statusBar()->showMessage(tr("At the end of the run."));
+    });
     on(a->slower, [this] { m_playControls->slower(); });
     on(a->faster, [this] { m_playControls->faster(); });
     auto views = [this] {
@@ -229,12 +242,18 @@ void MainWindow::buildUi()
     m_sideSplit->setSizes({545, 225}); // room for a clicked call's four times and their gaps
     setCentralWidget(m_mainSplit);
     statusBar()->showMessage(tr("Pick a scenario and press F5."));
+    // Range zoom by right-drag is not something one finds by trying: say it, quietly.
+    auto *hint = new QLabel(tr("right-drag: zoom to a range · Ctrl+wheel: zoom"), this);
+    hint->setObjectName(QStringLiteral("zoomHint"));
+    hint->setToolTip(TimelineView::navigationHint());
+    statusBar()->addPermanentWidget(hint);
     resize(1400, 860);
 }
 
 void MainWindow::addEntry(const ScenarioEntry &entry, bool select)
 {
-    m_scenarios->addEntry(entry, select);
+    if (!m_scenarios->addEntry(entry, select))
+        return; // a file opened again: its line, read anew
     if (!entry.isTrace())
         m_comparing->addScenario(entry.scenario.id);
 }
@@ -289,8 +308,8 @@ void MainWindow::onEntrySelected()
             return;
         }
         if (!m_single->isRunning()) {
-            m_single->load(e.events, e.path);
-            const Scenario *s = scenarioById(m_single->model().trace().scenarioId());
+            m_single->load(e.events, e.path, e.recorded);
+            const Scenario *s = m_single->shownScenario();
             m_code->setLines(s ? s->recipeLines() : QStringList());
             m_timeline->setModel(&m_single->model());
             m_timeline->setTitle(viewTitle(m_single->model(), nullptr) + tr("  (saved run)"));
@@ -328,6 +347,22 @@ bool MainWindow::openFile(const QString &path, QString *error)
     return true;
 }
 
+void MainWindow::showOpenErrors(const QStringList &errors)
+{
+    if (errors.isEmpty())
+        return;
+    statusBar()->showMessage(errors.first());
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Open"),
+                                errors.size() == 1
+                                    ? tr("Procession could not open the file.")
+                                    : tr("Procession could not open %1 files.").arg(errors.size()),
+                                QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("openErrors"));
+    box->setInformativeText(errors.join(QLatin1Char('\n')));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
 bool MainWindow::loadTaskLibrary(const QString &path, QString *error)
 {
     QString why;
@@ -363,7 +398,8 @@ void MainWindow::loadTasksDialog()
 
 bool MainWindow::saveTrace(const QString &path, QString *error)
 {
-    if (!TraceFileActions::save(activeModel(), path, error))
+    const Scenario *s = activeController()->shownScenario();
+    if (!TraceFileActions::save(activeModel(), path, error, s ? s->text : QByteArray()))
         return false;
     statusBar()->showMessage(
         tr("Saved %1 (opens in Procession, Perfetto and chrome://tracing).").arg(path));
@@ -405,6 +441,10 @@ void MainWindow::setCompareMode(bool on)
         return;
     m_compareMode = on;
     m_actions->compare->setChecked(on);
+    // The details shown were of a call in the other mode's timeline: they no longer apply.
+    for (TimelineView *v : {m_timeline, m_compare->first(), m_compare->second()})
+        v->setSelectedCall(-1);
+    showDetails(nullptr, -1);
     m_stack->setCurrentIndex(on ? 1 : 0);
     m_comparing->setChoosersVisible(on);
     const TimelineModel &m = activeModel();
@@ -650,16 +690,27 @@ void MainWindow::stepEvent(bool forward)
     m_playback->pause();
     const qint64 now = m_playback->playhead();
     qint64 best = -1;
+    const TimelineModel *where = nullptr;
     const QList<const TimelineModel *> models =
         m_compareMode ? QList<const TimelineModel *>{&m_left->model(), &m_right->model()}
                       : QList<const TimelineModel *>{&m_single->model()};
     for (const TimelineModel *m : models) {
         const qint64 t = forward ? m->nextEventAfter(now) : m->prevEventBefore(now);
-        if (t >= 0 && (best < 0 || (forward ? t < best : t > best)))
+        if (t >= 0 && (best < 0 || (forward ? t < best : t > best))) {
             best = t;
+            where = m;
+        }
     }
-    if (best >= 0)
-        m_playback->seek(best);
+    if (best < 0) {
+        statusBar()->showMessage(forward ? tr("No later event.") : tr("No earlier event."));
+        return;
+    }
+    m_playback->seek(best);
+    // Say which event the playhead moved to: a step lands on a moment the timeline may draw
+    // as a hair's width.
+    const QString what = eventsAt(*where, best);
+    statusBar()->showMessage(what.isEmpty() ? formatDuration(double(best))
+                                            : tr("%1: %2").arg(formatDuration(double(best)), what));
 }
 
 void MainWindow::onCallClicked(TimelineView *view, qsizetype call)
@@ -688,7 +739,8 @@ void MainWindow::updateActions()
     m_scenarios->list()->setEnabled(!running);
     m_comparing->setChoosersEnabled(!running);
     const bool replayable = !running && playDuration() > 0;
-    for (QAction *a : {m_actions->play, m_actions->prev, m_actions->next})
+    for (QAction *a :
+         {m_actions->play, m_actions->prev, m_actions->next, m_actions->toStart, m_actions->toEnd})
         a->setEnabled(replayable);
     m_playControls->setScrubEnabled(replayable);
     m_actions->save->setEnabled(!running && !activeModel().isEmpty());
@@ -738,8 +790,7 @@ void MainWindow::exportDialog()
 bool MainWindow::exportPython(const QString &path, QString *error)
 {
     const ScenarioEntry *e = m_scenarios->current();
-    const Scenario *s =
-        e && !e->isTrace() ? &e->scenario : scenarioById(activeModel().trace().scenarioId());
+    const Scenario *s = e && !e->isTrace() ? &e->scenario : activeController()->shownScenario();
     if (!s) {
         if (error)
             *error = tr("This run's scenario is not known here, so there is no program to write.");
@@ -792,12 +843,30 @@ void MainWindow::restoreSettings()
     QSettings s;
     if (s.value(QStringLiteral("look/dark")).toBool())
         setDarkPalette(true);
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    const QByteArray geometry = s.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry))
+        fitToScreen();
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_mainSplit->restoreState(s.value(QStringLiteral("window/mainSplit")).toByteArray());
     m_centerSplit->restoreState(s.value(QStringLiteral("window/centerSplit")).toByteArray());
     m_panes->restoreState(s.value(QStringLiteral("window/bottomSplit")).toByteArray());
     m_sideSplit->restoreState(s.value(QStringLiteral("window/sideSplit")).toByteArray());
+}
+
+// The first start (nothing saved): the default size, but never larger than the screen. With
+// QT_SCALE_FACTOR=2 a 1600×1000 screen is 800×500 logical pixels, and 1400×860 would open
+// half off it.
+void MainWindow::fitToScreen()
+{
+    const QScreen *sc = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!sc)
+        return;
+    const QRect avail = sc->availableGeometry();
+    // Room for the frame and title bar the window manager adds around the window.
+    const QSize room(std::max(200, avail.width() - 16), std::max(150, avail.height() - 48));
+    resize(size().boundedTo(room));
+    move(avail.topLeft() + QPoint(std::max(0, (avail.width() - width()) / 2),
+                                  std::max(0, (avail.height() - height() - 32) / 2)));
 }
 
 void MainWindow::saveSettings() const
