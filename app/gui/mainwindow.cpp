@@ -200,6 +200,17 @@ void MainWindow::buildUi()
     m_foreign = new ForeignTraceView(this);
     m_foreign->setObjectName(QStringLiteral("foreignTrace"));
     m_stack->addWidget(m_foreign);
+    // The stack is as small as the page shown, not as its largest page (the compare view's
+    // two timelines): with QT_SCALE_FACTOR=2 a 1000 px high screen is 500 px, and the
+    // window's minimum height was 617.
+    auto fitPage = [this](int current) {
+        for (int i = 0; i < m_stack->count(); ++i)
+            m_stack->widget(i)->setSizePolicy(
+                i == current ? QSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred)
+                             : QSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored));
+    };
+    connect(m_stack, &QStackedWidget::currentChanged, this, fitPage);
+    fitPage(m_stack->currentIndex());
     connect(m_foreign, &ForeignTraceView::sliceSelected, this,
             [this](const QString &html) { m_details->setHtml(html); });
     for (TimelineView *v : {m_timeline, m_compare->first(), m_compare->second()}) {

@@ -43,7 +43,9 @@ QList<HeaderGroup> TimelineHeader::figures(const RunSummary &s)
     HeaderGroup main;
     const QString wall = secondsText(s.wallS);
     const QString work = secondsText(s.workS);
-    const QString cpu = s.finishedCalls > 0 ? secondsText(s.cpuS) : QStringLiteral("—");
+    // No finished call said what CPU it used (a crashed call cannot): unknown, not "0 s".
+    const QString cpu =
+        s.finishedCalls > 0 && s.cpuS > 0 ? secondsText(s.cpuS) : QStringLiteral("—");
     const QString speedup = QString::number(s.speedup, 'f', 2) + QStringLiteral("×");
     const QString over = secondsText(overhead);
     main.figures = {

@@ -189,6 +189,24 @@ void TestTimelineView::tooltipsSayWhatIsThere()
                 QVERIFY2(!tip.contains(QStringLiteral("<b>%1</b>").arg(other.figure.name)),
                          qPrintable(f.figure.name + QStringLiteral(": ") + tip));
     }
+    // Small figures keep their digits: a greet's CPU is 0.15-0.26 ms, not "0 s".
+    QCOMPARE(TimelineHeader::secondsText(0.00015), QStringLiteral("150 µs"));
+    QCOMPARE(TimelineHeader::secondsText(0.000262), QStringLiteral("262 µs"));
+    QCOMPARE(TimelineHeader::secondsText(0.0123), QStringLiteral("12.3 ms"));
+    QCOMPARE(TimelineHeader::secondsText(3.999), QStringLiteral("4.00 s"));
+    procession::RunSummary greets;
+    greets.calls = greets.finishedCalls = 4;
+    greets.cpuS = 0.000708;
+    for (const HeaderGroup &group : TimelineHeader::figures(greets))
+        for (const auto &figure : group.figures)
+            if (figure.name == QLatin1String("CPU"))
+                QCOMPARE(figure.value, QStringLiteral("708 µs"));
+    procession::RunSummary crashed; // one call, lost with its worker: no CPU figure came back
+    crashed.calls = crashed.finishedCalls = crashed.failedCalls = 1;
+    for (const HeaderGroup &group : TimelineHeader::figures(crashed))
+        for (const auto &figure : group.figures)
+            if (figure.name == QLatin1String("CPU"))
+                QCOMPARE(figure.value, QStringLiteral("—"));
     // The start-up figure itself says it is a sum, and over how many processes.
     procession::RunSummary forty;
     forty.startupS = 5.4;
