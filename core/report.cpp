@@ -126,6 +126,12 @@ QStringList summarizedProblems(const QStringList &problems, int shown)
     // What a problem says went wrong, without which call it was.
     const auto cause = [](const QString &p) {
         static const QString neverRan = QStringLiteral(" never ran: ");
+        static const QString cannotRun = QStringLiteral("cannot run ");
+        if (p.startsWith(cannotRun)) { // "cannot run f(x): worker 2 … could not start: …"
+            const qsizetype at = p.indexOf(QStringLiteral("): "));
+            if (at > 0)
+                return p.mid(at + 3);
+        }
         const qsizetype at = p.indexOf(neverRan);
         return at < 0 ? p : p.mid(at + neverRan.size());
     };

@@ -99,6 +99,8 @@ public:
 
 private:
     WorkerState *state(int worker) const;
+    void makeRoomForAProcess();
+    int liveProcesses() const;
     qint64 newCall(int worker, const QString &fn, const QCborArray &args, const QCborMap &kwargs);
     bool claim(QLocalSocket *socket, const protocol::Message &hello);
     void onSocketData(WorkerState *w);
@@ -130,6 +132,7 @@ private:
     std::atomic<bool> m_interrupted{false};
     bool m_waiting = false;
     qint64 m_selfPid = 0; // getpid() is a system call; awaits record it twice
+    int m_processLimit = -1; // live processes the descriptor limit allows; -1: not yet known
     SpinWait m_spin;      // an await's first moments, see SpinWait
 };
 
