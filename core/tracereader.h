@@ -100,6 +100,9 @@ public:
     void setProgress(Progress progress) { m_progress = std::move(progress); }
     // Set from any thread to stop reading; read() then returns Cancelled.
     void setCancelFlag(const std::atomic<bool> *cancel) { m_cancel = cancel; }
+    // The size of the runs a big list is parsed in (tracelists.h); 0 parses the whole
+    // document at once (tests compare the two).
+    void setRunBytes(std::size_t bytes) { m_runBytes = bytes; }
 
     TraceReadStatus readFile(const QString &path, TraceReaderSink &sink);
     TraceReadStatus readData(const QByteArray &bytes, TraceReaderSink &sink);
@@ -114,6 +117,7 @@ private:
 
     Progress m_progress;
     const std::atomic<bool> *m_cancel = nullptr;
+    std::size_t m_runBytes = std::size_t(4) << 20;
     TraceReadResult m_result;
     QString m_error;
 };
