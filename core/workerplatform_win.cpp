@@ -1,11 +1,14 @@
 #include "workerplatform.h"
 
+#include "exitdescription.h"
+
 #include <QCoreApplication>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cwchar>
+#include <system_error>
 #include <thread>
 
 #include <windows.h>
@@ -56,10 +59,14 @@ void endOnTerminateRequest()
         ::CreateEventW(nullptr, TRUE, FALSE, terminateEventName(::GetCurrentProcessId(), name));
     if (!event)
         return;
-    std::thread([event] {
-        if (::WaitForSingleObject(event, INFINITE) == WAIT_OBJECT_0)
-            ::TerminateProcess(::GetCurrentProcess(), 0xC000013Au); // STATUS_CONTROL_C_EXIT
-    }).detach();
+    try {
+        std::thread([event] {
+            if (::WaitForSingleObject(event, INFINITE) == WAIT_OBJECT_0)
+                ::TerminateProcess(::GetCurrentProcess(), 0xC000013Au); // STATUS_CONTROL_C_EXIT
+        }).detach();
+    } catch (const std::system_error &) {
+        // No thread to be had: terminate() finds no watcher, and kill() follows.
+    }
 }
 
 void exitWhenStdinEnds()
@@ -67,14 +74,20 @@ void exitWhenStdinEnds()
     const HANDLE in = ::GetStdHandle(STD_INPUT_HANDLE);
     if (in == nullptr || in == INVALID_HANDLE_VALUE)
         return;
-    std::thread([in] {
-        char buf[256];
-        DWORD n = 0;
-        for (;;) {
-            if (!::ReadFile(in, buf, sizeof buf, &n, nullptr) || n == 0)
-                std::_Exit(0);
-        }
-    }).detach();
+    // Under a process limit (ulimit -u) there may be no thread to be had: std::thread
+    // throws, and uncaught that was an abort the parent reported as a crash.
+    try {
+        std::thread([in] {
+            char buf[256];
+            DWORD n = 0;
+            for (;;) {
+                if (!::ReadFile(in, buf, sizeof buf, &n, nullptr) || n == 0)
+                    std::_Exit(0);
+            }
+        }).detach();
+    } catch (const std::system_error &) {
+        std::_Exit(kWorkerExitNoThread); // the parent says why, once
+    }
 }
 
 void giveMemoryBack() {}

@@ -1,6 +1,7 @@
 // The window's entry point. app/main.cpp loads this library only when the window is
 // wanted, so worker processes and the command line never load Qt's GUI libraries.
 #include "compareview.h"
+#include "interruptwatcher.h"
 #include "mainwindow.h"
 #include "tasklibraries.h"
 #include "theme.h"
@@ -136,10 +137,14 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
     if (opt.width > 0)
         window.resize(opt.width, opt.height);
 
+    int status = 0;
+    QStringList unopened; // from the desktop: said in the window once it shows
     for (const QString &file : std::as_const(opt.files)) {
         if (!window.openFile(file, &error)) {
             printErr(QStringLiteral("procession: %1\n").arg(error));
-            return 2;
+            if (!opt.fromDesktop)
+                return 2;
+            unopened << error;
         }
     }
     // --scenario names a bundled id, or a file (a path with a '/' or ending in .json is
@@ -171,10 +176,14 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
         window.setCompareMode(true);
     }
     window.show();
+    if (!unopened.isEmpty()) {
+        // A double-click on a file that cannot be opened: no terminal shows stderr, so the
+        // window says it, without blocking (a screenshot or a test can still go on).
+        window.showOpenErrors(unopened);
+    }
 
     // Zoom and selection asked for on the command line apply once there is a run to show;
     // a call the run does not have is one line and status 2.
-    int status = 0;
     auto arrange = [&]() -> bool {
         if (opt.selectCall && !window.selectCall(opt.selectCall)) {
             printErr(
@@ -216,6 +225,22 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
     }
     if (opt.autorun)
         QTimer::singleShot(0, &window, [&window] { window.run(); });
+
+    // SIGTERM, SIGHUP, SIGINT, ... to the window's process: the run and its workers stop as
+    // when the window is closed (its server directory goes with it), one line says why, and
+    // the status is 128 + the signal. Their default action left the directory behind.
+    procession::InterruptWatcher interrupts;
+    QObject::connect(&interrupts, &procession::InterruptWatcher::requested, &app,
+                     [&](procession::InterruptWatcher::Request request) {
+                         if (status > 128)
+                             return; // already ending
+                         status = interrupts.exitStatusOf(request);
+                         printErr(QStringLiteral("procession: the window was ended by %1; every "
+                                                 "worker was stopped\n")
+                                      .arg(interrupts.requestName(request)));
+                         window.close();
+                         app.exit(status);
+                     });
 
     const int code = app.exec();
     return status ? status : code;

@@ -170,6 +170,10 @@ void TimelineModel::rebuild()
     }
 
     const QList<CallRecord> &calls = m_trace.calls();
+    // Per row: the latest end of a call drawn, and whether the call at the head of the
+    // worker's queue (the one running now, while live) has been drawn.
+    QList<qint64> lastEnd(m_lanes.size(), -1);
+    QList<bool> headDrawn(m_lanes.size(), false);
     for (qsizetype i = 0; i < calls.size(); ++i) {
         const CallRecord &c = calls.at(i);
         const int row = std::max(rowOfLane(c.lane), 0);
@@ -183,9 +187,20 @@ void TimelineModel::rebuild()
             // The worker's own stamps; an in-process call still running has no end yet.
             const qint64 e = end >= 0 ? end : (c.finished ? result : -1);
             lane.spans.append(Span{begin, e, i, Span::Kind::Call, failed});
+            lastEnd[row] = std::max(lastEnd[row], e);
         } else if (dispatch >= 0 && !c.finished && lane.lane != 0 && lane.ready < 0) {
             // Queued while its worker is still starting: the start-up span and the dispatch
             // arrow show it; it cannot be running yet.
+        } else if (dispatch >= 0 && !c.finished && lane.lane != 0) {
+            // Live, on a ready worker: only the call at the head of its queue can be running,
+            // from when the worker was free (its begin stamp comes with its result). The
+            // calls queued behind it wait: drawn as running from their dispatch, 50 of them
+            // covered the worker's finished calls with one "running…" bar.
+            if (!headDrawn[row]) {
+                headDrawn[row] = true;
+                const qint64 from = std::max({dispatch, lane.ready, lastEnd[row]});
+                lane.spans.append(Span{from, -1, i, Span::Kind::Flight, false});
+            }
         } else if (dispatch >= 0) {
             // In flight (live), or lost with its worker: from the time it could start.
             const qint64 from = std::max(dispatch, lane.ready);
