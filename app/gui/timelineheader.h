@@ -81,6 +81,8 @@ public:
     // The figures as painted in this frame (the header's own summary unless frame.summary).
     static HeaderLayout layout(const TimelineFrame &frame);
     static double figuresTop(const QFont &font); // y of the figures' first line
+    // The scenario's lesson in the title's place, once both its phases have been played.
+    QString lessonText() const;
     // The figures as one line of text ("wall 1.03 s · work 4.00 s · speedup 3.88× ...").
     static QString summaryText(const RunSummary &s);
     // "4.00 s" (two decimals from a second up, so two runs' figures line up), else ms/µs.
@@ -88,7 +90,6 @@ public:
 
 private:
     QString status(QColor *color) const;
-    QString lessonText() const; // empty until both phases have been played
     void paintFigures(QPainter &p) const;
 
     const TimelineFrame &m_f;

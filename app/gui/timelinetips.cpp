@@ -49,6 +49,21 @@ QString TimelineTips::headerTip(QPointF pos) const
     for (const HeaderLayout::Placed &f : TimelineHeader::layout(m_f).figures)
         if (f.box.adjusted(-4, 0, 4, 0).contains(pos))
             return f.figure.tip;
+    // On the lesson that takes the title's place: how it is worked out.
+    if (pos.y() < TimelineHeader::figuresTop(m_f.font) &&
+        !TimelineHeader(m_f, false).lessonText().isEmpty()) {
+        const PhaseComparison &c = m_f.model->lesson();
+        QString tip =
+            tr("<b>The scenario's lesson</b><br>Phase “%1” took %2 of wall time, phase "
+               "“%3” %4: %2 / %4 = <b>%5×</b>.")
+                .arg(escaped(c.from), seconds(c.fromWallS), escaped(c.to), seconds(c.toWallS))
+                .arg(c.speedup, 0, 'f', 2);
+        tip += c.sameWork ? tr("<br>Both phases make the same calls, so the difference is what "
+                               "the way of running them bought (or cost).")
+                          : tr("<br>The two phases do not make the same calls: their times are "
+                               "not a speedup.");
+        return tip;
+    }
     // Elsewhere in the header: all of them at once.
     const RunSummary s = TimelineHeader::summary(m_f.model, m_f.playhead);
     QString tip = tr("<b>The run's figures at the playhead</b>");

@@ -470,6 +470,15 @@ void TestTimelineView::lessonComparesTwoPhases()
     QVERIFY(model.lesson().found);
     QVERIFY(model.lesson().sameWork);
     QCOMPARE(model.lesson().speedup, 1.0);
+    // Over the lesson, in the title's place, its tooltip says how it is worked out.
+    TimelineView view;
+    view.resize(1200, 400);
+    view.setModel(&model);
+    view.setPlayhead(model.duration());
+    const QString tip = view.toolTipAt(QPointF(40, 12));
+    QVERIFY2(tip.contains(QStringLiteral("lesson")) &&
+                 tip.contains(QStringLiteral("= <b>1.00×</b>")),
+             qPrintable(tip));
     model.clear();
     QVERIFY(!model.lesson().found);
 }
