@@ -1,5 +1,7 @@
 #include "timelinerenderer.h"
 
+#include "parallelismstrip.h"
+
 #include "lod.h"
 #include "timelineheader.h"
 #include "timelinelegend.h"
@@ -107,6 +109,7 @@ void TimelineRenderer::paint(QPainter &p) const
         return;
     }
     paintAxis(p);
+    paintBusy(p);
     TimelineLegend::paint(p, m_f);
     p.save();
     p.setClipRect(QRectF(0, m_f.lanesTop(), width(), height() - m_f.lanesTop()));
@@ -116,6 +119,31 @@ void TimelineRenderer::paint(QPainter &p) const
     p.restore();
     paintScrollHint(p);
     paintPlayhead(p);
+}
+
+void TimelineRenderer::paintBusy(QPainter &p) const
+{
+    const QRectF strip(m_f.scale.left, m_f.stripTop(), m_f.scale.width, StripHeight);
+    p.setPen(m_f.theme.mutedText);
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    p.setFont(small);
+    if (!m_f.busy) {
+        p.drawText(QRectF(8, strip.top(), LabelWidth - 12, StripHeight),
+                   Qt::AlignVCenter | Qt::AlignLeft, tr("busy workers: —"));
+        return;
+    }
+    p.drawText(QRectF(8, strip.top(), LabelWidth - 12, StripHeight),
+               Qt::AlignVCenter | Qt::AlignLeft,
+               tr("busy workers (peak %1)").arg(m_f.busy->peak()));
+    // Only what has happened: the strip stops at the playhead, as the lanes do.
+    p.save();
+    p.setClipRect(strip.adjusted(0, 0, std::min(0.0, m_f.scale.toX(double(m_f.playhead)) -
+                                                         strip.right()),
+                                 0));
+    paintParallelism(p, strip, *m_f.busy, m_f.scale, 0, m_f.cores, m_f.theme.startup,
+                     m_f.theme.crash);
+    p.restore();
 }
 
 void TimelineRenderer::paintEmpty(QPainter &p) const
@@ -228,7 +256,7 @@ void TimelineRenderer::paintAxis(QPainter &p) const
                 std::min(m_f.scale.toX(std::min(e, double(m_f.playhead))), m_f.scale.right());
             if (x1 <= x)
                 continue;
-            const QRectF strip(x, top + AxisHeight + 1, x1 - x, PhaseHeight - 2);
+            const QRectF strip(x, m_f.phasesTop() + 1, x1 - x, PhaseHeight - 2);
             p.fillRect(strip, m_f.theme.laneBandAlt);
             p.setPen(QPen(m_f.theme.mutedText, 1));
             p.drawLine(strip.topLeft(), strip.bottomLeft());

@@ -35,6 +35,7 @@ public:
     QRectF playheadBox() const; // the playhead's time on the axis; null when not drawn
 
 private:
+    void paintBusy(QPainter &p) const; // the parallelism strip under the axis
     void paintEmpty(QPainter &p) const;
     void paintAxis(QPainter &p) const;
     void paintLanes(QPainter &p) const;
