@@ -252,6 +252,7 @@ int cmdRun(const QList<QByteArray> &raw)
     };
     Trace trace;
     Runner runner(scenario, &trace, options);
+    runner.setKeepValues(json);
 
 #if defined(Q_OS_UNIX)
     // A reader that went away (procession run … | head -1) is a write error, handled
@@ -290,8 +291,8 @@ int cmdRun(const QList<QByteArray> &raw)
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);
         QString why;
-        if (!writeChromeTrace(&buffer, events, model, &why) || !traceFile->write(bytes) ||
-            !traceFile->commit()) {
+        if (!writeChromeTrace(&buffer, events, model, &why, scenario.text) ||
+            !traceFile->write(bytes) || !traceFile->commit()) {
             printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
                          .arg(tracePath, why.isEmpty() ? traceFile->errorString() : why));
             if (status == 0)
@@ -302,7 +303,7 @@ int cmdRun(const QList<QByteArray> &raw)
         printErr(QStringLiteral("procession: %1\n").arg(result.message)); // one line
     if (json)
         printOut(
-            QString::fromUtf8(QJsonDocument(runReportJson(model, ok && !interrupted, result.message,
+            QString::fromUtf8(QJsonDocument(runReportJson(model, ok && !interrupted, result,
                                                           scenario.compareFrom, scenario.compareTo))
                                   .toJson(QJsonDocument::Indented)));
     else if (!interrupted)
@@ -314,16 +315,11 @@ int cmdRun(const QList<QByteArray> &raw)
             status = 1;
     }
     if (!json && !interrupted) {
-        // A few of the other problems, then how many more: a crash that fails 2,000
-        // calls is not 2,000 lines.
-        constexpr qsizetype kShown = 3;
-        const qsizetype more = result.problems.size() - 1;
-        for (qsizetype i = 1; i <= std::min(more, kShown); ++i)
-            printErr(QStringLiteral("procession: also: %1\n").arg(result.problems.at(i)));
-        if (more > kShown)
-            printErr(QStringLiteral("procession: also: … and %1 more calls failed (--json "
-                                    "lists every call)\n")
-                         .arg(count(more - kShown)));
+        // The other problems, those of one cause folded into one line: a crash that fails
+        // 2,000 calls is not 2,000 lines. The first is the report's own last line.
+        const QStringList summary = summarizedProblems(result.problems);
+        for (qsizetype i = 1; i < summary.size(); ++i)
+            printErr(QStringLiteral("procession: also: %1\n").arg(summary.at(i)));
     }
     return status;
 }

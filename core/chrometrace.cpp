@@ -194,7 +194,7 @@ void writeRawEvent(JsonStream &js, const EventStore &store, qsizetype i)
 } // namespace
 
 bool writeChromeTrace(QIODevice *out, const EventStore &store, const TraceModel &model,
-                      QString *error)
+                      QString *error, const QByteArray &scenarioText)
 {
     JsonStream js(out);
     Writer w{js};
@@ -356,6 +356,8 @@ bool writeChromeTrace(QIODevice *out, const EventStore &store, const TraceModel 
         writeRawEvent(js, store, i);
     js.raw("\n],");
     js.key("scenario").string(model.scenarioId()).raw(',');
+    if (!scenarioText.isEmpty())
+        js.key("scenario_source").string(QByteArrayView(scenarioText)).raw(',');
     js.key("version").number(qint64(kFormatVersion));
     js.raw("}}\n");
     if (!js.flush()) {

@@ -19,9 +19,10 @@ class TraceModel;
 // under "procession", so fromChromeTrace() restores the run exactly for replay.
 // Streams to `out` (a file, a pipe, a socket: whatever the caller opened), a megabyte at a
 // time; false with the device's error when a write fails. `model` is the events applied to
-// a TraceModel (the report's, when the caller has one).
+// a TraceModel (the report's, when the caller has one). `scenarioText`, the scenario's JSON,
+// rides along too, so that a run of a scenario from a file shows its recipe when replayed.
 bool writeChromeTrace(QIODevice *out, const EventStore &store, const TraceModel &model,
-                      QString *error);
+                      QString *error, const QByteArray &scenarioText = {});
 bool writeChromeTrace(QIODevice *out, const EventStore &store, QString *error);
 // The same in memory, for small runs and tests.
 QByteArray toChromeTrace(const QList<TraceEvent> &events);

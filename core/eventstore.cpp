@@ -17,6 +17,7 @@ bool textIsName(EventType type)
     case EventType::RunBegin:
     case EventType::Fork:
     case EventType::Dispatch:
+    case EventType::Unsent:
     case EventType::Phase:
     case EventType::Step:
         return true;

@@ -18,6 +18,10 @@ enum class EndKind
     Interrupted,  // the run was interrupted before it was ready
 };
 
+// The status of a worker that could not start because the system gave it no thread
+// (EX_OSERR): the parent says "could not start", not "crashed with SIGABRT".
+constexpr int kWorkerExitNoThread = 71;
+
 // "exited", "crashed", "protocol", ... ("gone" for None)
 QString endKindName(EndKind kind);
 

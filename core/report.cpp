@@ -1,9 +1,17 @@
 #include "report.h"
 
 #include "comparison.h"
+#include "protocol.h"
+#include "runner.h"
 #include "tracemodel.h"
 
+#include <QCborArray>
+#include <QCborMap>
+#include <QHash>
 #include <QJsonArray>
+#include <QLocale>
+
+#include <cmath>
 
 #include <algorithm>
 #include <vector>
@@ -113,16 +121,110 @@ QString summedText(const QString &figure, double seconds, int count, const QStri
         .arg(figure, ms(seconds), plural(count, one, many), ms(seconds / count));
 }
 
-QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &message,
+QStringList summarizedProblems(const QStringList &problems, int shown)
+{
+    // What a problem says went wrong, without which call it was.
+    const auto cause = [](const QString &p) {
+        static const QString neverRan = QStringLiteral(" never ran: ");
+        static const QString cannotRun = QStringLiteral("cannot run ");
+        if (p.startsWith(cannotRun)) { // "cannot run f(x): worker 2 … could not start: …"
+            const qsizetype at = p.indexOf(QStringLiteral("): "));
+            if (at > 0)
+                return p.mid(at + 3);
+        }
+        const qsizetype at = p.indexOf(neverRan);
+        return at < 0 ? p : p.mid(at + neverRan.size());
+    };
+    struct Group
+    {
+        QString first;
+        qsizetype more = 0;
+    };
+    QList<Group> groups;
+    QHash<QString, qsizetype> byCause;
+    for (const QString &p : problems) {
+        const QString why = cause(p);
+        const auto it = byCause.constFind(why);
+        if (it != byCause.cend()) {
+            ++groups[*it].more;
+            continue;
+        }
+        byCause.insert(why, groups.size());
+        groups.append(Group{p, 0});
+    }
+    const QLocale english(QLocale::English);
+    QStringList out;
+    qsizetype left = 0;
+    for (qsizetype i = 0; i < groups.size(); ++i) {
+        if (i >= shown) {
+            left += 1 + groups.at(i).more;
+            continue;
+        }
+        out << groups.at(i).first;
+        if (groups.at(i).more > 0)
+            out << QStringLiteral("… and %1 more %2 the same way")
+                       .arg(english.toString(qint64(groups.at(i).more)),
+                            groups.at(i).more == 1 ? QStringLiteral("call failed")
+                                                   : QStringLiteral("calls failed"));
+    }
+    if (left > 0)
+        out << QStringLiteral("… and %1 more %2 (--json lists every call)")
+                   .arg(english.toString(qint64(left)),
+                        left == 1 ? QStringLiteral("problem") : QStringLiteral("problems"));
+    return out;
+}
+
+QJsonValue callValueJson(const QCborValue &v)
+{
+    switch (v.type()) {
+    case QCborValue::Integer:
+        return QJsonValue(v.toInteger());
+    case QCborValue::Double: {
+        const double d = v.toDouble();
+        return std::isfinite(d) ? QJsonValue(d) : QJsonValue(QJsonValue::Null);
+    }
+    case QCborValue::True:
+        return true;
+    case QCborValue::False:
+        return false;
+    case QCborValue::String:
+        return v.toString();
+    case QCborValue::ByteArray:
+        return QJsonObject{
+            {QStringLiteral("base64"), QString::fromLatin1(v.toByteArray().toBase64())}};
+    case QCborValue::Array: {
+        QJsonArray a;
+        for (const QCborValue &item : v.toArray())
+            a.append(callValueJson(item));
+        return a;
+    }
+    case QCborValue::Map: {
+        QJsonObject o;
+        const QCborMap m = v.toMap();
+        for (auto it = m.constBegin(); it != m.constEnd(); ++it)
+            o.insert(it.key().isString() ? it.key().toString()
+                                         : protocol::displayText(it.key()),
+                     callValueJson(it.value()));
+        return o;
+    }
+    default:
+        if (v.isTag())
+            return callValueJson(v.taggedValue());
+        return QJsonValue(QJsonValue::Null);
+    }
+}
+
+QJsonObject runReportJson(const TraceModel &model, bool ok, const RunResult &run,
                           const QString &compareFrom, const QString &compareTo)
 {
+    const QString &message = run.message;
     const RunSummary s = model.summary();
     QJsonArray calls;
     for (const CallRecord *call : callsById(model)) {
         const CallRecord &c = *call;
         QJsonObject o{{QStringLiteral("id"), c.id},
                       {QStringLiteral("function"), c.function},
-                      {QStringLiteral("args"), c.args},
+                      {QStringLiteral("args_text"), c.args},
                       {QStringLiteral("worker"), c.lane},
                       {QStringLiteral("pid"), c.pid},
                       {QStringLiteral("ok"), c.finished && c.ok},
@@ -133,9 +235,19 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
                       {QStringLiteral("cpu_s"),
                        c.cpuNs >= 0 ? QJsonValue(c.cpuNs / 1e9) : QJsonValue(QJsonValue::Null)},
                       {QStringLiteral("cpu_wait_s"), c.waitNs / 1e9}};
-        if (c.finished && c.ok)
-            o.insert(QStringLiteral("result"), c.value);
-        else {
+        // Values as JSON values for scripts; the display text beside them. A call whose
+        // arguments were not kept (made outside the scenario's steps) has its text only.
+        const auto args = run.args.constFind(c.id);
+        o.insert(QStringLiteral("args"), args != run.args.cend()
+                                             ? callValueJson(*args)
+                                             : QJsonValue(QJsonValue::Null));
+        if (c.finished && c.ok) {
+            const auto value = run.values.constFind(c.id);
+            o.insert(QStringLiteral("result"), value != run.values.cend()
+                                                   ? callValueJson(*value)
+                                                   : QJsonValue(QJsonValue::Null));
+            o.insert(QStringLiteral("result_text"), c.value);
+        } else {
             o.insert(QStringLiteral("error"),
                      c.finished ? c.error : QStringLiteral("never finished"));
             o.insert(QStringLiteral("error_kind"), c.errorKind);
@@ -170,6 +282,8 @@ QJsonObject runReportJson(const TraceModel &model, bool ok, const QString &messa
                        {QStringLiteral("title"), model.scenarioTitle()},
                        {QStringLiteral("ok"), ok},
                        {QStringLiteral("message"), message},
+                       {QStringLiteral("problems"),
+                        QJsonArray::fromStringList(summarizedProblems(run.problems))},
                        {QStringLiteral("wall_s"), s.wallS},
                        {QStringLiteral("work_s"), s.workS},
                        {QStringLiteral("speedup"), s.speedup},

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QMap>
 
 namespace procession {
 
@@ -74,6 +75,12 @@ RunResult Runner::run()
         auto check =
             [&](const CallOutcome &out, const Pending &p) {
                 ++calls;
+                if (m_keepValues) {
+                    if (p.step)
+                        result.args.insert(out.call, p.step->calls.at(p.index));
+                    if (out.ok)
+                        result.values.insert(out.call, out.value);
+                }
                 if (out.errorKind == QLatin1String("interrupted"))
                     return;
                 if (out.ok && p.expectError)
@@ -132,14 +139,41 @@ RunResult Runner::run()
                 // A step's timeout bounds the whole step, not each call: with a stopped worker
                 // and 100 calls queued on it, a per-call timeout made the step last 100 times
                 // as long. Once the deadline passes, what is still outstanding fails at once.
+                // One sentence per worker that did not answer, not one per call.
                 const int limit = step.timeoutMs > 0 ? step.timeoutMs : m_scenario.timeoutMs;
                 const QDeadlineTimer deadline(limit > 0 ? qint64(limit) : qint64(-1));
+                struct Silent
+                {
+                    qint64 pid = 0;
+                    int calls = 0;
+                };
+                QMap<int, Silent> silent; // by worker, in worker order
                 for (const Pending &p : std::as_const(pending)) {
                     const int left = deadline.isForever()
                                          ? -1
                                          : int(std::max<qint64>(0, deadline.remainingTime()));
-                    check(session.awaitCall(p.call, left), p);
+                    const CallOutcome out = session.awaitCall(p.call, left, limit > 0 ? limit : -1);
+                    if (out.errorKind == QLatin1String("timeout") && !p.expectError) {
+                        Silent &s = silent[out.worker];
+                        s.pid = out.pid;
+                        ++s.calls;
+                        Pending quiet = p;
+                        quiet.expectError = true; // counted, said once below
+                        check(out, quiet);
+                        continue;
+                    }
+                    check(out, p);
                 }
+                for (auto it = silent.cbegin(); it != silent.cend(); ++it)
+                    result.problems << QStringLiteral(
+                                           "worker %1 (pid %2) did not answer within %3 s; %4 "
+                                           "not finished")
+                                           .arg(it.key())
+                                           .arg(it->pid)
+                                           .arg(limit / 1000.0, 0, 'f', 1)
+                                           .arg(it->calls == 1 ? QStringLiteral("1 call")
+                                                               : QStringLiteral("%1 calls")
+                                                                     .arg(it->calls));
                 pending.clear();
                 break;
             }

@@ -3,6 +3,9 @@
 #include "scenario.h"
 #include "session.h"
 
+#include <QCborArray>
+#include <QCborValue>
+#include <QHash>
 #include <QMutex>
 #include <QString>
 
@@ -20,6 +23,10 @@ struct RunResult
     QString message;         // one sentence for the person
     QStringList problems;    // one sentence per unexpected outcome
     bool notStarted = false; // the session could not open its server: nothing ran
+    // With RunOptions::keepValues, each call's arguments and answer by call id, for a
+    // report that gives them as values (the session hands a value over once).
+    QHash<qint64, QCborArray> args;
+    QHash<qint64, QCborValue> values;
 };
 
 // Plays a scenario on a Session, step by step, filling the Trace. run() blocks the
@@ -29,6 +36,8 @@ class Runner
 {
 public:
     Runner(Scenario scenario, Trace *trace, SessionOptions options = {});
+    // Keep every call's arguments and value in RunResult (for `run --json`).
+    void setKeepValues(bool keep) { m_keepValues = keep; }
     ~Runner();
 
     RunResult run();
@@ -39,6 +48,7 @@ private:
     Scenario m_scenario;
     Trace *m_trace;
     SessionOptions m_options;
+    bool m_keepValues = false;
     // interrupt() comes from other threads: the session pointer and the reason are
     // guarded, so the session cannot be destroyed while it is being interrupted.
     mutable QMutex m_lock;

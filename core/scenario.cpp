@@ -16,6 +16,7 @@
 #include <QRegularExpression>
 #include <qplatformdefs.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace procession {
@@ -368,13 +369,29 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
                       QStringLiteral(
                           "a scenario must be a JSON object with \"id\", \"title\" and \"steps\""));
     const QJsonObject o = doc.object();
+    // An object that shares no field with a scenario is some other JSON document (a Cloud
+    // Trace "spans" file, a package.json): say so instead of blaming its first key.
+    static const QStringList known = {QStringLiteral("id"),          QStringLiteral("title"),
+                                      QStringLiteral("description"), QStringLiteral("steps"),
+                                      QStringLiteral("timeout_ms"),  QStringLiteral("comment"),
+                                      QStringLiteral("compare")};
+    const QStringList keys = o.keys();
+    if (std::none_of(keys.begin(), keys.end(), [](const QString &k) { return known.contains(k); })) {
+        QStringList shown;
+        for (const QString &k : keys.mid(0, 3))
+            shown.append(QStringLiteral("\"%1\"").arg(k.left(40)));
+        if (keys.size() > 3)
+            shown.append(QStringLiteral("…"));
+        return p.fail({}, keys.isEmpty()
+                              ? QStringLiteral("JSON, but neither a scenario nor a trace: an "
+                                               "empty object")
+                              : QStringLiteral("JSON, but neither a scenario (no \"steps\") nor a "
+                                               "trace (no \"traceEvents\"): it has %1")
+                                    .arg(shown.join(QStringLiteral(", "))));
+    }
     Scenario s;
     s.source = source;
     for (auto it = o.begin(); it != o.end(); ++it) {
-        static const QStringList known = {QStringLiteral("id"),          QStringLiteral("title"),
-                                          QStringLiteral("description"), QStringLiteral("steps"),
-                                          QStringLiteral("timeout_ms"),  QStringLiteral("comment"),
-                                          QStringLiteral("compare")};
         if (!known.contains(it.key()))
             return p.fail(it.key().left(40),
                           QStringLiteral("is not a scenario field; known fields: %1")
@@ -441,6 +458,7 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
         s.compareFrom = pair.at(0).toString();
         s.compareTo = pair.at(1).toString();
     }
+    s.text = json;
     *scenario = std::move(s);
     return true;
 }

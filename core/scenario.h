@@ -51,7 +51,8 @@ struct Scenario
     QString id;
     QString title;
     QString description;
-    QString source; // the file it came from, for messages
+    QString source;  // the file it came from, for messages
+    QByteArray text; // the JSON it was read from: a saved trace keeps it, for the recipe
     QList<Step> steps;
     int timeoutMs = 30000; // default await timeout
     // Two phase names whose wall times are the scenario's lesson ("compare": [from, to]);

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "exitdescription.h"
 #include "hellogate.h"
+#include "processbudget.h"
 #include "registry.h"
 #include "tasklibraries.h"
 #include "trace.h"
@@ -314,8 +315,50 @@ qint64 Session::newCall(int worker, const QString &fn, const QCborArray &args,
     return c->id;
 }
 
+int Session::liveProcesses() const
+{
+    int live = 0;
+    for (const auto &w : m_workers)
+        live += w->finished ? 0 : 1;
+    return live;
+}
+
+// Each process costs the parent descriptors. Under ulimit -n 1024, 1,000 one-shot processes
+// started at once made 797 calls fail with "Too many open files": past what the limit
+// allows, a new one waits until a one-shot process has answered, and that one is joined
+// now instead of when its call is awaited.
+void Session::makeRoomForAProcess()
+{
+    if (m_processLimit < 0)
+        m_processLimit = liveProcesses() + processesTheDescriptorLimitAllows();
+    auto answered = [this]() -> WorkerState * {
+        for (const auto &w : m_workers)
+            if (w->oneShot && !w->finished && !w->joining &&
+                w->phase == WorkerState::Phase::Ready && w->inFlight.isEmpty() &&
+                w->queued.isEmpty())
+                return w.get();
+        return nullptr;
+    };
+    auto oneShotsAlive = [this] {
+        for (const auto &w : m_workers)
+            if (w->oneShot && !w->finished)
+                return true;
+        return false;
+    };
+    while (liveProcesses() >= m_processLimit && !m_interrupted.load()) {
+        if (WorkerState *w = answered()) {
+            join(w->lane);
+            continue;
+        }
+        if (!oneShotsAlive()) // only pool workers: nothing here will make room
+            return;
+        waitUntil([&] { return liveProcesses() < m_processLimit || answered(); }, -1);
+    }
+}
+
 qint64 Session::callAsync(const QString &fn, const QCborArray &args, const QCborMap &kwargs)
 {
+    makeRoomForAProcess();
     const int worker = fork();
     state(worker)->oneShot = true;
     return callAsync(worker, fn, args, kwargs);
@@ -476,6 +519,8 @@ void Session::failCall(Call *c, const QString &kind, const QString &message, int
     c->outcome.error = message;
     if (const WorkerState *w = state(c->lane))
         c->outcome.pid = w->pid;
+    if (!c->sent && c->lane != 0) // else the trace would show it as "()"
+        record(int(EventType::Unsent), lane, c->outcome.pid, c->id, 0, c->function, c->argsText);
     record(int(EventType::Error), lane, c->outcome.pid, c->id, 0, message, kind);
 }
 
@@ -585,6 +630,12 @@ void Session::onProcessFinished(WorkerState *w, const ProcessEnd &end)
     } else if (dropped) {
         // Already dropped (protocol error, lost connection): only note how it ended.
         record(int(EventType::Exit), w->lane, w->pid, -1, end.code);
+    } else if (w->phase == WorkerState::Phase::Starting && end.code == kWorkerExitNoThread) {
+        const QString why = QStringLiteral("%1 could not start: the system gave it no thread "
+                                           "(the limit on processes, ulimit -u, is reached)")
+                                .arg(who);
+        record(int(EventType::Crash), w->lane, w->pid, -1, end.code, why, QStringLiteral("exit"));
+        dropWorker(w, EndKind::StartFailed, why);
     } else {
         const QString why = describeUnexpectedExit(who, end.code, running);
         record(int(EventType::Crash), w->lane, w->pid, -1, end.code, why, QStringLiteral("exit"));
@@ -721,7 +772,7 @@ CallOutcome Session::callAwait(int worker, int timeoutMs)
     return awaitCall(w->unawaited.first(), timeoutMs);
 }
 
-CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
+CallOutcome Session::awaitCall(qint64 id, int timeoutMs, int stepLimitMs)
 {
     Call *c = m_calls->find(id);
     if (!c) {
@@ -741,6 +792,13 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs)
             failCall(c, QStringLiteral("interrupted"),
                      QStringLiteral("the run was interrupted while waiting for %1 on %2")
                          .arg(c->label, who),
+                     c->lane);
+        else if (stepLimitMs >= 0)
+            failCall(c, QStringLiteral("timeout"),
+                     QStringLiteral("%1 did not answer within %2 s; %3 not finished")
+                         .arg(who)
+                         .arg(stepLimitMs / 1000.0, 0, 'f', 1)
+                         .arg(c->label),
                      c->lane);
         else
             failCall(c, QStringLiteral("timeout"),

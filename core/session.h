@@ -71,7 +71,9 @@ public:
     // Waits for the oldest call on `worker` that nobody has awaited yet.
     CallOutcome callAwait(int worker, int timeoutMs = -1);
     // Waits for one call by id.
-    CallOutcome awaitCall(qint64 call, int timeoutMs = -1);
+    // stepLimitMs: the limit of the whole step this wait belongs to, said in the sentence
+    // when the call did not finish (the wait itself may be what was left of it).
+    CallOutcome awaitCall(qint64 call, int timeoutMs = -1, int stepLimitMs = -1);
     // Runs fn in this process, on the main lane, and returns when it is done.
     CallOutcome callHere(const QString &fn, const QCborArray &args, const QCborMap &kwargs = {});
 
@@ -97,6 +99,8 @@ public:
 
 private:
     WorkerState *state(int worker) const;
+    void makeRoomForAProcess();
+    int liveProcesses() const;
     qint64 newCall(int worker, const QString &fn, const QCborArray &args, const QCborMap &kwargs);
     bool claim(QLocalSocket *socket, const protocol::Message &hello);
     void onSocketData(WorkerState *w);
@@ -128,6 +132,7 @@ private:
     std::atomic<bool> m_interrupted{false};
     bool m_waiting = false;
     qint64 m_selfPid = 0; // getpid() is a system call; awaits record it twice
+    int m_processLimit = -1; // live processes the descriptor limit allows; -1: not yet known
     SpinWait m_spin;      // an await's first moments, see SpinWait
 };
 

@@ -5,11 +5,11 @@
 namespace procession {
 
 namespace {
-constexpr std::array<const char *, 18> kNames = {
-    "run-begin", "fork",   "ready",       "dispatch",  "begin",    "end",
-    "result",    "error",  "await-begin", "await-end", "join",     "exit",
-    "crash",     "output", "phase",       "step",      "rejected", "run-end"};
-static_assert(kNames.size() == size_t(EventType::RunEnd) + 1, "every event type has a name");
+constexpr std::array<const char *, 19> kNames = {
+    "run-begin", "fork",   "ready",       "dispatch",  "begin",    "end",     "result",
+    "error",     "await-begin", "await-end", "join",   "exit",     "crash",   "output",
+    "phase",     "step",   "rejected",    "run-end",   "unsent"};
+static_assert(kNames.size() == size_t(EventType::Unsent) + 1, "every event type has a name");
 } // namespace
 
 QString eventTypeName(EventType type)

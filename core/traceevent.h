@@ -28,6 +28,8 @@ enum class EventType : quint8
     Step,     // the runner starts step number `code` of the scenario; text = its kind
     Rejected, // a connection that was not one of our workers was dropped; text = why
     RunEnd,   // the run finished; code = 0 ok, 1 failed, 130/143 interrupted; text = message
+    Unsent,   // a call that was never sent (its worker never started or was gone), recorded
+              // before its Error; text = function, detail = arguments
 };
 
 struct TraceEvent

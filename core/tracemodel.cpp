@@ -113,6 +113,7 @@ void TraceModel::apply(const TraceEvent &e)
     CallRecord *c = nullptr;
     switch (e.type) {
     case EventType::Dispatch:
+    case EventType::Unsent:
     case EventType::Begin:
     case EventType::End:
     case EventType::Result:
@@ -168,6 +169,12 @@ void TraceModel::apply(const TraceEvent &e)
             m_unended[e.lane].append(index);
         break;
     }
+    case EventType::Unsent: // what the call was, without a dispatch: it never left
+        c->lane = e.lane;
+        c->pid = e.pid;
+        c->function = e.text;
+        c->args = e.detail;
+        break;
     case EventType::Begin: {
         c->begin = e.t;
         c->waitNs = std::max<qint64>(0, e.code);

@@ -1,6 +1,7 @@
 #include "tracereader.h"
 
 #include "tracebuffer.h"
+#include "tracelists.h"
 
 #include <simdjson.h>
 
@@ -31,6 +32,13 @@ std::string_view trimmed(std::string_view s)
 QString errorText(simdjson::error_code code)
 {
     return QString::fromLatin1(simdjson::error_message(code));
+}
+
+// Whether the walk has read the document's last byte (simdjson 3.0 has no at_end()).
+bool atEnd(od::document &doc)
+{
+    const char *at = nullptr;
+    return doc.current_location().get(at) == simdjson::OUT_OF_BOUNDS;
 }
 
 // Microseconds as written (integer or fraction, epoch values included) to nanoseconds.
@@ -116,8 +124,10 @@ class Walk
 {
 public:
     Walk(TraceBuffer &buffer, TraceReaderSink &sink, TraceReadResult &result,
-         const TraceReader::Progress &progress, const std::atomic<bool> *cancel)
-        : m_buffer(buffer), m_sink(sink), m_result(result), m_progress(progress), m_cancel(cancel)
+         const TraceReader::Progress &progress, const std::atomic<bool> *cancel,
+         std::size_t runBytes)
+        : m_buffer(buffer), m_sink(sink), m_result(result), m_progress(progress),
+          m_cancel(cancel), m_runBytes(runBytes)
     {}
 
     TraceReadStatus run(QString *why);
@@ -128,6 +138,11 @@ private:
     bool eventList(od::array list);
     bool processionSection(od::object section, QString *why);
     bool processionEvent(od::array raw, qint64 index, QString *why);
+    bool processionElement(od::value value, qint64 index, QString *why);
+    // Parses a list found by TraceLists a run at a time, giving each element to
+    // element(value, index); false stops the walk with m_error (and m_errorOffset) set.
+    template <typename Element>
+    bool streamList(TraceLists::Span span, Element element);
     void metaArgs(ChromeEvent &e);
     void counterArgs(ChromeEvent &e);
     bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
@@ -138,10 +153,17 @@ private:
     TraceReadResult &m_result;
     const TraceReader::Progress &m_progress;
     const std::atomic<bool> *m_cancel;
+    std::size_t m_runBytes;
     od::parser m_parser;
     od::parser m_argsParser; // M and C events' args, read once more for their members
+    od::parser m_runParser;  // the runs of a streamed list
     od::document m_doc;
     bool m_haveDoc = false;
+    TraceLists m_lists;            // lists streamed instead of parsed with the document
+    bool m_eventsPending = false;  // m_lists.events is yet to be read
+    bool m_processionPending = false;
+    bool m_skeleton = false;                      // m_doc is the skeleton, not the file
+    std::size_t m_errorOffset = TraceLists::npos; // where a streamed run failed, in the file
     QList<QPair<std::string_view, double>> m_counterValues;
     simdjson::error_code m_error = simdjson::SUCCESS;
     bool m_cancelled = false;
@@ -165,6 +187,11 @@ void Walk::report()
 
 bool Walk::event(od::value value)
 {
+    // A value that is not even a JSON value (a ':' where an element should be) is an error;
+    // any other non-object is counted.
+    od::json_type type;
+    if ((m_error = value.type().get(type)))
+        return false;
     od::object o;
     if (value.get_object().get(o)) {
         ++m_nonObjects;
@@ -317,6 +344,82 @@ bool Walk::eventList(od::array list)
     return true;
 }
 
+template <typename Element>
+bool Walk::streamList(TraceLists::Span span, Element element)
+{
+    char *data = m_buffer.data();
+    const std::size_t writable = m_buffer.size() + m_buffer.capacity();
+    ListChunker chunker(data, span, m_runBytes);
+    std::size_t from = 0;
+    std::size_t to = 0;
+    qint64 index = 0;
+    while (chunker.next(&from, &to)) {
+        // The run's separators become its brackets for as long as it is parsed.
+        const char before = data[from];
+        const char after = data[to];
+        data[from] = '[';
+        data[to] = ']';
+        od::document doc;
+        od::array list;
+        bool parsed = !(m_error = m_runParser.iterate(data + from, to - from + 1, writable - from)
+                                      .get(doc));
+        bool ok = parsed && !(m_error = doc.get_array().get(list));
+        if (ok) {
+            for (auto item : list) {
+                od::value v;
+                if ((m_error = item.get(v)) || !element(v, index)) {
+                    ok = false;
+                    break;
+                }
+                if (++index % kProgressEvery == 0) {
+                    if (cancelled()) {
+                        m_cancelled = true;
+                        ok = false;
+                        break;
+                    }
+                    const char *at = nullptr;
+                    if (m_progress && !doc.current_location().get(at) && at)
+                        m_progress(qint64(at - data), qint64(m_buffer.size()));
+                }
+            }
+        }
+        if (!ok && !m_cancelled) {
+            const char *at = nullptr;
+            m_errorOffset = parsed && !doc.current_location().get(at) && at
+                                ? std::size_t(at - data)
+                                : from;
+        }
+        data[from] = before;
+        data[to] = after;
+        if (!ok)
+            return false;
+        // Strings already read were copied by the sink; a little slack for the last event.
+        if (to > (std::size_t(1) << 20))
+            m_buffer.dropBefore(to - (std::size_t(1) << 20));
+        if (m_progress)
+            m_progress(qint64(to), qint64(m_buffer.size()));
+    }
+    if (chunker.failed()) {
+        m_error = simdjson::TAPE_ERROR;
+        m_errorOffset = chunker.failedAt();
+        return false;
+    }
+    return true;
+}
+
+bool Walk::processionElement(od::value value, qint64 index, QString *why)
+{
+    od::array raw;
+    if ((m_error = value.get_array().get(raw))) {
+        if (m_error == simdjson::INCORRECT_TYPE) {
+            m_error = simdjson::SUCCESS;
+            *why = QStringLiteral("event %1 of the trace is malformed").arg(index);
+        }
+        return false;
+    }
+    return processionEvent(raw, index, why);
+}
+
 bool Walk::processionEvent(od::array raw, qint64 index, QString *why)
 {
     TraceEvent e;
@@ -397,23 +500,28 @@ bool Walk::processionSection(od::object section, QString *why)
             std::string_view s;
             if (!v.get_string().get(s))
                 m_result.processionScenario = QString::fromUtf8(s.data(), qsizetype(s.size()));
+        } else if (key.unsafe_is_equal("scenario_source")) {
+            std::string_view s;
+            if (!v.get_string().get(s))
+                m_result.processionScenarioSource = QByteArray(s.data(), qsizetype(s.size()));
         } else if (key.unsafe_is_equal("events")) {
             od::array list;
             if (v.get_array().get(list)) {
                 *why = QStringLiteral("the \"procession\" section's events are not a list");
                 return false;
             }
+            if (m_processionPending) {
+                m_processionPending = false;
+                if (!streamList(m_lists.processionEvents, [this, why](od::value e, qint64 i) {
+                        return processionElement(e, i, why);
+                    }))
+                    return false;
+                continue;
+            }
             qint64 index = 0;
             for (auto element : list) {
-                od::array raw;
-                if ((m_error = element.get_array().get(raw))) {
-                    if (m_error == simdjson::INCORRECT_TYPE) {
-                        m_error = simdjson::SUCCESS;
-                        *why = QStringLiteral("event %1 of the trace is malformed").arg(index);
-                    }
-                    return false;
-                }
-                if (!processionEvent(raw, index, why))
+                od::value raw;
+                if ((m_error = element.get(raw)) || !processionElement(raw, index, why))
                     return false;
                 if (++index % kProgressEvery == 0) {
                     if (cancelled()) {
@@ -469,28 +577,64 @@ TraceReadStatus Walk::run(QString *why)
         m_result.truncated = true;
     }
     m_result.bytes = size - begin;
-    const std::size_t capacity = m_buffer.size() + m_buffer.capacity() - begin;
-    if ((m_error = m_parser.iterate(data + begin, size - begin, capacity).get(m_doc))) {
-        *why = QStringLiteral("not valid JSON (%1)").arg(errorText(m_error));
-        return TraceReadStatus::NotJson;
+
+    // The big lists are parsed a run at a time (tracelists.h); the document around them, a
+    // small skeleton, in one go. Bytes the scan cannot follow are parsed whole, as before.
+    if (m_runBytes > 0)
+        m_lists = TraceLists::scan(data, begin, size);
+    std::size_t after = m_lists.events.found() ? m_lists.events.close + 1 : size;
+    while (after < size && isSpace(data[after]))
+        ++after;
+    if (m_result.form == TraceForm::Array && after != size)
+        m_lists = TraceLists(); // something after the list: the whole parse says what
+    m_eventsPending = m_lists.events.found();
+    m_processionPending = m_lists.processionEvents.found();
+    QByteArray skeleton;
+    const char *parseData = data + begin;
+    std::size_t parseSize = size - begin;
+    std::size_t capacity = m_buffer.size() + m_buffer.capacity() - begin;
+    if (m_result.form == TraceForm::Object && (m_eventsPending || m_processionPending)) {
+        skeleton = m_lists.skeleton(data, begin, size, TraceBuffer::Padding);
+        m_skeleton = true;
+        parseData = skeleton.constData();
+        capacity = std::size_t(skeleton.size());
+        parseSize = capacity - TraceBuffer::Padding;
     }
-    m_haveDoc = true;
+    const bool streamedArray = m_result.form == TraceForm::Array && m_eventsPending;
+    if (!streamedArray) {
+        if ((m_error = m_parser.iterate(parseData, parseSize, capacity).get(m_doc))) {
+            *why = QStringLiteral("not valid JSON (%1)").arg(errorText(m_error));
+            return TraceReadStatus::NotJson;
+        }
+        m_haveDoc = true;
+    }
     od::document &doc = m_doc;
 
     auto parseError = [&](const QString &where) {
         const char *at = nullptr;
-        const bool known = !doc.current_location().get(at) && at;
+        std::size_t offset = m_errorOffset;
+        if (offset == TraceLists::npos && m_haveDoc && !doc.current_location().get(at) && at) {
+            offset = std::size_t(at - parseData);
+            offset = m_skeleton ? m_lists.skeletonToFile(offset, begin) : offset + begin;
+        }
         *why = QStringLiteral("not valid JSON (%1%2%3)")
                    .arg(errorText(m_error), where,
-                        known ? QStringLiteral(" near byte %1").arg(at - data) : QString());
+                        offset != TraceLists::npos ? QStringLiteral(" near byte %1").arg(offset)
+                                                   : QString());
         return TraceReadStatus::NotJson;
     };
 
     if (m_result.form == TraceForm::Array) {
-        od::array list;
-        if ((m_error = doc.get_array().get(list)))
-            return parseError(QString());
-        const bool ok = eventList(list);
+        bool ok = false;
+        if (streamedArray) {
+            ok = !m_sink.wantsChromeEvents() ||
+                 streamList(m_lists.events, [this](od::value v, qint64) { return event(v); });
+        } else {
+            od::array list;
+            if ((m_error = doc.get_array().get(list)))
+                return parseError(QString());
+            ok = eventList(list);
+        }
         if (m_cancelled)
             return TraceReadStatus::Cancelled;
         if (!ok) {
@@ -540,7 +684,15 @@ TraceReadStatus Walk::run(QString *why)
                 return TraceReadStatus::NotATrace;
             }
             sawEvents = true;
-            if (!eventList(list)) {
+            bool ok = false;
+            if (m_eventsPending) {
+                m_eventsPending = false;
+                ok = !m_sink.wantsChromeEvents() ||
+                     streamList(m_lists.events, [this](od::value e, qint64) { return event(e); });
+            } else {
+                ok = eventList(list);
+            }
+            if (!ok) {
                 if (m_cancelled)
                     return TraceReadStatus::Cancelled;
                 return parseError(QStringLiteral(" in \"traceEvents\""));
@@ -567,6 +719,11 @@ TraceReadStatus Walk::run(QString *why)
         } else if (keys.size() < 4) {
             keys.append(QString::fromUtf8(key.data(), qsizetype(key.size())));
         }
+    }
+    // Bytes after the object (on-demand parsing stops at its end): not one JSON document.
+    if (!atEnd(doc)) {
+        m_error = simdjson::TRAILING_CONTENT;
+        return parseError(QStringLiteral(" after the object's end"));
     }
     if (!sawEvents && !m_result.procession) {
         *why = keys.isEmpty()
@@ -641,7 +798,7 @@ TraceReadStatus TraceReader::readData(const QByteArray &bytes, TraceReaderSink &
 TraceReadStatus TraceReader::read(TraceBuffer &buffer, TraceReaderSink &sink)
 {
     m_result.compressed = buffer.wasCompressed();
-    Walk walk(buffer, sink, m_result, m_progress, m_cancel);
+    Walk walk(buffer, sink, m_result, m_progress, m_cancel, m_runBytes);
     QString why;
     const TraceReadStatus status = walk.run(&why);
     if (status == TraceReadStatus::Cancelled)

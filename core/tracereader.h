@@ -56,7 +56,8 @@ struct TraceReadResult
     bool truncated = false;  // the list was cut off (missing ], or a last event cut short)
     QString displayTimeUnit; // "ms" or "ns" when the file says
     QString processionScenario;
-    std::size_t bytes = 0; // JSON bytes read (after inflating)
+    QByteArray processionScenarioSource; // the scenario's JSON, when the trace keeps it
+    std::size_t bytes = 0;               // JSON bytes read (after inflating)
     bool compressed = false;
 };
 
@@ -99,6 +100,9 @@ public:
     void setProgress(Progress progress) { m_progress = std::move(progress); }
     // Set from any thread to stop reading; read() then returns Cancelled.
     void setCancelFlag(const std::atomic<bool> *cancel) { m_cancel = cancel; }
+    // The size of the runs a big list is parsed in (tracelists.h); 0 parses the whole
+    // document at once (tests compare the two).
+    void setRunBytes(std::size_t bytes) { m_runBytes = bytes; }
 
     TraceReadStatus readFile(const QString &path, TraceReaderSink &sink);
     TraceReadStatus readData(const QByteArray &bytes, TraceReaderSink &sink);
@@ -113,6 +117,7 @@ private:
 
     Progress m_progress;
     const std::atomic<bool> *m_cancel = nullptr;
+    std::size_t m_runBytes = std::size_t(4) << 20;
     TraceReadResult m_result;
     QString m_error;
 };

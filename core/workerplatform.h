@@ -14,7 +14,8 @@ namespace procession {
 void prepareWorkerProcess();
 
 // Stdin is a pipe from the parent: its end means the parent is gone, on every platform,
-// even where no parent-death signal exists. Ends the process then.
+// even where no parent-death signal exists. Ends the process then. A worker the system
+// gives no thread for it (the process limit, ulimit -u) ends with kWorkerExitNoThread.
 void exitWhenStdinEnds();
 
 // Gives memory freed after large calls back to the system (glibc's malloc_trim; nothing

@@ -1,5 +1,7 @@
 #include "workerplatform.h"
 
+#include "exitdescription.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 
@@ -7,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -48,14 +51,20 @@ void prepareWorkerProcess()
 
 void exitWhenStdinEnds()
 {
-    std::thread([] {
-        char buf[256];
-        for (;;) {
-            const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-            if (n == 0 || (n < 0 && errno != EINTR))
-                std::_Exit(0);
-        }
-    }).detach();
+    // Under a process limit (ulimit -u) there may be no thread to be had: std::thread
+    // throws, and uncaught that was an abort the parent reported as a crash.
+    try {
+        std::thread([] {
+            char buf[256];
+            for (;;) {
+                const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+                if (n == 0 || (n < 0 && errno != EINTR))
+                    std::_Exit(0);
+            }
+        }).detach();
+    } catch (const std::system_error &) {
+        std::_Exit(kWorkerExitNoThread); // the parent says why, once
+    }
 }
 
 void giveMemoryBack()

@@ -1,10 +1,13 @@
 #include "workerplatform.h"
 
+#include "exitdescription.h"
+
 #include <QCoreApplication>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <system_error>
 #include <thread>
 
 #include <windows.h>
@@ -46,14 +49,20 @@ void exitWhenStdinEnds()
     const HANDLE in = ::GetStdHandle(STD_INPUT_HANDLE);
     if (in == nullptr || in == INVALID_HANDLE_VALUE)
         return;
-    std::thread([in] {
-        char buf[256];
-        DWORD n = 0;
-        for (;;) {
-            if (!::ReadFile(in, buf, sizeof buf, &n, nullptr) || n == 0)
-                std::_Exit(0);
-        }
-    }).detach();
+    // Under a process limit (ulimit -u) there may be no thread to be had: std::thread
+    // throws, and uncaught that was an abort the parent reported as a crash.
+    try {
+        std::thread([in] {
+            char buf[256];
+            DWORD n = 0;
+            for (;;) {
+                if (!::ReadFile(in, buf, sizeof buf, &n, nullptr) || n == 0)
+                    std::_Exit(0);
+            }
+        }).detach();
+    } catch (const std::system_error &) {
+        std::_Exit(kWorkerExitNoThread); // the parent says why, once
+    }
 }
 
 void giveMemoryBack() {}

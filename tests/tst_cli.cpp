@@ -1,6 +1,10 @@
 #include "crashcodes.h"
 #include "faultutil.h"
+#include "report.h"
 
+#include <cmath>
+
+#include <QCborMap>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,6 +44,9 @@ private slots:
     void helpAndVersion();
     void list();
     void runGreetSpawnJson();
+    void jsonGivesValues();
+    void callValueJson_data();
+    void callValueJson();
     void runSequentialTakesFourSeconds();
     void crashNamesPidAndSignal();
     void expectedErrorsExitZero();
@@ -94,7 +101,8 @@ void tst_Cli::runGreetSpawnJson()
     for (int i = 0; i < 4; ++i) {
         const QJsonObject c = calls.at(i).toObject();
         QCOMPARE(c.value(QLatin1String("function")).toString(), QStringLiteral("greet"));
-        QCOMPARE(c.value(QLatin1String("result")).toString(), QString::number(i));
+        QCOMPARE(c.value(QLatin1String("result")), QJsonValue(i));
+        QCOMPARE(c.value(QLatin1String("result_text")).toString(), QString::number(i));
         const double d = c.value(QLatin1String("dispatch_s")).toDouble(),
                      b = c.value(QLatin1String("begin_s")).toDouble(),
                      e = c.value(QLatin1String("end_s")).toDouble(),
@@ -157,6 +165,71 @@ void tst_Cli::expectedErrorsExitZero()
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("the input was not a number"));
     QVERIFY(r.out.contains("ok: task-error finished as expected"));
+}
+
+// `--json` gives arguments and results as JSON values, a script's to read; the display
+// text stays beside them. They were display strings ("0, \"Dan\"", "0").
+void tst_Cli::jsonGivesValues()
+{
+    const QString path = m_dir.filePath(QStringLiteral("values.json"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"id": "values", "title": "V", "steps": [{"fork": 1},
+        {"call_async": "greet", "args": [[0, "Dan"]]},
+        {"call_async": "echo", "args": [[[1, "two", null, true, 2.5]], [{"k": [1]}], ["x\"y"]]},
+        {"call_await": "all"}, {"call": "add", "args": [[2, 3]]}, {"join": "all"}]})");
+    f.close();
+    const Result r = run({QStringLiteral("run"), path, QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    const QJsonArray calls =
+        QJsonDocument::fromJson(r.out).object().value(QLatin1String("calls")).toArray();
+    QCOMPARE(calls.size(), 5);
+    struct Expected
+    {
+        const char *args, *argsText, *result, *resultText;
+    };
+    const Expected expected[] = {
+        {R"([0, "Dan"])", R"(0, "Dan")", "0", "0"},
+        {R"([[1, "two", null, true, 2.5]])", R"([1, "two", null, true, 2.5])",
+         R"([1, "two", null, true, 2.5])", R"([1, "two", null, true, 2.5])"},
+        {R"([{"k": [1]}])", R"({"k": [1]})", R"({"k": [1]})", R"({"k": [1]})"},
+        {R"(["x\"y"])", R"("x"y")", R"("x\"y")", R"("x"y")"},
+        {"[2, 3]", "2, 3", "5", "5"}};
+    for (int i = 0; i < 5; ++i) {
+        const QJsonObject c = calls.at(i).toObject();
+        const auto json = [](const char *text) {
+            return QJsonDocument::fromJson(QByteArray("[") + text + "]").array().at(0);
+        };
+        QCOMPARE(c.value(QLatin1String("args")), json(expected[i].args));
+        QCOMPARE(c.value(QLatin1String("args_text")).toString(),
+                 QString::fromUtf8(expected[i].argsText));
+        QCOMPARE(c.value(QLatin1String("result")), json(expected[i].result));
+        QCOMPARE(c.value(QLatin1String("result_text")).toString(),
+                 QString::fromUtf8(expected[i].resultText));
+    }
+}
+
+// What JSON cannot hold as such: bytes carry a marker, NaN and undefined are null.
+void tst_Cli::callValueJson_data()
+{
+    QTest::addColumn<QCborValue>("value");
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("bytes") << QCborValue(QByteArray("\x00\xff", 2)) << QByteArray(R"({"base64":"AP8="})");
+    QTest::newRow("NaN") << QCborValue(std::nan("")) << QByteArray("null");
+    QTest::newRow("undefined") << QCborValue(QCborValue::Undefined) << QByteArray("null");
+    QTest::newRow("large integer") << QCborValue(qint64(1) << 60)
+                                   << QByteArray("1152921504606846976");
+    QTest::newRow("map with an integer key")
+        << QCborValue(QCborMap{{1, QStringLiteral("one")}}) << QByteArray(R"({"1":"one"})");
+}
+
+void tst_Cli::callValueJson()
+{
+    QFETCH(QCborValue, value);
+    QFETCH(QByteArray, json);
+    const QByteArray got =
+        QJsonDocument(QJsonArray{procession::callValueJson(value)}).toJson(QJsonDocument::Compact);
+    QCOMPARE(got, "[" + json + "]");
 }
 
 void tst_Cli::unexpectedFailureExitsOne()

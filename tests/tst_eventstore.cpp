@@ -51,7 +51,7 @@ TraceEvent randomEvent(QRandomGenerator &rng)
 {
     TraceEvent e;
     e.t = qint64(rng.generate64() >> 2);
-    e.type = EventType(rng.bounded(int(EventType::RunEnd) + 1));
+    e.type = EventType(rng.bounded(int(EventType::Unsent) + 1));
     e.lane = int(rng.bounded(100000));
     e.pid = qint64(rng.bounded(4000000));
     e.call = qint64(rng.bounded(2000000)) - 1;

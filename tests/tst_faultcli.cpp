@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -89,9 +90,11 @@ private slots:
     void interrupted_data();
     void interrupted();
     void parentKilledTakesWorkersAlong();
+    void stoppedWorkerCostsOneTimeout_data();
     void stoppedWorkerCostsOneTimeout();
     void badScenarioStartsNothing_data();
     void badScenarioStartsNothing();
+    void crashOfManyCallsIsFolded();
 };
 
 void tst_FaultCli::interrupted_data()
@@ -182,8 +185,16 @@ void tst_FaultCli::parentKilledTakesWorkersAlong()
 // the ~100 calls queued on that worker fail together when it expires (not one timeout per
 // call: that made such a run last ~100 s), and join ends the stopped worker too. The
 // healthy workers finish their 100 × 5 ms well within the second.
+void tst_FaultCli::stoppedWorkerCostsOneTimeout_data()
+{
+    QTest::addColumn<bool>("json");
+    QTest::newRow("--json") << true;
+    QTest::newRow("text report") << false;
+}
+
 void tst_FaultCli::stoppedWorkerCostsOneTimeout()
 {
+    QFETCH(bool, json);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString file = dir.filePath(QStringLiteral("stopped.json"));
@@ -197,7 +208,7 @@ void tst_FaultCli::stoppedWorkerCostsOneTimeout()
         {"join": "all"}]})");
     f.close();
     QProcess run;
-    startRun(run, {file, QStringLiteral("--json")});
+    startRun(run, json ? QStringList{file, QStringLiteral("--json")} : QStringList{file});
     QVERIFY(run.waitForStarted(5000));
     QList<qint64> workers;
     QTRY_VERIFY_WITH_TIMEOUT((workers = workersOf(run.processId())).size() == 4, 10000);
@@ -217,6 +228,21 @@ void tst_FaultCli::stoppedWorkerCostsOneTimeout()
     // 200 ms start + 1 s timeout + join's escalation (exit, then SIGTERM, then SIGKILL).
     QVERIFY2(took < 15000, qPrintable(QStringLiteral("took %1 ms").arg(took)));
     QCOMPARE(run.exitCode(), 1);
+    if (!json) { // one sentence for the stopped worker, none per call
+        const QStringList out = lines(run.readAllStandardOutput());
+        const QStringList err = lines(run.readAllStandardError());
+        const QRegularExpression said(
+            QStringLiteral("^FAILED: worker 2 \\(pid %1\\) did not answer within 1\\.0 s; "
+                           "(9[0-9]|100) calls not finished$")
+                .arg(stopped));
+        QVERIFY2(said.match(out.last()).hasMatch(), qPrintable(out.last()));
+        QVERIFY2(err.filter(QStringLiteral("did not answer")).isEmpty() &&
+                     err.filter(QStringLiteral("timed out")).isEmpty(),
+                 qPrintable(err.join(QLatin1Char('\n'))));
+        for (qint64 pid : workers)
+            QCOMPARE(processState(pid), 0);
+        return;
+    }
     const QJsonObject report = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
     int timedOut = 0, ok = 0;
     for (const QJsonValue &c : report.value(QLatin1String("calls")).toArray()) {
@@ -228,6 +254,18 @@ void tst_FaultCli::stoppedWorkerCostsOneTimeout()
     }
     QVERIFY2(timedOut >= 90 && timedOut <= 100, qPrintable(QString::number(timedOut)));
     QCOMPARE(ok + timedOut, 400);
+    // One sentence for the worker that did not answer, not one per call.
+    const QString sentence =
+        QStringLiteral("worker 2 (pid %1) did not answer within 1.0 s; %2 calls not finished")
+            .arg(stopped)
+            .arg(timedOut);
+    QCOMPARE(report.value(QLatin1String("message")).toString(), sentence);
+    QStringList problems;
+    for (const QJsonValue &p : report.value(QLatin1String("problems")).toArray())
+        problems << p.toString();
+    QCOMPARE(problems.first(), sentence);
+    for (const QString &p : std::as_const(problems))
+        QVERIFY2(!p.contains(QLatin1String("did not answer")) || p == sentence, qPrintable(p));
     for (qint64 pid : workers)
         QCOMPARE(processState(pid), 0);
 }
@@ -375,6 +413,54 @@ void tst_FaultCli::badScenarioStartsNothing()
         QVERIFY(watch.created().join(QLatin1Char(' ')).contains(QLatin1String("procession-")));
     }
 #endif
+}
+
+
+// A crash fails everything queued on the worker: 500 calls that "never ran" for one reason
+// were 497 "also:" lines (1,674 for a bigger run); now one line says how many more.
+void tst_FaultCli::crashOfManyCallsIsFolded()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("crash.json"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"id": "crashmany", "title": "a crash with 500 calls queued behind it",
+        "steps": [{"fork": 4},
+        {"call_async": "crash", "args": [["abort"]], "workers": [2]},
+        {"call_async": "sleep", "args": [[1]], "repeat": 2000},
+        {"call_await": "all"}, {"join": "all"}]})");
+    f.close();
+    for (const bool json : {false, true}) {
+        QProcess run;
+        startRun(run, json ? QStringList{file, QStringLiteral("--json")} : QStringList{file});
+        QVERIFY(run.waitForFinished(30000));
+        QCOMPARE(run.exitCode(), 1);
+        const QStringList out = lines(run.readAllStandardOutput());
+        const QStringList err = lines(run.readAllStandardError());
+        const QString crash = QStringLiteral(
+            "worker 2 \\(pid [0-9]+\\) crashed with SIGABRT while running crash\\(\"abort\"\\)");
+        if (!json) {
+            QVERIFY2(QRegularExpression(QStringLiteral("^FAILED: ") + crash + QLatin1Char('$'))
+                         .match(out.last())
+                         .hasMatch(),
+                     qPrintable(out.last()));
+            QCOMPARE(err, QStringList{QStringLiteral(
+                              "procession: also: … and 500 more calls failed the same way")});
+            continue;
+        }
+        const QJsonArray problems = QJsonDocument::fromJson(out.join(QLatin1Char('\n')).toUtf8())
+                                        .object()
+                                        .value(QLatin1String("problems"))
+                                        .toArray();
+        QCOMPARE(problems.size(), 2);
+        QVERIFY2(QRegularExpression(QLatin1Char('^') + crash + QLatin1Char('$'))
+                     .match(problems.at(0).toString())
+                     .hasMatch(),
+                 qPrintable(problems.at(0).toString()));
+        QCOMPARE(problems.at(1).toString(),
+                 QStringLiteral("… and 500 more calls failed the same way"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_FaultCli)

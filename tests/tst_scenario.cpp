@@ -85,6 +85,14 @@ void tst_Scenario::invalid_data()
                             << QStringLiteral("bad.json: id: must be lower-case");
     QTest::newRow("unknown field") << QByteArray(R"({"id": "t", "title": "T", "stepz": []})")
                                    << QStringLiteral("bad.json: stepz: is not a scenario field");
+    // Another kind of JSON document: said to be neither, naming what it has.
+    QTest::newRow("cloud trace spans")
+        << QByteArray(R"({"spans": [{"spanId": "1"}], "traceId": "ab"})")
+        << QStringLiteral("bad.json: JSON, but neither a scenario (no \"steps\") nor a trace (no "
+                          "\"traceEvents\"): it has \"spans\", \"traceId\"");
+    QTest::newRow("empty object")
+        << QByteArray("{}")
+        << QStringLiteral("bad.json: JSON, but neither a scenario nor a trace: an empty object");
     QTest::newRow("no steps") << head + "[]}"
                               << QStringLiteral("bad.json: steps: must be a non-empty list");
     QTest::newRow("step not object")

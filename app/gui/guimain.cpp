@@ -136,10 +136,14 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
     if (opt.width > 0)
         window.resize(opt.width, opt.height);
 
+    int status = 0;
+    QStringList unopened; // from the desktop: said in the window once it shows
     for (const QString &file : std::as_const(opt.files)) {
         if (!window.openFile(file, &error)) {
             printErr(QStringLiteral("procession: %1\n").arg(error));
-            return 2;
+            if (!opt.fromDesktop)
+                return 2;
+            unopened << error;
         }
     }
     // --scenario names a bundled id, or a file (a path with a '/' or ending in .json is
@@ -171,10 +175,14 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
         window.setCompareMode(true);
     }
     window.show();
+    if (!unopened.isEmpty()) {
+        // A double-click on a file that cannot be opened: no terminal shows stderr, so the
+        // window says it, without blocking (a screenshot or a test can still go on).
+        window.showOpenErrors(unopened);
+    }
 
     // Zoom and selection asked for on the command line apply once there is a run to show;
     // a call the run does not have is one line and status 2.
-    int status = 0;
     auto arrange = [&]() -> bool {
         if (opt.selectCall && !window.selectCall(opt.selectCall)) {
             printErr(

@@ -5,6 +5,7 @@
 #include "comparecontroller.h"
 #include "compareview.h"
 #include "consoleview.h"
+#include "eventtext.h"
 #include "foreigntraceview.h"
 #include "helpdialogs.h"
 #include "playback.h"
@@ -26,8 +27,10 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -107,6 +110,16 @@ void MainWindow::buildActions()
     on(a->play, [this] { m_playback->togglePlay(); });
     on(a->prev, [this] { stepEvent(false); });
     on(a->next, [this] { stepEvent(true); });
+    on(a->toStart, [this] {
+        m_playback->pause();
+        m_playback->seek(0);
+        statusBar()->showMessage(tr("At the start of the run."));
+    });
+    on(a->toEnd, [this] {
+        m_playback->pause();
+        m_playback->seek(playDuration());
+        statusBar()->showMessage(tr("At the end of the run."));
+    });
     on(a->slower, [this] { m_playControls->slower(); });
     on(a->faster, [this] { m_playControls->faster(); });
     auto views = [this] {
@@ -187,6 +200,17 @@ void MainWindow::buildUi()
     m_foreign = new ForeignTraceView(this);
     m_foreign->setObjectName(QStringLiteral("foreignTrace"));
     m_stack->addWidget(m_foreign);
+    // The stack is as small as the page shown, not as its largest page (the compare view's
+    // two timelines): with QT_SCALE_FACTOR=2 a 1000 px high screen is 500 px, and the
+    // window's minimum height was 617.
+    auto fitPage = [this](int current) {
+        for (int i = 0; i < m_stack->count(); ++i)
+            m_stack->widget(i)->setSizePolicy(
+                i == current ? QSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred)
+                             : QSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored));
+    };
+    connect(m_stack, &QStackedWidget::currentChanged, this, fitPage);
+    fitPage(m_stack->currentIndex());
     connect(m_foreign, &ForeignTraceView::sliceSelected, this,
             [this](const QString &html) { m_details->setHtml(html); });
     for (TimelineView *v : {m_timeline, m_compare->first(), m_compare->second()}) {
@@ -229,12 +253,18 @@ void MainWindow::buildUi()
     m_sideSplit->setSizes({545, 225}); // room for a clicked call's four times and their gaps
     setCentralWidget(m_mainSplit);
     statusBar()->showMessage(tr("Pick a scenario and press F5."));
+    // Range zoom by right-drag is not something one finds by trying: say it, quietly.
+    auto *hint = new QLabel(tr("right-drag: zoom to a range · Ctrl+wheel: zoom"), this);
+    hint->setObjectName(QStringLiteral("zoomHint"));
+    hint->setToolTip(TimelineView::navigationHint());
+    statusBar()->addPermanentWidget(hint);
     resize(1400, 860);
 }
 
 void MainWindow::addEntry(const ScenarioEntry &entry, bool select)
 {
-    m_scenarios->addEntry(entry, select);
+    if (!m_scenarios->addEntry(entry, select))
+        return; // a file opened again: its line, read anew
     if (!entry.isTrace())
         m_comparing->addScenario(entry.scenario.id);
 }
@@ -289,8 +319,8 @@ void MainWindow::onEntrySelected()
             return;
         }
         if (!m_single->isRunning()) {
-            m_single->load(e.events, e.path);
-            const Scenario *s = scenarioById(m_single->model().trace().scenarioId());
+            m_single->load(e.events, e.path, e.recorded);
+            const Scenario *s = m_single->shownScenario();
             m_code->setLines(s ? s->recipeLines() : QStringList());
             m_timeline->setModel(&m_single->model());
             m_timeline->setTitle(viewTitle(m_single->model(), nullptr) + tr("  (saved run)"));
@@ -313,73 +343,6 @@ void MainWindow::onEntrySelected()
         }
     }
     updateActions();
-}
-
-bool MainWindow::openFile(const QString &path, QString *error)
-{
-    ScenarioEntry e;
-    if (!TraceFileActions::read(path, &e, error, this))
-        return false;
-    addEntry(e, true);
-    statusBar()->showMessage(
-        e.timeline    ? tr("Opened %1, another tool's trace — Space replays it.").arg(path)
-        : e.isTrace() ? tr("Opened the saved run %1 — Space replays it.").arg(path)
-                      : tr("Opened the scenario %1 — F5 runs it.").arg(e.scenario.id));
-    return true;
-}
-
-bool MainWindow::loadTaskLibrary(const QString &path, QString *error)
-{
-    QString why;
-    if (isRunning())
-        why = tr("cannot load task library %1 while a run goes on; stop it first").arg(path);
-    else if (TaskLibraries::load(path, &why)) {
-        int count = 0;
-        for (const Registry::Task &t : Registry::available().tasks())
-            count += TaskLibraries::libraryOf(t.name) == QFileInfo(path).canonicalFilePath();
-        statusBar()->showMessage(
-            (count == 1
-                 ? tr("Loaded 1 function from %1; scenarios can call it now.")
-                 : tr("Loaded %1 functions from %2; scenarios can call them now.").arg(count))
-                .arg(QFileInfo(path).fileName()));
-        return true;
-    }
-    if (error)
-        *error = why;
-    return false;
-}
-
-void MainWindow::loadTasksDialog()
-{
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Load tasks"), QString(),
-                                     tr("Task libraries (*.so *.dylib *.dll);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!loadTaskLibrary(path, &error))
-        QMessageBox::warning(this, tr("Load tasks"), error);
-}
-
-bool MainWindow::saveTrace(const QString &path, QString *error)
-{
-    if (!TraceFileActions::save(activeModel(), path, error))
-        return false;
-    statusBar()->showMessage(
-        tr("Saved %1 (opens in Procession, Perfetto and chrome://tracing).").arg(path));
-    return true;
-}
-
-bool MainWindow::exportImage(const QString &path, QString *error)
-{
-    QWidget *w = m_compareMode ? static_cast<QWidget *>(m_compare) : m_timeline;
-    if (m_stack->currentWidget() == m_foreign)
-        w = m_foreign;
-    if (!TraceFileActions::exportImage(w, path, windowTitle(), palette().color(QPalette::Window),
-                                       error))
-        return false;
-    statusBar()->showMessage(tr("Exported %1").arg(path));
-    return true;
 }
 
 int MainWindow::followedSide() const
@@ -405,6 +368,10 @@ void MainWindow::setCompareMode(bool on)
         return;
     m_compareMode = on;
     m_actions->compare->setChecked(on);
+    // The details shown were of a call in the other mode's timeline: they no longer apply.
+    for (TimelineView *v : {m_timeline, m_compare->first(), m_compare->second()})
+        v->setSelectedCall(-1);
+    showDetails(nullptr, -1);
     m_stack->setCurrentIndex(on ? 1 : 0);
     m_comparing->setChoosersVisible(on);
     const TimelineModel &m = activeModel();
@@ -650,16 +617,27 @@ void MainWindow::stepEvent(bool forward)
     m_playback->pause();
     const qint64 now = m_playback->playhead();
     qint64 best = -1;
+    const TimelineModel *where = nullptr;
     const QList<const TimelineModel *> models =
         m_compareMode ? QList<const TimelineModel *>{&m_left->model(), &m_right->model()}
                       : QList<const TimelineModel *>{&m_single->model()};
     for (const TimelineModel *m : models) {
         const qint64 t = forward ? m->nextEventAfter(now) : m->prevEventBefore(now);
-        if (t >= 0 && (best < 0 || (forward ? t < best : t > best)))
+        if (t >= 0 && (best < 0 || (forward ? t < best : t > best))) {
             best = t;
+            where = m;
+        }
     }
-    if (best >= 0)
-        m_playback->seek(best);
+    if (best < 0) {
+        statusBar()->showMessage(forward ? tr("No later event.") : tr("No earlier event."));
+        return;
+    }
+    m_playback->seek(best);
+    // Say which event the playhead moved to: a step lands on a moment the timeline may draw
+    // as a hair's width.
+    const QString what = eventsAt(*where, best);
+    statusBar()->showMessage(what.isEmpty() ? formatDuration(double(best))
+                                            : tr("%1: %2").arg(formatDuration(double(best)), what));
 }
 
 void MainWindow::onCallClicked(TimelineView *view, qsizetype call)
@@ -688,141 +666,14 @@ void MainWindow::updateActions()
     m_scenarios->list()->setEnabled(!running);
     m_comparing->setChoosersEnabled(!running);
     const bool replayable = !running && playDuration() > 0;
-    for (QAction *a : {m_actions->play, m_actions->prev, m_actions->next})
+    for (QAction *a :
+         {m_actions->play, m_actions->prev, m_actions->next, m_actions->toStart, m_actions->toEnd})
         a->setEnabled(replayable);
     m_playControls->setScrubEnabled(replayable);
     m_actions->save->setEnabled(!running && !activeModel().isEmpty());
     m_actions->play->setText(m_playback->isPlaying() && !m_playback->isLive() ? tr("Pause")
                                                                               : tr("Play"));
     m_actions->play->setToolTip(tr("Replay the run / pause (Space)"));
-}
-
-// ---- dialogs ----------------------------------------------------------------------------
-
-void MainWindow::openDialog()
-{
-    const QString path = TraceFileActions::askOpenPath(this);
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!openFile(path, &error))
-        QMessageBox::warning(this, tr("Cannot open"), error);
-}
-
-void MainWindow::saveDialog()
-{
-    const QString id = activeModel().trace().scenarioId();
-    // In compare mode the run saved is the followed one: the title says which.
-    const QString title = m_compareMode
-                              ? tr("Save the trace of %1 (the %2 timeline)")
-                                    .arg(id, followedSide() == 0 ? tr("top") : tr("bottom"))
-                              : tr("Save the run's trace");
-    const QString path = TraceFileActions::askSavePath(this, title, id);
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!saveTrace(path, &error))
-        QMessageBox::warning(this, tr("Cannot save"), error);
-}
-
-void MainWindow::exportDialog()
-{
-    const QString path = TraceFileActions::askExportPath(this, activeModel().trace().scenarioId());
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportImage(path, &error))
-        QMessageBox::warning(this, tr("Cannot export"), error);
-}
-
-bool MainWindow::exportPython(const QString &path, QString *error)
-{
-    const ScenarioEntry *e = m_scenarios->current();
-    const Scenario *s =
-        e && !e->isTrace() ? &e->scenario : scenarioById(activeModel().trace().scenarioId());
-    if (!s) {
-        if (error)
-            *error = tr("This run's scenario is not known here, so there is no program to write.");
-        return false;
-    }
-    return TraceFileActions::savePython(*s, path, error);
-}
-
-void MainWindow::exportPythonDialog()
-{
-    const ScenarioEntry *e = m_scenarios->current();
-    const QString id = e && !e->isTrace() ? e->scenario.id : activeModel().trace().scenarioId();
-    const QString path = TraceFileActions::askPythonPath(this, id);
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportPython(path, &error))
-        QMessageBox::warning(this, tr("Cannot export"), error);
-}
-
-// ---- look and settings ------------------------------------------------------------------
-
-void MainWindow::setDarkPalette(bool dark)
-{
-    m_dark = dark;
-    m_actions->dark->setChecked(dark);
-    qApp->setPalette(dark ? darkPalette() : lightPalette());
-    applyTheme();
-}
-
-void MainWindow::applyTheme()
-{
-    const Theme theme = Theme::forPalette(qApp->palette());
-    for (TimelineView *v : {m_timeline, m_compare->first(), m_compare->second()})
-        v->setTheme(theme);
-    m_console->setTheme(theme);
-    m_compare->refresh();
-}
-
-void MainWindow::changeEvent(QEvent *event)
-{
-    if (event->type() == QEvent::PaletteChange && m_console)
-        applyTheme();
-    QMainWindow::changeEvent(event);
-}
-
-void MainWindow::restoreSettings()
-{
-    m_useSettings = true;
-    QSettings s;
-    if (s.value(QStringLiteral("look/dark")).toBool())
-        setDarkPalette(true);
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
-    m_mainSplit->restoreState(s.value(QStringLiteral("window/mainSplit")).toByteArray());
-    m_centerSplit->restoreState(s.value(QStringLiteral("window/centerSplit")).toByteArray());
-    m_panes->restoreState(s.value(QStringLiteral("window/bottomSplit")).toByteArray());
-    m_sideSplit->restoreState(s.value(QStringLiteral("window/sideSplit")).toByteArray());
-}
-
-void MainWindow::saveSettings() const
-{
-    QSettings s;
-    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    s.setValue(QStringLiteral("window/state"), saveState());
-    s.setValue(QStringLiteral("window/mainSplit"), m_mainSplit->saveState());
-    s.setValue(QStringLiteral("window/centerSplit"), m_centerSplit->saveState());
-    s.setValue(QStringLiteral("window/bottomSplit"), m_panes->saveState());
-    s.setValue(QStringLiteral("window/sideSplit"), m_sideSplit->saveState());
-    s.setValue(QStringLiteral("look/dark"), m_dark);
-}
-
-void MainWindow::closeEvent(QCloseEvent *event)
-{
-    if (isRunning())
-        statusBar()->showMessage(tr("Stopping the workers…"));
-    // Nothing may outlive the window: interrupt the runs and wait for every worker.
-    for (RunController *c : {m_single, m_left, m_right})
-        c->stopAndWait(tr("the window was closed"));
-    m_playback->pause();
-    if (m_useSettings)
-        saveSettings();
-    event->accept();
 }
 
 } // namespace procession::gui

@@ -42,6 +42,9 @@ public:
     bool selectScenario(const QString &id);
     QString selectedScenarioId() const;
     bool openFile(const QString &path, QString *error = nullptr);
+    // Files that could not be opened, said in the window (a message box that does not block,
+    // and the status bar): for a start from the desktop, where no terminal shows stderr.
+    void showOpenErrors(const QStringList &errors);
     // Loads a task library: its functions join the bundled ones (not while a run goes on).
     bool loadTaskLibrary(const QString &path, QString *error = nullptr);
     bool saveTrace(const QString &path, QString *error = nullptr);
@@ -92,6 +95,7 @@ protected:
 private:
     void buildActions();
     void buildUi();
+    void fitToScreen();
     void addEntry(const ScenarioEntry &entry, bool select);
     void onEntrySelected();
     void onStarted(RunController *c);

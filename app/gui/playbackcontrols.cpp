@@ -1,5 +1,7 @@
 #include "playbackcontrols.h"
 
+#include "timescale.h"
+
 #include <QComboBox>
 #include <QLabel>
 #include <QSlider>
@@ -31,6 +33,7 @@ PlaybackControls::PlaybackControls(QWidget *parent)
     m_scrub->setToolTip(tr("Scrub through the run"));
     connect(m_scrub, &QSlider::sliderMoved, this,
             [this](int v) { emit scrubbedTo(double(v) / ScrubSteps); });
+    m_time->setObjectName(QStringLiteral("playTime"));
     m_time->setMinimumWidth(130);
     m_time->setAlignment(Qt::AlignCenter);
 }
@@ -62,9 +65,8 @@ void PlaybackControls::showPosition(qint64 t, qint64 d)
     m_scrub->blockSignals(true);
     m_scrub->setValue(d > 0 ? int(ScrubSteps * double(t) / double(d)) : 0);
     m_scrub->blockSignals(false);
-    m_time->setText(
-        tr("%1 / %2").arg(QString::number(double(t) / 1e9, 'f', 3),
-                          QString::number(double(d) / 1e9, 'f', 3) + QStringLiteral(" s")));
+    // The header's units ("replay 450 ms / 1.2 s"): the two read the same.
+    m_time->setText(tr("%1 / %2").arg(formatDuration(double(t)), formatDuration(double(d))));
 }
 
 void PlaybackControls::setScrubEnabled(bool enabled)

@@ -10,7 +10,7 @@ class QToolBar;
 namespace procession::gui {
 
 // The toolbar's replay controls: the speed (0.1× to 10×), a scrub slider over the run and
-// the time shown ("1.234 / 4.000 s").
+// the time shown, in the header's units ("450 ms / 1.2 s").
 class PlaybackControls : public QObject
 {
     Q_OBJECT

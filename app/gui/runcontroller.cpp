@@ -65,20 +65,35 @@ bool RunController::start(const Scenario &scenario)
     return true;
 }
 
-void RunController::load(const QList<TraceEvent> &events, const QString &source)
+void RunController::load(const QList<TraceEvent> &events, const QString &source,
+                         const Scenario &recorded)
 {
     stopAndWait();
     m_scenario = Scenario();
+    m_recorded = recorded;
     m_source = source;
     m_trace.clear();
     m_cursor = 0;
     m_result = RunResult();
     m_model.setEvents(events);
-    // A saved run of a bundled scenario keeps that scenario's lesson.
-    for (const Scenario &s : bundledScenarios())
-        if (s.id == m_model.trace().scenarioId())
-            m_model.setLessonPhases(s.compareFrom, s.compareTo);
+    // A saved run keeps its scenario's lesson.
+    if (const Scenario *s = shownScenario())
+        m_model.setLessonPhases(s->compareFrom, s->compareTo);
     emit eventsArrived();
+}
+
+const Scenario *RunController::shownScenario() const
+{
+    if (hasScenario())
+        return &m_scenario;
+    const QString id = m_model.trace().scenarioId();
+    if (!m_recorded.id.isEmpty() && m_recorded.id == id)
+        return &m_recorded;
+    static const QList<Scenario> bundled = bundledScenarios();
+    for (const Scenario &s : bundled)
+        if (!id.isEmpty() && s.id == id)
+            return &s;
+    return nullptr;
 }
 
 void RunController::stop(const QString &why)

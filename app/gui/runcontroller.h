@@ -29,8 +29,10 @@ public:
     QString workerProgram() const { return m_program; }
 
     bool start(const Scenario &scenario);
-    // Replaces the run with saved events (nothing runs).
-    void load(const QList<TraceEvent> &events, const QString &source);
+    // Replaces the run with saved events (nothing runs). `recorded`: the scenario the trace
+    // kept, if any (its recipe and lesson are shown; a run of a bundled one finds it by id).
+    void load(const QList<TraceEvent> &events, const QString &source,
+              const Scenario &recorded = Scenario());
     // Asks the runner to stop; the thread ends soon after (finished() is emitted).
     void stop(const QString &why = QString());
     // stop(), then waits for the runner thread and its workers to be gone.
@@ -40,6 +42,9 @@ public:
     const TimelineModel &model() const { return m_model; }
     bool hasScenario() const { return !m_scenario.id.isEmpty(); }
     const Scenario &scenario() const { return m_scenario; }
+    // The scenario of what is shown: the one run, or the one a loaded trace kept or names
+    // (bundled); null when not known.
+    const Scenario *shownScenario() const;
     QString source() const { return m_source; } // the file a loaded trace came from
     RunResult result() const { return m_result; }
     qint64 startedAtNs() const { return m_startedAt; }
@@ -56,6 +61,7 @@ private:
 
     QString m_program;
     Scenario m_scenario;
+    Scenario m_recorded; // a loaded trace's own scenario
     QString m_source;
     Trace m_trace;
     qsizetype m_cursor = 0;

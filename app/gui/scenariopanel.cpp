@@ -41,8 +41,24 @@ ScenarioPanel::ScenarioPanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_description);
 }
 
-void ScenarioPanel::addEntry(const ScenarioEntry &entry, bool select)
+bool ScenarioPanel::addEntry(const ScenarioEntry &entry, bool select)
 {
+    const QString canonical =
+        entry.path.isEmpty() ? QString() : QFileInfo(entry.path).canonicalFilePath();
+    for (int i = 0; i < m_list->count() && !canonical.isEmpty(); ++i) {
+        QListWidgetItem *item = m_list->item(i);
+        const int e = item->data(ScenarioDelegate::EntryRole).toInt();
+        if (e < 0 || e >= m_entries.size() || m_entries[e].path.isEmpty() ||
+            QFileInfo(m_entries[e].path).canonicalFilePath() != canonical)
+            continue;
+        m_entries[e] = entry;
+        describe(item, entry);
+        if (select && m_list->currentItem() == item)
+            emit entrySelected(); // shown anew
+        else if (select)
+            m_list->setCurrentItem(item);
+        return false;
+    }
     m_entries.append(entry);
     if (!entry.path.isEmpty() && !m_openedHeading) {
         // Files the person opened go under their own heading, after the bundled scenarios.
@@ -53,6 +69,14 @@ void ScenarioPanel::addEntry(const ScenarioEntry &entry, bool select)
     }
     auto *item = new QListWidgetItem(m_list);
     item->setData(ScenarioDelegate::EntryRole, int(m_entries.size() - 1));
+    describe(item, entry);
+    if (select)
+        m_list->setCurrentItem(item);
+    return true;
+}
+
+void ScenarioPanel::describe(QListWidgetItem *item, const ScenarioEntry &entry) const
+{
     if (entry.timeline) {
         item->setText(tr("Trace: %1").arg(QFileInfo(entry.path).fileName()));
         item->setData(ScenarioDelegate::SubtitleRole, tr("%1 processes, %2 threads")
@@ -72,8 +96,6 @@ void ScenarioPanel::addEntry(const ScenarioEntry &entry, bool select)
                              ? entry.scenario.description
                              : entry.scenario.description + QStringLiteral("\n\n") + entry.path);
     }
-    if (select)
-        m_list->setCurrentItem(item);
 }
 
 const Scenario *ScenarioPanel::scenarioById(const QString &id) const

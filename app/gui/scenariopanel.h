@@ -20,8 +20,9 @@ namespace procession::gui {
 // One line of the scenario list: a scenario to run, or a saved run to replay.
 struct ScenarioEntry
 {
-    Scenario scenario;                              // a scenario to run
-    QList<TraceEvent> events;                       // or a saved run to replay
+    Scenario scenario;        // a scenario to run
+    QList<TraceEvent> events; // or a saved run to replay
+    Scenario recorded;        // the scenario a saved run played, when its trace kept it
     std::shared_ptr<const ChromeTimeline> timeline; // or another tool's trace to show
     QString path; // the file it came from; empty for a bundled scenario
     bool isTrace() const { return scenario.id.isEmpty(); }
@@ -36,7 +37,8 @@ class ScenarioPanel : public QWidget
 public:
     explicit ScenarioPanel(QWidget *parent = nullptr);
 
-    void addEntry(const ScenarioEntry &entry, bool select);
+    // False when a file already listed was opened again: its line is read anew, not repeated.
+    bool addEntry(const ScenarioEntry &entry, bool select);
     const QList<ScenarioEntry> &entries() const { return m_entries; }
     int currentEntry() const; // index into entries() of the selected line, or -1
     const ScenarioEntry *current() const;
@@ -51,6 +53,8 @@ signals:
     void entryActivated(); // double-click or Enter on an entry: run it
 
 private:
+    void describe(QListWidgetItem *item, const ScenarioEntry &entry) const;
+
     QList<ScenarioEntry> m_entries;
     QListWidget *m_list = nullptr;
     QListWidgetItem *m_openedHeading = nullptr; // "Opened", over the files opened

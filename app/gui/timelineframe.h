@@ -10,12 +10,18 @@
 #include <QSize>
 #include <QString>
 
+namespace procession {
+struct RunSummary;
+}
+
 namespace procession::gui {
 
 class TimelineModel;
 
-// The timeline's fixed geometry, in pixels: the header on top, the time axis, a strip of
-// scenario phases, then the lanes under a column of their labels.
+// The timeline's geometry, in pixels: the header on top, the time axis, a strip of scenario
+// phases, then the lanes under a column of their labels. The header is HeaderHeight tall
+// when its figures fit on one line, taller when a narrow window wraps them
+// (TimelineFrame::headerHeight).
 namespace TimelineMetrics {
 constexpr int HeaderHeight = 58;
 constexpr int AxisHeight = 26;
@@ -45,6 +51,15 @@ struct TimelineFrame
     double scrollY = 0;
     bool live = false;
     bool followed = false;
+    int headerHeight = TimelineMetrics::HeaderHeight;
+    const RunSummary *summary = nullptr; // the header's figures, when worked out already
+
+    int axisTop() const { return headerHeight; }
+    int phasesTop() const { return headerHeight + TimelineMetrics::AxisHeight; }
+    int lanesTop() const
+    {
+        return headerHeight + TimelineMetrics::AxisHeight + TimelineMetrics::PhaseHeight + 2;
+    }
 
     bool hasRun() const; // a model with something in it
     HitGeometry hitGeometry() const;

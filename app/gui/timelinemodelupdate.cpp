@@ -11,6 +11,7 @@ bool touchesCall(const TraceEvent &e)
 {
     switch (e.type) {
     case EventType::Dispatch:
+    case EventType::Unsent:
     case EventType::Begin:
     case EventType::End:
     case EventType::Result:

@@ -2,6 +2,7 @@
 
 #include "lod.h"
 #include "timelineheader.h"
+#include "timelinelegend.h"
 #include "timelinemodel.h"
 
 #include <QPainter>
@@ -101,13 +102,14 @@ void TimelineRenderer::paint(QPainter &p) const
     p.setRenderHint(QPainter::Antialiasing);
     p.fillRect(QRect(QPoint(0, 0), m_f.size), m_f.theme.background);
     TimelineHeader(m_f, m_f.hasRun() && arrowsHidden()).paint(p);
-    paintAxis(p);
     if (!m_f.hasRun()) {
-        paintEmpty(p);
+        paintEmpty(p); // no axis: a scale of nothing reads as a run of length zero
         return;
     }
+    paintAxis(p);
+    TimelineLegend::paint(p, m_f);
     p.save();
-    p.setClipRect(QRectF(0, LanesTop, width(), height() - LanesTop));
+    p.setClipRect(QRectF(0, m_f.lanesTop(), width(), height() - m_f.lanesTop()));
     paintLanes(p);
     paintArrows(p);
     paintMarkers(p);
@@ -122,8 +124,7 @@ void TimelineRenderer::paintEmpty(QPainter &p) const
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 1.15);
     p.setFont(f);
-    p.drawText(QRectF(0, HeaderHeight + AxisHeight, width(), height() - HeaderHeight - AxisHeight),
-               Qt::AlignCenter,
+    p.drawText(QRectF(0, m_f.phasesTop(), width(), height() - m_f.phasesTop()), Qt::AlignCenter,
                tr("Pick a scenario and press Run (F5) — or open a saved trace (Ctrl+O)."));
 }
 
@@ -132,9 +133,9 @@ void TimelineRenderer::paintScrollHint(QPainter &p) const
     if (m_f.scrollY <= 0 && m_f.layout.bottom() <= height())
         return;
     // A hint that more lanes are below or above.
-    const double view = height() - LanesTop;
+    const double view = height() - m_f.lanesTop();
     const double content = m_f.layout.rows * m_f.layout.rowHeight;
-    const QRectF thumb(width() - 6, LanesTop + view * m_f.scrollY / content, 4,
+    const QRectF thumb(width() - 6, m_f.lanesTop() + view * m_f.scrollY / content, 4,
                        view * view / content);
     p.setPen(Qt::NoPen);
     p.setBrush(withAlpha(m_f.theme.mutedText, 140));
@@ -187,7 +188,7 @@ bool TimelineRenderer::arrowsHidden() const
 
 void TimelineRenderer::paintAxis(QPainter &p) const
 {
-    const double top = HeaderHeight;
+    const double top = m_f.axisTop();
     p.setFont(font());
     const QFontMetrics fm(font());
     p.setPen(m_f.theme.axisText);
@@ -441,8 +442,9 @@ void TimelineRenderer::paintArrows(QPainter &p) const
         return;
     const QList<int> layoutRowOf = layoutRows();
     p.save();
-    p.setClipRect(QRectF(m_f.scale.left, LanesTop, m_f.scale.width + 1, height() - LanesTop),
-                  Qt::IntersectClip);
+    p.setClipRect(
+        QRectF(m_f.scale.left, m_f.lanesTop(), m_f.scale.width + 1, height() - m_f.lanesTop()),
+        Qt::IntersectClip);
     for (const QList<Arrow> *arrows : {&m_f.model->dispatchArrows(), &m_f.model->returnArrows()}) {
         const ArrowRange range = arrowCandidates(*arrows);
         for (qsizetype i = range.first; i < range.last; ++i) {
@@ -492,8 +494,7 @@ void TimelineRenderer::paintMarkers(QPainter &p) const
     QFont bold = font();
     bold.setBold(true);
     p.save();
-    p.setClipRect(
-        QRectF(m_f.scale.left - 10, HeaderHeight + AxisHeight, m_f.scale.width + 20, height()));
+    p.setClipRect(QRectF(m_f.scale.left - 10, m_f.phasesTop(), m_f.scale.width + 20, height()));
     for (auto it = first; it != last; ++it) {
         const Marker &m = *it;
         const int r = layoutRowOf.value(m.row, -1);
@@ -571,7 +572,7 @@ QRectF TimelineRenderer::playheadBox() const
         return {};
     const QFontMetrics fm(font());
     const double w = fm.horizontalAdvance(formatDuration(double(m_f.playhead))) + 10;
-    return QRectF(std::min(x - w / 2, m_f.scale.right() - w), HeaderHeight + 3, w, AxisHeight - 8);
+    return QRectF(std::min(x - w / 2, m_f.scale.right() - w), m_f.axisTop() + 3, w, AxisHeight - 8);
 }
 
 void TimelineRenderer::paintPlayhead(QPainter &p) const
@@ -581,7 +582,7 @@ void TimelineRenderer::paintPlayhead(QPainter &p) const
         return;
     const double x = m_f.scale.toX(double(m_f.playhead));
     p.setPen(QPen(m_f.theme.playhead, 2));
-    p.drawLine(QPointF(x, HeaderHeight + 4), QPointF(x, height()));
+    p.drawLine(QPointF(x, m_f.axisTop() + 4), QPointF(x, height()));
     const QString label = formatDuration(double(m_f.playhead));
     p.setPen(Qt::NoPen);
     p.setBrush(m_f.theme.playhead);

@@ -1,6 +1,7 @@
 #include "timelinetips.h"
 
 #include "timelineheader.h"
+#include "timelinelegend.h"
 #include "timelinemodel.h"
 
 namespace procession::gui {
@@ -42,8 +43,28 @@ QString TimelineTips::phaseFiguresText(const RunSummary &f)
     return text;
 }
 
-QString TimelineTips::headerTip(QPointF) const
+QString TimelineTips::headerTip(QPointF pos) const
 {
+    // On a figure: that figure, what it is and how it is worked out.
+    for (const HeaderLayout::Placed &f : TimelineHeader::layout(m_f).figures)
+        if (f.box.adjusted(-4, 0, 4, 0).contains(pos))
+            return f.figure.tip;
+    // On the lesson that takes the title's place: how it is worked out.
+    if (pos.y() < TimelineHeader::figuresTop(m_f.font) &&
+        !TimelineHeader(m_f, false).lessonText().isEmpty()) {
+        const PhaseComparison &c = m_f.model->lesson();
+        QString tip =
+            tr("<b>The scenario's lesson</b><br>Phase “%1” took %2 of wall time, phase "
+               "“%3” %4: %2 / %4 = <b>%5×</b>.")
+                .arg(escaped(c.from), seconds(c.fromWallS), escaped(c.to), seconds(c.toWallS))
+                .arg(c.speedup, 0, 'f', 2);
+        tip += c.sameWork ? tr("<br>Both phases make the same calls, so the difference is what "
+                               "the way of running them bought (or cost).")
+                          : tr("<br>The two phases do not make the same calls: their times are "
+                               "not a speedup.");
+        return tip;
+    }
+    // Elsewhere in the header: all of them at once.
     const RunSummary s = TimelineHeader::summary(m_f.model, m_f.playhead);
     QString tip = tr("<b>The run's figures at the playhead</b>");
     tip += tr("<br><b>wall</b> %1: from the run's start to %2")
@@ -102,13 +123,15 @@ QString TimelineTips::at(QPointF pos) const
 {
     if (!m_f.model || m_f.model->isEmpty())
         return {};
-    if (pos.y() >= HeaderHeight + AxisHeight && pos.y() < HeaderHeight + AxisHeight + PhaseHeight)
+    if (TimelineLegend::rect(m_f).contains(pos))
+        return TimelineLegend::tip();
+    if (pos.y() >= m_f.phasesTop() && pos.y() < m_f.phasesTop() + PhaseHeight)
         return phaseTip(pos);
-    if (m_f.followed && pos.y() < HeaderHeight && pos.x() < 40)
+    if (m_f.followed && pos.y() < m_f.headerHeight && pos.x() < 40)
         return tr("The console and the recipe below follow this run.");
-    if (pos.y() < HeaderHeight)
+    if (pos.y() < m_f.headerHeight)
         return headerTip(pos);
-    if (pos.y() < LanesTop) // rows scrolled under the axis
+    if (pos.y() < m_f.lanesTop()) // rows scrolled under the axis
         return {};
     const Hit hit = hitTest(*m_f.model, m_f.hitGeometry(), pos);
     if (hit.kind == Hit::Kind::None)

@@ -49,6 +49,13 @@ TimelineView::TimelineView(QWidget *parent) : QWidget(parent)
     relayout();
 }
 
+QString TimelineView::navigationHint()
+{
+    return tr("Drag to pan · Ctrl+wheel zooms · right-drag (or Shift+drag) over a range zooms "
+              "to it · click the axis to scrub · , and . step between events · Home and End "
+              "jump to the start and the end · Ctrl+0 fits the run");
+}
+
 void TimelineView::enterEvent(QEnterEvent *event)
 {
     m_hoverTimer->start();
@@ -219,11 +226,12 @@ void TimelineView::relayout()
     if (oldWidth != m_scale.width && oldWidth > 1 && !m_follow)
         m_scale.nsPerPx = std::clamp(m_scale.nsPerPx * oldWidth / m_scale.width,
                                      TimeScale::MinNsPerPx, TimeScale::MaxNsPerPx);
-    const double available = height() - LanesTop - 6;
-    m_layout = LaneLayout::make(int(shownRows().size()), LanesTop, available);
+    const int lanesTop = LanesTop + m_headerHeight - HeaderHeight;
+    const double available = height() - lanesTop - 6;
+    m_layout = LaneLayout::make(int(shownRows().size()), lanesTop, available);
     const double overflow = std::max(0.0, m_layout.rows * m_layout.rowHeight - available);
     m_scrollY = std::clamp(m_scrollY, 0.0, overflow);
-    m_layout.top = LanesTop - m_scrollY;
+    m_layout.top = lanesTop - m_scrollY;
 }
 
 void TimelineView::resizeEvent(QResizeEvent *event)
@@ -250,6 +258,7 @@ TimelineFrame TimelineView::frame() const
     f.scrollY = m_scrollY;
     f.live = m_live;
     f.followed = m_followed;
+    f.headerHeight = m_headerHeight;
     return f;
 }
 
@@ -289,14 +298,25 @@ QString TimelineView::toolTipAt(QPointF pos) const
 void TimelineView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
-    const TimelineFrame f = frame();
+    TimelineFrame f = frame();
+    // The figures once per frame: the header's height (they wrap in a narrow window) and
+    // the header itself are drawn from them.
+    const RunSummary s = summary();
+    f.summary = &s;
+    const int headerHeight = TimelineHeader::height(f);
+    if (headerHeight != m_headerHeight) {
+        m_headerHeight = headerHeight;
+        relayout();
+        f = frame();
+        f.summary = &s;
+    }
     TimelineRenderer(f).paint(p);
     if (m_drag == Drag::Zoom) { // the range a right-drag will zoom to
         const double x0 =
             std::clamp(std::min(m_pressPos.x(), m_lastPos.x()), m_scale.left, m_scale.right());
         const double x1 =
             std::clamp(std::max(m_pressPos.x(), m_lastPos.x()), m_scale.left, m_scale.right());
-        const QRectF band(x0, HeaderHeight, x1 - x0, height() - HeaderHeight);
+        const QRectF band(x0, f.axisTop(), x1 - x0, height() - f.axisTop());
         p.fillRect(band, m_theme.rubberBand);
         p.setPen(QPen(m_theme.playhead, 1, Qt::DashLine));
         p.drawRect(band);
@@ -326,10 +346,10 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     m_hoverTimer->stop();
     emit engaged();
     m_pressPos = m_lastPos = event->position();
-    const bool onAxis =
-        event->position().y() >= HeaderHeight && event->position().y() < HeaderHeight + AxisHeight;
-    const bool onPhases = event->position().y() >= HeaderHeight + AxisHeight &&
-                          event->position().y() < HeaderHeight + AxisHeight + PhaseHeight;
+    const bool onAxis = event->position().y() >= m_headerHeight &&
+                        event->position().y() < m_headerHeight + AxisHeight;
+    const bool onPhases = event->position().y() >= m_headerHeight + AxisHeight &&
+                          event->position().y() < m_headerHeight + AxisHeight + PhaseHeight;
     if (event->button() == Qt::LeftButton && onPhases && m_model &&
         event->position().x() >= m_scale.left) {
         const qint64 t = qint64(m_scale.toTime(event->position().x()));
@@ -389,7 +409,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
                              std::clamp(event->position().x(), m_scale.left, m_scale.right()));
         userChangedRange();
     } else if (drag == Drag::Maybe && m_model) {
-        const Hit hit = event->position().y() < LanesTop
+        const Hit hit = event->position().y() < LanesTop + m_headerHeight - HeaderHeight
                             ? Hit()
                             : hitTest(*m_model, hitGeometry(), event->position());
         const qsizetype call = hit.count == 1 ? hit.callIndex(*m_model) : -1;

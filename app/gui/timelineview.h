@@ -75,12 +75,17 @@ public:
     QSize sizeHint() const override { return {900, 360}; }
     QSize minimumSizeHint() const override { return {400, 200}; }
 
+    // The header's height when its figures fit on one line (headerHeight() otherwise).
     static constexpr int HeaderHeight = TimelineMetrics::HeaderHeight;
     static constexpr int AxisHeight = TimelineMetrics::AxisHeight;
     static constexpr int PhaseHeight = TimelineMetrics::PhaseHeight;
     static constexpr int LanesTop = TimelineMetrics::LanesTop;
     static constexpr int LabelWidth = TimelineMetrics::LabelWidth;
     static constexpr int RightMargin = TimelineMetrics::RightMargin;
+
+    int headerHeight() const { return m_headerHeight; }
+    // How to pan, zoom and scrub, in one line (the window's status bar shows it).
+    static QString navigationHint();
 
     // What the next frame is painted from: a const view of the model and this view's state.
     TimelineFrame frame() const;
@@ -134,6 +139,7 @@ private:
     bool m_follow = true;
     qsizetype m_selected = -1;
     bool m_followed = false;
+    int m_headerHeight = HeaderHeight; // taller when the header's figures wrap
     QTimer *m_hoverTimer = nullptr;
 
     Drag m_drag = Drag::None;

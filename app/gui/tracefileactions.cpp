@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontInfo>
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -47,10 +48,17 @@ bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *
                 *error = tr("%1: %2").arg(path, t.error);
             return false;
         }
-        if (t.own)
+        if (t.own) {
             e.events = std::move(t.events);
-        else
+            // The scenario the run played, when the trace kept it: a scenario from a file
+            // shows its recipe on replay too. A copy that does not parse is left out.
+            QString why;
+            if (!t.read.processionScenarioSource.isEmpty() &&
+                !parseScenario(t.read.processionScenarioSource, path, &e.recorded, &why))
+                e.recorded = Scenario();
+        } else {
             e.timeline = std::make_shared<const ChromeTimeline>(std::move(t.timeline));
+        }
         *entry = e;
         return true;
     }
@@ -64,7 +72,8 @@ bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *
     return true;
 }
 
-bool TraceFileActions::save(const TimelineModel &model, const QString &path, QString *error)
+bool TraceFileActions::save(const TimelineModel &model, const QString &path, QString *error,
+                            const QByteArray &scenarioText)
 {
     if (model.isEmpty()) {
         if (error)
@@ -77,8 +86,8 @@ bool TraceFileActions::save(const TimelineModel &model, const QString &path, QSt
     buffer.open(QIODevice::WriteOnly);
     QString why;
     OutputFile file(path);
-    if (!writeChromeTrace(&buffer, model.store(), model.trace(), &why) || !file.open() ||
-        !file.write(bytes) || !file.commit()) {
+    if (!writeChromeTrace(&buffer, model.store(), model.trace(), &why, scenarioText) ||
+        !file.open() || !file.write(bytes) || !file.commit()) {
         if (error)
             *error = tr("%1: %2").arg(path, why.isEmpty() ? file.errorString() : why);
         return false;
@@ -98,8 +107,20 @@ bool TraceFileActions::exportImage(QWidget *w, const QString &path, const QStrin
                          .arg(path);
         return false;
 #else
+        // Drawn in the font the screen really uses, named as such ("DejaVu Sans", not the
+        // alias "Sans Serif" that other programs may not know), at the screen's resolution:
+        // the generator writes a 9 pt font as font-size 9 at its default 72 dpi, while the
+        // widget measured its text (and the box behind a crash message) at 12 px.
+        const bool ownFont = w->testAttribute(Qt::WA_SetFont);
+        const QFont original = w->font();
+        QFont real = original;
+        real.setFamily(QFontInfo(original).family());
+        w->setFont(real);
+        QByteArray bytes;
+        QBuffer buffer(&bytes);
         QSvgGenerator svg;
-        svg.setFileName(path);
+        svg.setOutputDevice(&buffer);
+        svg.setResolution(w->logicalDpiX());
         svg.setSize(w->size());
         svg.setViewBox(QRect(QPoint(0, 0), w->size()));
         svg.setTitle(title);
@@ -107,7 +128,20 @@ bool TraceFileActions::exportImage(QWidget *w, const QString &path, const QStrin
         QPainter p(&svg);
         w->render(&p);
         p.end();
-        if (!QFileInfo(path).size()) {
+        w->setFont(ownFont ? original : QFont());
+        // Fallbacks for a viewer without that font: widths stay close among these.
+        QStringList families{real.family()};
+        for (const char *f : {"DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "sans-serif"})
+            if (!families.contains(QLatin1String(f)))
+                families << QLatin1String(f);
+        const QByteArray withFallbacks = QByteArrayLiteral("font-family=\"") +
+                                         families.join(QStringLiteral(", ")).toUtf8() + '"';
+        // The painter's first state, before the widget sets its font, names the alias too.
+        for (const QString &name : {real.family(), QFont().family(), original.family()})
+            bytes.replace(QByteArray(QByteArrayLiteral("font-family=\"") + name.toUtf8() + '"'),
+                          withFallbacks);
+        OutputFile file(path);
+        if (bytes.isEmpty() || !file.open() || !file.write(bytes) || !file.commit()) {
             if (error)
                 *error = tr("%1: could not write the SVG file.").arg(path);
             return false;

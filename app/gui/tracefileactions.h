@@ -27,7 +27,9 @@ public:
     // Traces (ours or another tool's) are read on a worker thread with a progress dialog.
     static bool read(const QString &path, ScenarioEntry *entry, QString *error,
                      QWidget *progressParent = nullptr);
-    static bool save(const TimelineModel &model, const QString &path, QString *error);
+    // `scenarioText`: the scenario's JSON, kept in the trace for its recipe (may be empty).
+    static bool save(const TimelineModel &model, const QString &path, QString *error,
+                     const QByteArray &scenarioText = {});
     static bool exportImage(QWidget *widget, const QString &path, const QString &title,
                             const QColor &background, QString *error);
 

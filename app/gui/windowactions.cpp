@@ -30,6 +30,10 @@ WindowActions::WindowActions(QMainWindow *window) : QObject(window)
     next = make(tr("Next event"), QKeySequence(Qt::Key_Period));
     next->setShortcuts({QKeySequence(Qt::Key_Period), QKeySequence(Qt::CTRL | Qt::Key_Right)});
     next->setToolTip(tr("Step to the next event (. or Ctrl+Right)"));
+    toStart = make(tr("Go to the start"), QKeySequence(Qt::Key_Home));
+    toStart->setToolTip(tr("Jump to the run's start (Home)"));
+    toEnd = make(tr("Go to the end"), QKeySequence(Qt::Key_End));
+    toEnd->setToolTip(tr("Jump to the run's end (End)"));
     slower = make(tr("Slower"), QKeySequence(Qt::Key_BracketLeft));
     faster = make(tr("Faster"), QKeySequence(Qt::Key_BracketRight));
     fit = make(tr("&Fit to window"), QKeySequence(Qt::CTRL | Qt::Key_0));
@@ -72,6 +76,8 @@ void WindowActions::addMenus(QMainWindow *window)
     playMenu->addAction(play);
     playMenu->addAction(prev);
     playMenu->addAction(next);
+    playMenu->addAction(toStart);
+    playMenu->addAction(toEnd);
     playMenu->addAction(slower);
     playMenu->addAction(faster);
     QMenu *view = bar->addMenu(tr("&View"));

@@ -26,6 +26,8 @@ public:
     QAction *play = nullptr;
     QAction *prev = nullptr;
     QAction *next = nullptr;
+    QAction *toStart = nullptr; // Home
+    QAction *toEnd = nullptr;   // End
     QAction *slower = nullptr;
     QAction *faster = nullptr;
     QAction *fit = nullptr;

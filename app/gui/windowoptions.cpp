@@ -50,6 +50,8 @@ QString WindowOptions::helpText()
         "  --dark | --light        palette\n"
         "  --size WxH              window size, e.g. 1400x860\n"
         "  --tasks LIB             load a task library (repeatable)\n"
+        "  --from-desktop          a FILE that cannot be opened is said in the window\n"
+        "                          (the .desktop file's Exec line uses it)\n"
         "The command line (procession run, list, bench) needs no display: procession --help.\n");
 }
 
@@ -70,13 +72,15 @@ bool WindowOptions::parse(const QStringList &args, QString *error)
     const QCommandLineOption select(QStringLiteral("select-call"), QString(), QStringLiteral("ID"));
     const QCommandLineOption size(QStringLiteral("size"), QString(), QStringLiteral("WxH"));
     const QCommandLineOption tasks(QStringLiteral("tasks"), QString(), QStringLiteral("LIB"));
+    const QCommandLineOption desktop(QStringLiteral("from-desktop"));
     parser.addOptions({helpOption, scenario, autorunOption, compare, shot, after, zoom, select,
-                       darkOption, lightOption, size, tasks});
+                       darkOption, lightOption, size, tasks, desktop});
     if (!parser.parse(args)) {
         *error = sentence(parser.errorText());
         return false;
     }
     help = parser.isSet(helpOption);
+    fromDesktop = parser.isSet(desktop);
     taskLibraries = parser.values(tasks);
     files = parser.positionalArguments();
     scenarios = parser.values(scenario);

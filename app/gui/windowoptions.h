@@ -26,6 +26,9 @@ struct WindowOptions
     int width = 0;         // 0: no size asked for
     int height = 0;
     bool help = false;
+    // Started from the desktop (the .desktop file's Exec line): a file that cannot be opened
+    // is said in the window, which opens anyway; from a terminal it is one line and status 2.
+    bool fromDesktop = false;
 
     // Reads `args` (argv as text, program name first). False with `error` set to one
     // lower-case sentence (no "procession: " prefix) when something is wrong.

@@ -143,6 +143,12 @@ inline QList<TraceEvent> make(quint32 seed, Options o = {})
                 QStringLiteral("no such worker"), QStringLiteral("lost"));
             continue;
         }
+        if (w.gone && w.crashAt < dispatch && chance(50)) { // never sent: it is known gone
+            put(dispatch, EventType::Unsent, dispatch, w.lane, w.pid, id, 0, fn, args);
+            put(dispatch, EventType::Error, dispatch, w.lane, w.pid, id, 0,
+                QStringLiteral("worker %1 is gone").arg(w.lane), QStringLiteral("crashed"));
+            continue;
+        }
         put(dispatch, EventType::Dispatch, dispatch, w.lane, w.ready >= 0 ? w.pid : 0, id, 0, fn,
             args);
         qint64 awaitFrom = -1;

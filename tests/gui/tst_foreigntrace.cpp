@@ -133,6 +133,11 @@ void TestForeignTrace::notATraceIsASentence()
     QVERIFY(!window.openFile(path, &error));
     QVERIFY2(error.contains(QStringLiteral("cloud.json")) && !error.contains(QLatin1Char('\n')),
              qPrintable(error));
+    // Neither kind of file: the sentence says so, not "spans: is not a scenario field".
+    QVERIFY2(error.contains(QStringLiteral("neither a scenario")) &&
+                 error.contains(QStringLiteral("nor a trace")) &&
+                 error.contains(QStringLiteral("\"spans\"")),
+             qPrintable(error));
     QVERIFY(window.isVisible());
     const QString empty = dir.filePath(QStringLiteral("empty.json"));
     QFile g(empty);

@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QListWidget>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -243,6 +244,18 @@ void TestMainWindow::paneSizesAreRemembered()
         MainWindow window(QStringLiteral(PROCESSION_EXE));
         window.restoreSettings(); // nothing saved yet: the defaults
         window.show();
+        // ... in a window that fits the screen (offscreen: 800×600; the default is 1400×860).
+        const QRect avail = window.screen()->availableGeometry();
+        QVERIFY2(window.width() <= avail.width() && window.height() <= avail.height(),
+                 qPrintable(QStringLiteral("%1x%2 on %3x%4")
+                                .arg(window.width())
+                                .arg(window.height())
+                                .arg(avail.width())
+                                .arg(avail.height())));
+        // ... and could fit a 1600×1000 screen at QT_SCALE_FACTOR=2 (800×500 logical, less
+        // a title bar): the hidden compare page does not set the minimum.
+        QVERIFY2(window.minimumSizeHint().height() <= 450,
+                 qPrintable(QString::number(window.minimumSizeHint().height())));
         auto *split = window.findChild<QSplitter *>(QStringLiteral("centerSplit"));
         QVERIFY(split);
         split->setSizes({300, 400});

@@ -127,6 +127,7 @@ private slots:
     void greetSpawnLanesSpansArrows();
     void workersAppearAtTheirFork();
     void liveCallsAreInFlightUntilTheirResult();
+    void onlyTheHeadOfAQueueIsRunning();
     void incrementalEqualsAllAtOnce();
     void randomRunsInRandomChunks_data();
     void randomRunsInRandomChunks();
@@ -375,6 +376,35 @@ void TestTimelineModel::stepsThroughEvents()
     const QList<qint64> times = m.eventTimes();
     for (qsizetype i = 1; i < times.size(); ++i)
         QVERIFY(times[i - 1] < times[i]);
+}
+
+// Live, ten calls sent at once to one worker, three done: the fourth runs from the third's
+// end; the six behind it wait in the queue and are not drawn as running (drawn from their
+// dispatch to now, they covered the three finished calls with one "running…" bar).
+void TestTimelineModel::onlyTheHeadOfAQueueIsRunning()
+{
+    using procession::EventType;
+    using sample::ev;
+    QList<procession::TraceEvent> e;
+    e << ev(0, EventType::RunBegin, 0, 100, -1, 0, QStringLiteral("queue"));
+    e << ev(0, EventType::Fork, 1, 0, -1, 0, QStringLiteral("worker 1"));
+    e << ev(10 * Ms, EventType::Ready, 1, 201);
+    for (int i = 1; i <= 10; ++i)
+        e << ev(10 * Ms, EventType::Dispatch, 1, 201, i, 0, QStringLiteral("sleep"),
+                QStringLiteral("40"));
+    for (int i = 1; i <= 3; ++i) {
+        const qint64 begin = 10 * Ms + (i - 1) * 40 * Ms;
+        e << ev(begin, EventType::Begin, 1, 201, i);
+        e << ev(begin + 40 * Ms, EventType::End, 1, 201, i);
+        e << ev(begin + 41 * Ms, EventType::Result, 1, 201, i, 0, QStringLiteral("null"));
+    }
+    TimelineModel m;
+    m.setEvents(e);
+    QCOMPARE(m.countSpans(Span::Kind::Call), 3);
+    QCOMPARE(m.countSpans(Span::Kind::Flight), 1);
+    for (const Span &s : m.lanes().at(1).spans)
+        if (s.kind == Span::Kind::Flight)
+            QCOMPARE(s.start, 130 * Ms); // the third call's end
 }
 
 QTEST_APPLESS_MAIN(TestTimelineModel)

@@ -39,6 +39,9 @@ private slots:
     void paintedColoursAtOnePercent();
     void phaseBandSaysHowLong();
     void lessonComparesTwoPhases();
+    void emptyStateDrawsNoAxis();
+    void headerWrapsWhenNarrow();
+    void legendSaysWhatBlocksAre();
 
 private:
     void press(QPointF pos, Qt::MouseButton button, Qt::KeyboardModifiers mods = Qt::NoModifier);
@@ -165,13 +168,45 @@ void TestTimelineView::tooltipsSayWhatIsThere()
     const QString startup =
         m_view->toolTipAt(QPointF(m_view->scale().toX(30 * Ms), g.layout.rowCenter(1)));
     QVERIFY2(startup.contains(QStringLiteral("start-up")), qPrintable(startup));
-    // The header's figures say what each one is and how it is worked out.
-    const QString header = m_view->toolTipAt(QPointF(40, TimelineView::HeaderHeight - 12));
+    // Over the title, the header's tooltip lists every figure, what it is and how it is
+    // worked out.
+    const QString header = m_view->toolTipAt(QPointF(40, 12));
     for (const char *figure :
          {"wall", "work", "CPU", "speedup", "overhead", "start-up", "dispatch", "return"})
         QVERIFY2(header.contains(QStringLiteral("<b>%1</b>").arg(QLatin1String(figure))),
                  qPrintable(header));
     QVERIFY2(header.contains(QStringLiteral("summed over")), qPrintable(header));
+    // Over one figure, the tooltip is that figure's alone.
+    const HeaderLayout placed = TimelineHeader::layout(m_view->frame());
+    QCOMPARE(placed.figures.size(), 8);
+    for (const HeaderLayout::Placed &f : placed.figures) {
+        const QString tip = m_view->toolTipAt(f.box.center());
+        QVERIFY2(tip.startsWith(QStringLiteral("<b>%1</b> %2").arg(f.figure.name, f.figure.value)),
+                 qPrintable(f.figure.name + QStringLiteral(": ") + tip));
+        QVERIFY2(tip.contains(QStringLiteral("<br>")) && tip.size() > 80, qPrintable(tip));
+        for (const HeaderLayout::Placed &other : placed.figures)
+            if (other.figure.name != f.figure.name)
+                QVERIFY2(!tip.contains(QStringLiteral("<b>%1</b>").arg(other.figure.name)),
+                         qPrintable(f.figure.name + QStringLiteral(": ") + tip));
+    }
+    // Small figures keep their digits: a greet's CPU is 0.15-0.26 ms, not "0 s".
+    QCOMPARE(TimelineHeader::secondsText(0.00015), QStringLiteral("150 µs"));
+    QCOMPARE(TimelineHeader::secondsText(0.000262), QStringLiteral("262 µs"));
+    QCOMPARE(TimelineHeader::secondsText(0.0123), QStringLiteral("12.3 ms"));
+    QCOMPARE(TimelineHeader::secondsText(3.999), QStringLiteral("4.00 s"));
+    procession::RunSummary greets;
+    greets.calls = greets.finishedCalls = 4;
+    greets.cpuS = 0.000708;
+    for (const HeaderGroup &group : TimelineHeader::figures(greets))
+        for (const auto &figure : group.figures)
+            if (figure.name == QLatin1String("CPU"))
+                QCOMPARE(figure.value, QStringLiteral("708 µs"));
+    procession::RunSummary crashed; // one call, lost with its worker: no CPU figure came back
+    crashed.calls = crashed.finishedCalls = crashed.failedCalls = 1;
+    for (const HeaderGroup &group : TimelineHeader::figures(crashed))
+        for (const auto &figure : group.figures)
+            if (figure.name == QLatin1String("CPU"))
+                QCOMPARE(figure.value, QStringLiteral("—"));
     // The start-up figure itself says it is a sum, and over how many processes.
     procession::RunSummary forty;
     forty.startupS = 5.4;
@@ -435,8 +470,77 @@ void TestTimelineView::lessonComparesTwoPhases()
     QVERIFY(model.lesson().found);
     QVERIFY(model.lesson().sameWork);
     QCOMPARE(model.lesson().speedup, 1.0);
+    // Over the lesson, in the title's place, its tooltip says how it is worked out.
+    TimelineView view;
+    view.resize(1200, 400);
+    view.setModel(&model);
+    view.setPlayhead(model.duration());
+    const QString tip = view.toolTipAt(QPointF(40, 12));
+    QVERIFY2(tip.contains(QStringLiteral("lesson")) &&
+                 tip.contains(QStringLiteral("= <b>1.00×</b>")),
+             qPrintable(tip));
     model.clear();
     QVERIFY(!model.lesson().found);
+}
+
+// Before a run there is nothing to measure: no ticks, no axis line, only the invitation.
+void TestTimelineView::emptyStateDrawsNoAxis()
+{
+    TimelineModel empty;
+    TimelineView view;
+    view.resize(900, 400);
+    view.setModel(&empty);
+    const QImage img = view.grab().toImage();
+    const QColor background = view.theme().background;
+    int painted = 0;
+    for (int y = TimelineView::HeaderHeight + 1; y < TimelineView::LanesTop; ++y)
+        for (int x = 0; x < img.width(); ++x)
+            painted += img.pixelColor(x, y) != background;
+    QCOMPARE(painted, 0);
+}
+
+// At 800×600 the timeline is about 500 px wide: the figures wrap onto more lines, inside
+// the view, and the header grows to hold them (the lanes move down); wide, one line.
+void TestTimelineView::headerWrapsWhenNarrow()
+{
+    (void)m_view->grab();
+    QCOMPARE(m_view->headerHeight(), int(TimelineView::HeaderHeight)); // 1200 px: one line
+    m_view->resize(500, 400);
+    (void)m_view->grab();
+    const TimelineFrame f = m_view->frame();
+    const HeaderLayout l = TimelineHeader::layout(f);
+    QVERIFY2(l.lines > 1, qPrintable(QString::number(l.lines)));
+    for (const HeaderLayout::Placed &p : l.figures)
+        QVERIFY2(p.box.left() >= 0 && p.box.right() <= 500 - 8,
+                 qPrintable(QStringLiteral("%1 at %2–%3")
+                                .arg(p.figure.name)
+                                .arg(p.box.left())
+                                .arg(p.box.right())));
+    QVERIFY(m_view->headerHeight() > TimelineView::HeaderHeight);
+    QVERIFY(l.bottom <= m_view->headerHeight());
+    QVERIFY(m_view->hitGeometry().layout.top >= m_view->headerHeight() + TimelineView::AxisHeight);
+    // Nothing but the header's own colours above its bottom line: no lane drawn under it.
+    const QImage img = m_view->grab().toImage();
+    const int y = m_view->headerHeight() - 3;
+    const QColor band = m_view->theme().laneBandAlt;
+    QCOMPARE(img.pixelColor(img.width() - 3, y), band);
+}
+
+// The corner left of the axis says how one call and merged calls are drawn.
+void TestTimelineView::legendSaysWhatBlocksAre()
+{
+    const QImage img = m_view->grab().toImage();
+    const QColor background = m_view->theme().background;
+    const int top = TimelineView::HeaderHeight + 3;
+    int painted = 0;
+    for (int y = top; y < top + 24; ++y)
+        for (int x = 10; x < 30; ++x)
+            painted += img.pixelColor(x, y) != background;
+    QVERIFY2(painted > 60, qPrintable(QString::number(painted)));
+    const QString tip = m_view->toolTipAt(QPointF(20, top + 6));
+    QVERIFY2(tip.contains(QStringLiteral("Merged calls")) &&
+                 tip.contains(QStringLiteral("One call")),
+             qPrintable(tip));
 }
 
 QTEST_MAIN(TestTimelineView)

@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 namespace {
 
@@ -62,6 +63,8 @@ private slots:
     void goodValuesStillWork();
     void noDisplayIsOneLine_data();
     void noDisplayIsOneLine();
+    void unopenableFileFromTerminalOrDesktop();
+    void desktopFileDeclaresOurType();
 
 private:
     QTemporaryDir m_dir;
@@ -212,6 +215,50 @@ void TestWindowOptions::noDisplayIsOneLine()
         o.err.first().startsWith(QStringLiteral("procession: cannot open the window: ") + says),
         qPrintable(o.err.first()));
     QVERIFY(o.err.first().contains(QLatin1String("QT_QPA_PLATFORM=offscreen")));
+}
+
+// A file that cannot be opened: from a terminal one line and status 2, no window; from the
+// desktop (the .desktop file's Exec line) the window opens and says it.
+void TestWindowOptions::unopenableFileFromTerminalOrDesktop()
+{
+    const QString missing = m_dir.filePath(QStringLiteral("missing.trace.json"));
+    const QString shot = m_dir.filePath(QStringLiteral("desktop.png"));
+    QFile::remove(shot);
+    Outcome o = runProcession({missing, QStringLiteral("--screenshot"), shot}, m_env);
+    QCOMPARE(o.status, QProcess::NormalExit);
+    QCOMPARE(o.exitCode, 2);
+    QVERIFY2(!o.err.isEmpty() && o.err.first().contains(missing),
+             qPrintable(o.err.join(QLatin1Char('\n'))));
+    QVERIFY(!QFile::exists(shot)); // no window was shown
+
+    o = runProcession(
+        {QStringLiteral("--from-desktop"), missing, QStringLiteral("--screenshot"), shot}, m_env);
+    QCOMPARE(o.status, QProcess::NormalExit);
+    QVERIFY2(o.exitCode == 0, qPrintable(o.err.join(QLatin1Char('\n'))));
+    QVERIFY(QFile::exists(shot)); // the window opened
+}
+
+// The .desktop file starts the window in desktop mode and opens Procession's own traces.
+void TestWindowOptions::desktopFileDeclaresOurType()
+{
+    QFile desktop(QStringLiteral(PROCESSION_SOURCE_DIR "/resources/procession.desktop"));
+    QVERIFY(desktop.open(QIODevice::ReadOnly));
+    const QString entry = QString::fromUtf8(desktop.readAll());
+    QVERIFY2(entry.contains(QStringLiteral("\nExec=procession --from-desktop %f\n")),
+             qPrintable(entry));
+    QFile mime(QStringLiteral(PROCESSION_SOURCE_DIR "/resources/procession-mime.xml"));
+    QVERIFY(mime.open(QIODevice::ReadOnly));
+    QXmlStreamReader xml(&mime);
+    QStringList types;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement() && xml.name() == QLatin1String("mime-type"))
+            types << xml.attributes().value(QStringLiteral("type")).toString();
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QCOMPARE(types, QStringList{QStringLiteral("application/x-procession-trace")});
+    QVERIFY2(entry.contains(QStringLiteral("MimeType=application/x-procession-trace;")),
+             qPrintable(entry));
 }
 
 QTEST_GUILESS_MAIN(TestWindowOptions)

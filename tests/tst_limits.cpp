@@ -1,0 +1,202 @@
+// `procession run` under the system's limits, against the real executable: a process limit
+// (ulimit -u), a descriptor limit (ulimit -n), and a TMPDIR that is full or not writable.
+// Each ends in one sentence that says what happened; none is reported as a crash.
+#include "faultutil.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <grp.h>
+#include <pwd.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace faultutil;
+
+namespace {
+
+QStringList lines(const QByteArray &text)
+{
+    return QString::fromUtf8(text).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+struct Outcome
+{
+    int code = -1;
+    bool crashed = true;
+    QByteArray out;
+    QStringList err;
+};
+
+// RLIMIT_NPROC is not enforced for root: a root test runs procession as `nobody`.
+struct Unprivileged
+{
+    uid_t uid = 0;
+    gid_t gid = 0;
+    bool needed = false; // running as root
+    bool available = false;
+    static Unprivileged find()
+    {
+        Unprivileged u;
+        u.needed = ::geteuid() == 0;
+        if (!u.needed) {
+            u.uid = ::getuid();
+            u.gid = ::getgid();
+            u.available = true;
+            return u;
+        }
+        if (const passwd *pw = ::getpwnam("nobody")) {
+            u.uid = pw->pw_uid;
+            u.gid = pw->pw_gid;
+            u.available = true;
+        }
+        return u;
+    }
+};
+
+} // namespace
+
+class tst_Limits : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void processLimitSaysCouldNotStart();
+    void descriptorLimitQueuesProcesses();
+
+private:
+    Outcome run(const QStringList &args, const std::function<void()> &childSetup = {},
+                int timeoutMs = 60000);
+    QTemporaryDir m_dir{QStringLiteral("/tmp/tsl-XXXXXX")};
+    QTemporaryDir *m_runtime = nullptr; // where the server's private directory goes
+    QString m_tmpdir;                   // TMPDIR for the run; m_runtime's path unless set
+};
+
+void tst_Limits::initTestCase()
+{
+    becomeSubreaper();
+    QVERIFY(m_dir.isValid());
+}
+
+void tst_Limits::init()
+{
+    m_runtime = new QTemporaryDir(QStringLiteral("/tmp/tsl-run-XXXXXX"));
+    m_tmpdir = m_runtime->path();
+}
+
+// No test leaves a server directory behind, whatever it did to the run.
+void tst_Limits::cleanup()
+{
+    const QStringList left =
+        QDir(m_runtime->path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot);
+    delete m_runtime;
+    m_runtime = nullptr;
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(QLatin1Char(' '))));
+}
+
+Outcome tst_Limits::run(const QStringList &args, const std::function<void()> &childSetup,
+                        int timeoutMs)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_tmpdir);
+    env.insert(QStringLiteral("TMPDIR"), m_tmpdir);
+    p.setProcessEnvironment(env);
+    p.setWorkingDirectory(m_dir.path());
+    if (childSetup)
+        p.setChildProcessModifier(childSetup);
+    p.start(QStringLiteral(PROCESSION_EXE), args);
+    Outcome o;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        o.err << QStringLiteral("(still running after %1 ms)").arg(timeoutMs);
+        return o;
+    }
+    o.crashed = p.exitStatus() != QProcess::NormalExit;
+    o.code = p.exitCode();
+    o.out = p.readAllStandardOutput();
+    o.err = lines(p.readAllStandardError());
+    return o;
+}
+
+// With `ulimit -u 4` a worker's stdin watcher (a std::thread) threw std::system_error and
+// the report said "crashed with SIGABRT"; the calls that never started showed as "()".
+// A worker that gets no thread or no process says it could not start, and why.
+void tst_Limits::processLimitSaysCouldNotStart()
+{
+    const Unprivileged user = Unprivileged::find();
+    if (!user.available)
+        QSKIP("running as root and there is no user 'nobody' to run under a process limit");
+    if (user.needed) // the run's private directories must be the user's own
+        QCOMPARE(::chown(QFile::encodeName(m_runtime->path()).constData(), user.uid, user.gid),
+                 0);
+    const Outcome o = run({QStringLiteral("run"), QStringLiteral("greet-square-pool")}, [user] {
+        const rlimit four{4, 4};
+        ::setrlimit(RLIMIT_NPROC, &four);
+        if (user.needed) {
+            ::setgroups(0, nullptr);
+            if (::setgid(user.gid) != 0 || ::setuid(user.uid) != 0)
+                ::_exit(99);
+        }
+    });
+    QVERIFY2(o.code != 99, "could not become the unprivileged user");
+    QVERIFY(!o.crashed);
+    QCOMPARE(o.code, 1);
+    const QString all = QString::fromUtf8(o.out) + o.err.join(QLatin1Char('\n'));
+    QVERIFY2(!all.contains(QLatin1String("SIGABRT")) && !all.contains(QLatin1String("crashed")),
+             qPrintable(all));
+    QVERIFY2(!all.contains(QLatin1String("terminate called")), qPrintable(all));
+    // Every call names itself, though none started.
+    QVERIFY2(!all.contains(QLatin1String(" ()  ")), qPrintable(all));
+    const QStringList out = lines(o.out);
+    QVERIFY2(out.last().startsWith(QLatin1String("FAILED: worker 1")) &&
+                 out.last().contains(QLatin1String(" could not start")),
+             qPrintable(out.last()));
+    if (user.needed) // nobody runs nothing else here: workers 1-3 fork, find no thread
+        QVERIFY2(all.contains(QLatin1String("could not start: the system gave it no thread (the "
+                                            "limit on processes, ulimit -u, is reached)")),
+                 qPrintable(all));
+}
+
+// A legal "on": "new" step of 1,000 calls under ulimit -n 1024 started every process at
+// once and 797 calls failed with "Too many open files". Here 300 under a soft limit of
+// 256: the processes past what the limit allows wait their turn, and every call succeeds.
+void tst_Limits::descriptorLimitQueuesProcesses()
+{
+    const QString file = m_dir.filePath(QStringLiteral("many-new.json"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"id": "many-new", "title": "300 one-shot processes", "steps": [
+        {"call_async": "sleep", "args": [[50]], "repeat": 300, "on": "new"},
+        {"call_await": "all"}]})");
+    f.close();
+    const Outcome o = run({QStringLiteral("run"), file, QStringLiteral("--json")}, [] {
+        rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        limit.rlim_cur = 256;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }, 120000);
+    QVERIFY2(!o.crashed && o.code == 0, qPrintable(o.err.join(QLatin1Char('\n'))));
+    const QJsonObject report = QJsonDocument::fromJson(o.out).object();
+    const QJsonArray calls = report.value(QLatin1String("calls")).toArray();
+    QCOMPARE(calls.size(), 300);
+    for (const QJsonValue &c : calls)
+        QVERIFY2(c.toObject().value(QLatin1String("ok")).toBool(),
+                 qPrintable(c.toObject().value(QLatin1String("error")).toString()));
+    QCOMPARE(report.value(QLatin1String("workers")).toArray().size(), 300);
+}
+
+QTEST_GUILESS_MAIN(tst_Limits)
+#include "tst_limits.moc"
