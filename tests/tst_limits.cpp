@@ -16,6 +16,7 @@
 #include <pwd.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace faultutil;
@@ -74,6 +75,8 @@ private slots:
 
     void processLimitSaysCouldNotStart();
     void descriptorLimitQueuesProcesses();
+    void unusableTmpdirStartsNothing_data();
+    void unusableTmpdirStartsNothing();
 
 private:
     Outcome run(const QStringList &args, const std::function<void()> &childSetup = {},
@@ -140,8 +143,7 @@ void tst_Limits::processLimitSaysCouldNotStart()
     if (!user.available)
         QSKIP("running as root and there is no user 'nobody' to run under a process limit");
     if (user.needed) // the run's private directories must be the user's own
-        QCOMPARE(::chown(QFile::encodeName(m_runtime->path()).constData(), user.uid, user.gid),
-                 0);
+        QCOMPARE(::chown(QFile::encodeName(m_runtime->path()).constData(), user.uid, user.gid), 0);
     const Outcome o = run({QStringLiteral("run"), QStringLiteral("greet-square-pool")}, [user] {
         const rlimit four{4, 4};
         ::setrlimit(RLIMIT_NPROC, &four);
@@ -161,7 +163,7 @@ void tst_Limits::processLimitSaysCouldNotStart()
     // Every call names itself, though none started.
     QVERIFY2(!all.contains(QLatin1String(" ()  ")), qPrintable(all));
     const QStringList out = lines(o.out);
-    QVERIFY2(out.last().startsWith(QLatin1String("FAILED: worker 1")) &&
+    QVERIFY2(out.last().startsWith(QLatin1String("FAILED: worker ")) &&
                  out.last().contains(QLatin1String(" could not start")),
              qPrintable(out.last()));
     if (user.needed) // nobody runs nothing else here: workers 1-3 fork, find no thread
@@ -182,12 +184,15 @@ void tst_Limits::descriptorLimitQueuesProcesses()
         {"call_async": "sleep", "args": [[50]], "repeat": 300, "on": "new"},
         {"call_await": "all"}]})");
     f.close();
-    const Outcome o = run({QStringLiteral("run"), file, QStringLiteral("--json")}, [] {
-        rlimit limit{};
-        ::getrlimit(RLIMIT_NOFILE, &limit);
-        limit.rlim_cur = 256;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-    }, 120000);
+    const Outcome o = run(
+        {QStringLiteral("run"), file, QStringLiteral("--json")},
+        [] {
+            rlimit limit{};
+            ::getrlimit(RLIMIT_NOFILE, &limit);
+            limit.rlim_cur = 256;
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        },
+        120000);
     QVERIFY2(!o.crashed && o.code == 0, qPrintable(o.err.join(QLatin1Char('\n'))));
     const QJsonObject report = QJsonDocument::fromJson(o.out).object();
     const QJsonArray calls = report.value(QLatin1String("calls")).toArray();
@@ -196,6 +201,63 @@ void tst_Limits::descriptorLimitQueuesProcesses()
         QVERIFY2(c.toObject().value(QLatin1String("ok")).toBool(),
                  qPrintable(c.toObject().value(QLatin1String("error")).toString()));
     QCOMPARE(report.value(QLatin1String("workers")).toArray().size(), 300);
+}
+
+void tst_Limits::unusableTmpdirStartsNothing_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("not writable") << "readonly"
+                                  << "procession: TMPDIR (%1) cannot be used: Permission denied";
+    QTest::newRow("full") << "full"
+                          << "procession: cannot create a private directory for the worker "
+                             "socket in %1: No space left on device";
+}
+
+// A TMPDIR the run cannot use: one line that names it, exit 1, nothing started. (Missing,
+// non-directory and too long for a socket path are in tst_hostile.)
+void tst_Limits::unusableTmpdirStartsNothing()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, says);
+    const QString tmpdir = m_runtime->filePath(kind);
+    QVERIFY(QDir().mkdir(tmpdir));
+    const QByteArray path = QFile::encodeName(tmpdir);
+    std::function<void()> setup;
+    bool mounted = false;
+    if (kind == QLatin1String("readonly")) {
+        // Root may write anywhere: the run is made as an unprivileged user.
+        const Unprivileged user = Unprivileged::find();
+        if (!user.available)
+            QSKIP("running as root and there is no user 'nobody' for whom a directory is "
+                  "read-only");
+        QCOMPARE(::chown(QFile::encodeName(m_runtime->path()).constData(), user.uid, user.gid), 0);
+        QCOMPARE(::chown(path.constData(), user.uid, user.gid), 0);
+        QCOMPARE(::chmod(path.constData(), 0555), 0);
+        setup = [user] {
+            if (user.needed) {
+                ::setgroups(0, nullptr);
+                if (::setgid(user.gid) != 0 || ::setuid(user.uid) != 0)
+                    ::_exit(99);
+            }
+        };
+    } else {
+        // A file system with no inode left: nothing can be created in it.
+        if (::mount("tmpfs", path.constData(), "tmpfs", 0, "size=64k,nr_inodes=1,mode=0700") != 0)
+            QSKIP("cannot mount a tmpfs here (needs root): no full file system to try");
+        mounted = true;
+    }
+    m_tmpdir = tmpdir;
+    const Outcome o = run({QStringLiteral("run"), QStringLiteral("greet-square-pool")}, setup);
+    if (mounted)
+        ::umount(path.constData());
+    else
+        ::chmod(path.constData(), 0700);
+    QVERIFY(!o.crashed);
+    QCOMPARE(o.code, 1);
+    QCOMPARE(o.err, QStringList{says.arg(tmpdir)});
+    QVERIFY2(o.out.isEmpty(), o.out.constData()); // no report: nothing ran
+    QVERIFY(QDir().rmdir(tmpdir));
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)

@@ -1,6 +1,7 @@
 // The window's entry point. app/main.cpp loads this library only when the window is
 // wanted, so worker processes and the command line never load Qt's GUI libraries.
 #include "compareview.h"
+#include "interruptwatcher.h"
 #include "mainwindow.h"
 #include "tasklibraries.h"
 #include "theme.h"
@@ -224,6 +225,22 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
     }
     if (opt.autorun)
         QTimer::singleShot(0, &window, [&window] { window.run(); });
+
+    // SIGTERM, SIGHUP, SIGINT, ... to the window's process: the run and its workers stop as
+    // when the window is closed (its server directory goes with it), one line says why, and
+    // the status is 128 + the signal. Their default action left the directory behind.
+    procession::InterruptWatcher interrupts;
+    QObject::connect(&interrupts, &procession::InterruptWatcher::requested, &app,
+                     [&](procession::InterruptWatcher::Request request) {
+                         if (status > 128)
+                             return; // already ending
+                         status = interrupts.exitStatusOf(request);
+                         printErr(QStringLiteral("procession: the window was ended by %1; every "
+                                                 "worker was stopped\n")
+                                      .arg(interrupts.requestName(request)));
+                         window.close();
+                         app.exit(status);
+                     });
 
     const int code = app.exec();
     return status ? status : code;
