@@ -28,7 +28,7 @@ public:
         qsizetype first = 0;
         qsizetype last = 0;
     };
-    ArrowRange arrowCandidates() const;
+    ArrowRange arrowCandidates(const QList<Arrow> &arrows) const;
     // Arrows in view, counted up to one past what fits (arrowBudget of the plot's width).
     qsizetype arrowsInView() const;
     bool arrowsHidden() const;

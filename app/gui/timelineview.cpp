@@ -87,11 +87,7 @@ void TimelineView::setModel(const TimelineModel *model)
 
 void TimelineView::modelChanged()
 {
-    m_maxArrowLength = 0;
-    if (m_model) {
-        for (const Arrow &a : m_model->arrows())
-            m_maxArrowLength = std::max(m_maxArrowLength, (a.to < 0 ? a.from : a.to) - a.from);
-    }
+    m_maxArrowLength = m_model ? m_model->maxArrowLength() : 0;
     if (m_selected >= 0 && (!m_model || m_selected >= m_model->trace().calls().size()))
         m_selected = -1;
     updateBusy();
