@@ -133,6 +133,8 @@ RunResult Runner::run()
                         id = session.callAsync(worker, step.function, args);
                     }
                     pending.append(Pending{id, step.expectError, &step, i});
+                    if (m_keepValues) // kept now: an interrupted run never awaits it
+                        result.args.insert(id, args);
                 }
                 break;
             case Step::Kind::CallAwait: {

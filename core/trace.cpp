@@ -2,6 +2,8 @@
 
 #include <QMutexLocker>
 
+#include <algorithm>
+
 namespace procession {
 
 void Trace::append(const TraceEvent &event)
@@ -23,10 +25,10 @@ qsizetype Trace::size() const
     return m_store.size();
 }
 
-QList<TraceEvent> Trace::eventsFrom(qsizetype from) const
+QList<TraceEvent> Trace::eventsFrom(qsizetype from, qsizetype max) const
 {
     QMutexLocker lock(&m_mutex);
-    return m_store.toList(from);
+    return m_store.toList(from, max < 0 ? -1 : std::min(m_store.size(), from + max));
 }
 
 EventStore Trace::take()

@@ -22,8 +22,8 @@ public:
     void append(const TraceEvent *events, qsizetype count);
 
     qsizetype size() const;
-    // Copies the events from index `from` on.
-    QList<TraceEvent> eventsFrom(qsizetype from) const;
+    // Copies the events from index `from` on (at most `max` of them, if max >= 0).
+    QList<TraceEvent> eventsFrom(qsizetype from, qsizetype max = -1) const;
     QList<TraceEvent> events() const { return eventsFrom(0); }
     // Hands over everything appended so far and starts empty: the one copy of the run moves
     // to whoever keeps it (the report and the trace writer, or the window's model).

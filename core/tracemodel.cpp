@@ -70,24 +70,38 @@ const CallRecord *TraceModel::call(qint64 id) const
 
 LaneRecord &TraceModel::laneFor(int lane)
 {
-    for (LaneRecord &l : m_lanes)
-        if (l.lane == lane)
-            return l;
+    auto it = m_laneIndex.constFind(lane);
+    if (it != m_laneIndex.constEnd())
+        return m_lanes[*it];
     LaneRecord record;
     record.lane = lane;
     record.name = lane == 0 ? QStringLiteral("main") : QStringLiteral("worker %1").arg(lane);
-    // Lanes are kept sorted by number so the picture is stable.
+    // Lanes are kept sorted by number so the picture is stable. Workers come in order, so
+    // this is an append; a lane that comes early moves the index of those after it.
     auto pos = std::lower_bound(m_lanes.begin(), m_lanes.end(), lane,
                                 [](const LaneRecord &l, int n) { return l.lane < n; });
-    return *m_lanes.insert(pos, record);
+    const qsizetype at = pos - m_lanes.begin();
+    m_lanes.insert(at, record);
+    for (qsizetype i = at; i < m_lanes.size(); ++i)
+        m_laneIndex.insert(m_lanes.at(i).lane, i);
+    return m_lanes[at];
 }
 
 const LaneRecord *TraceModel::lane(int lane) const
 {
-    for (const LaneRecord &l : m_lanes)
-        if (l.lane == lane)
-            return &l;
-    return nullptr;
+    auto it = m_laneIndex.constFind(lane);
+    return it == m_laneIndex.constEnd() ? nullptr : &m_lanes.at(*it);
+}
+
+qsizetype TraceModel::callIndex(qint64 id) const
+{
+    return m_callIndex.value(id, -1);
+}
+
+qsizetype TraceModel::queuedCall(int lane, qsizetype n) const
+{
+    auto it = m_unended.constFind(lane);
+    return it == m_unended.constEnd() || n >= it->size() ? -1 : it->at(n);
 }
 
 void TraceModel::apply(const TraceEvent &e)
@@ -112,6 +126,9 @@ void TraceModel::apply(const TraceEvent &e)
     default:
         break;
     }
+    // Whether the call's end was still to come: only then can this event take it off its
+    // worker's queue (removeOne on a call no longer there walks the whole queue).
+    const bool wasUnended = c && c->end < 0 && !c->finished;
     if (c)
         account(*c, -1);
     if (m_t0 < 0 || e.type == EventType::RunBegin)
@@ -258,7 +275,8 @@ void TraceModel::apply(const TraceEvent &e)
             m_openCalls.insert(index);
         else
             m_openCalls.remove(index);
-        if ((c->end >= 0 || c->finished) && c->dispatch >= 0) {
+        if ((c->end >= 0 || c->finished) && c->dispatch >= 0 &&
+            (wasUnended || e.type == EventType::Dispatch)) {
             auto queue = m_unended.find(c->lane);
             if (queue != m_unended.end())
                 queue->removeOne(index);

@@ -90,6 +90,17 @@ struct StepMark
     qint64 t = -1;
 };
 
+} // namespace procession
+
+// Records hold QStrings, which move by memcpy: so can they. A run's QList<CallRecord> grows
+// to a million entries, and growing it by moving each one stalled the window for 50 ms.
+Q_DECLARE_TYPEINFO(procession::CallRecord, Q_RELOCATABLE_TYPE);
+Q_DECLARE_TYPEINFO(procession::LaneRecord, Q_RELOCATABLE_TYPE);
+Q_DECLARE_TYPEINFO(procession::AwaitSpan, Q_PRIMITIVE_TYPE);
+Q_DECLARE_TYPEINFO(procession::OutputLine, Q_RELOCATABLE_TYPE);
+
+namespace procession {
+
 // What a run, or one phase of it, adds up to at one instant. Work is the time calls really
 // ran: begin -> end, or begin -> the instant for a call still running. A call queued behind
 // another on its worker is not work. While a run is live a worker's begin stamp arrives with
@@ -151,7 +162,12 @@ public:
     const QList<TraceEvent> &rejected() const { return m_rejected; }
 
     const CallRecord *call(qint64 id) const;
+    qsizetype callIndex(qint64 id) const; // into calls(), or -1
     const LaneRecord *lane(int lane) const;
+    // The n-th call sent to a worker lane whose end is not known yet, in dispatch order, or
+    // -1: n = 0 is the call it is running (its begin arrives with its result), the others
+    // wait behind it.
+    qsizetype queuedCall(int lane, qsizetype n = 0) const;
 
     // The figures at instant `at` (absolute ns): while a run is live, at = now; in a replay,
     // at = the playhead, and the figures are those of the trace cut at that instant. -1: the
@@ -194,6 +210,7 @@ private:
     QString m_scenarioTitle;
     qsizetype m_eventCount = 0;
     QList<LaneRecord> m_lanes;
+    QHash<int, qsizetype> m_laneIndex; // lane number -> index into m_lanes
     QList<CallRecord> m_calls;
     QHash<qint64, qsizetype> m_callIndex;
     CallTotals m_totals;

@@ -65,6 +65,11 @@ const QByteArray kLong = R"({"id": "long", "title": "Long", "steps": [{"fork": 2
     {"call_async": "sleep", "args": [[20000]], "repeat": 2}, {"call_await": "all"},
     {"join": "all"}]})";
 
+// The same, interrupted before the calls are awaited: the steps after call_async are a sleep.
+const QByteArray kLongUnawaited = R"({"id": "long", "title": "Long", "steps": [{"fork": 2},
+    {"call_async": "sleep", "args": [[20000]], "repeat": 2}, {"sleep": 20000},
+    {"call_await": "all"}, {"join": "all"}]})";
+
 } // namespace
 
 class tst_Hostile : public QObject
@@ -106,6 +111,7 @@ private:
     std::function<void(QProcessEnvironment &)> m_envHook;
     QString m_quick;
     QString m_long;
+    QString m_longUnawaited;
 };
 
 void tst_Hostile::initTestCase()
@@ -116,6 +122,8 @@ void tst_Hostile::initTestCase()
     m_long = m_dir.filePath(QStringLiteral("long.json"));
     writeFile(m_quick, kQuick);
     writeFile(m_long, kLong);
+    m_longUnawaited = m_dir.filePath(QStringLiteral("long-unawaited.json"));
+    writeFile(m_longUnawaited, kLongUnawaited);
 }
 
 void tst_Hostile::init()
@@ -526,7 +534,8 @@ void tst_Hostile::signalsEndTheRunCleanly()
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtime->path());
     env.insert(QStringLiteral("TMPDIR"), m_runtime->path());
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(PROCESSION_EXE), {QStringLiteral("run"), m_long});
+    p.start(QStringLiteral(PROCESSION_EXE),
+            {QStringLiteral("run"), m_longUnawaited, QStringLiteral("--json")});
     QVERIFY(p.waitForStarted());
     QList<qint64> workers;
     QTRY_VERIFY_WITH_TIMEOUT((workers = workersOf(p.processId())).size() == 2, 10000);
@@ -542,6 +551,14 @@ void tst_Hostile::signalsEndTheRunCleanly()
              QStringList{QStringLiteral("procession: the run was interrupted by %1; every worker "
                                         "was stopped")
                              .arg(name)});
+    // The report still says what each call was, though the run never awaited them.
+    const QJsonArray calls = QJsonDocument::fromJson(p.readAllStandardOutput())
+                                 .object()
+                                 .value(QLatin1String("calls"))
+                                 .toArray();
+    QCOMPARE(calls.size(), 2);
+    for (const QJsonValue &c : calls)
+        QCOMPARE(c.toObject().value(QLatin1String("args")), QJsonValue(QJsonArray{20000}));
     for (qint64 pid : workers)
         QVERIFY2(processState(pid) == 0, qPrintable(QString::number(pid)));
     reapAdopted(workers);

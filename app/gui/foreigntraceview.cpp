@@ -9,7 +9,6 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QThread>
-#include <QTimer>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -47,20 +46,6 @@ ForeignTraceView::ForeignTraceView(QWidget *parent) : QWidget(parent)
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    m_replay = new QTimer(this);
-    m_replay->setInterval(16);
-    connect(m_replay, &QTimer::timeout, this, [this] {
-        if (!m_trace)
-            return;
-        const qint64 span = m_trace->end() - m_trace->start();
-        const qint64 next = m_playhead < 0 ? 0 : m_playhead + m_replayStep;
-        if (next >= span) {
-            m_replay->stop();
-            setPlayhead(-1);
-            return;
-        }
-        setPlayhead(next);
-    });
 }
 
 void ForeignTraceView::setTrace(std::shared_ptr<const ChromeTimeline> trace, const QString &title)
@@ -109,24 +94,47 @@ void ForeignTraceView::setPlayhead(qint64 t)
     update();
 }
 
-void ForeignTraceView::toggleReplay()
+qint64 ForeignTraceView::span() const
 {
-    if (!m_trace)
-        return;
-    if (m_replay->isActive()) {
-        m_replay->stop();
-        return;
-    }
-    // The whole trace plays in about ten seconds.
-    m_replayStep = std::max<qint64>(1, (m_trace->end() - m_trace->start()) / 600);
-    if (m_playhead < 0)
-        m_playhead = 0;
-    m_replay->start();
+    return m_trace ? m_trace->end() - m_trace->start() : 0;
 }
 
-bool ForeignTraceView::replaying() const
+qint64 ForeignTraceView::nextEventAfter(qint64 t) const
 {
-    return m_replay->isActive();
+    if (!m_trace)
+        return -1;
+    const qint64 at = m_trace->start() + t;
+    qint64 best = -1;
+    auto consider = [&](qint64 x) {
+        if (x > at && (best < 0 || x < best))
+            best = x;
+    };
+    for (const TraceSlice &s : m_trace->slices()) {
+        consider(s.begin);
+        consider(s.end);
+    }
+    for (const TraceInstant &i : m_trace->instants())
+        consider(i.t);
+    return best < 0 ? -1 : best - m_trace->start();
+}
+
+qint64 ForeignTraceView::prevEventBefore(qint64 t) const
+{
+    if (!m_trace)
+        return -1;
+    const qint64 at = m_trace->start() + t;
+    qint64 best = -1;
+    auto consider = [&](qint64 x) {
+        if (x < at && x >= m_trace->start() && (best < 0 || x > best))
+            best = x;
+    };
+    for (const TraceSlice &s : m_trace->slices()) {
+        consider(s.begin);
+        consider(s.end);
+    }
+    for (const TraceInstant &i : m_trace->instants())
+        consider(i.t);
+    return best < 0 ? -1 : best - m_trace->start();
 }
 
 void ForeignTraceView::resizeEvent(QResizeEvent *event)
@@ -170,9 +178,14 @@ void ForeignTraceView::paintEvent(QPaintEvent *)
     paintHeader(p);
     paintAxis(p);
     const double t0 = double(m_trace->start());
-    paintParallelism(p, QRectF(Gutter, HeaderHeight + AxisHeight, m_scale.width, StripHeight),
-                     m_trace->parallelism(), m_scale, t0, QThread::idealThreadCount(),
+    // During replay the strip, like the lanes, shows only what has happened.
+    QRectF strip(Gutter, HeaderHeight + AxisHeight, m_scale.width, StripHeight);
+    p.save();
+    if (m_playhead >= 0)
+        p.setClipRect(strip.adjusted(0, 0, m_scale.toX(double(m_playhead)) - strip.right(), 0));
+    paintParallelism(p, strip, m_trace->parallelism(), m_scale, t0, QThread::idealThreadCount(),
                      m_theme.startup, m_theme.crash);
+    p.restore();
     p.setPen(m_theme.mutedText);
     p.drawText(QRectF(6, HeaderHeight + AxisHeight, Gutter - 10, StripHeight),
                Qt::AlignLeft | Qt::AlignVCenter,
@@ -468,6 +481,9 @@ qint32 ForeignTraceView::sliceAt(const QPointF &pos) const
     if (it == first)
         return -1;
     --it;
+    // During replay a slice that has not begun yet is not drawn, so not there to hit.
+    if (m_playhead >= 0 && it->begin - m_trace->start() > m_playhead)
+        return -1;
     return it->end + slack >= t ? qint32(it - slices.begin()) : -1;
 }
 
@@ -555,7 +571,7 @@ void ForeignTraceView::keyPressEvent(QKeyEvent *event)
     if (event->key() == Qt::Key_0 && (event->modifiers() & Qt::ControlModifier))
         fit();
     else if (event->key() == Qt::Key_Space)
-        toggleReplay();
+        emit playRequested();
     else if (event->key() == Qt::Key_Plus || event->key() == Qt::Key_Equal)
         m_scale.zoomAt(m_scale.left + m_scale.width / 2, 1.5), m_fitted = false, update();
     else if (event->key() == Qt::Key_Minus)

@@ -9,15 +9,14 @@
 
 #include <memory>
 
-class QTimer;
-
 namespace procession::gui {
 
 // Another tool's trace (Ray, VizTracer, Chrome, Perfetto JSON) in the window: a header
 // with its figures, the parallelism strip, then each process with its lanes (nested
 // slices in depth rows, async rows), instants, flow arrows and counter tracks. Zoom with
 // Ctrl+wheel, pan by dragging, scroll with the wheel, Ctrl+0 fits; hover for a tooltip
-// with the args, click for details; Space replays (the playhead reveals events in order).
+// with the args, click for details. Replay is the window's: Space asks for it, and the
+// window's playhead (setPlayhead) reveals events in order.
 class ForeignTraceView : public QWidget
 {
     Q_OBJECT
@@ -35,8 +34,11 @@ public:
     // Replay: events after `t` (ns from the start) are hidden; -1 shows everything.
     void setPlayhead(qint64 t);
     qint64 playhead() const { return m_playhead; }
-    void toggleReplay();
-    bool replaying() const;
+    qint64 span() const; // ns from the first event to the last
+    // The nearest moment a slice begins or ends or an instant happens, strictly after or
+    // before t (ns from the start); -1 when there is none.
+    qint64 nextEventAfter(qint64 t) const;
+    qint64 prevEventBefore(qint64 t) const;
     // The slice under a point, or -1 (for tooltips, clicks and tests).
     qint32 sliceAt(const QPointF &pos) const;
     QString describeSlice(qint32 slice) const;
@@ -46,6 +48,7 @@ public:
 
 signals:
     void sliceSelected(const QString &details);
+    void playRequested(); // Space: play or pause the replay
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -86,8 +89,6 @@ private:
     double m_dragScaleStart = 0;
     bool m_dragging = false;
     bool m_fitted = true; // the whole trace in view, kept so across resizes
-    QTimer *m_replay = nullptr;
-    qint64 m_replayStep = 0;
 };
 
 } // namespace procession::gui

@@ -213,6 +213,7 @@ void MainWindow::buildUi()
     fitPage(m_stack->currentIndex());
     connect(m_foreign, &ForeignTraceView::sliceSelected, this,
             [this](const QString &html) { m_details->setHtml(html); });
+    connect(m_foreign, &ForeignTraceView::playRequested, m_playback, &Playback::togglePlay);
     for (TimelineView *v : {m_timeline, m_compare->first(), m_compare->second()}) {
         connect(v, &TimelineView::callClicked, this,
                 [this, v](qsizetype call) { onCallClicked(v, call); });
@@ -306,11 +307,21 @@ void MainWindow::onEntrySelected()
         m_foreign->setTrace(e.timeline, QFileInfo(e.path).fileName());
         m_stack->setCurrentWidget(m_foreign);
         m_foreign->setFocus();
+        // The run panes belong to Procession's runs: another tool's trace has no recipe and
+        // printed nothing we saw.
+        m_code->setLines({tr("# another tool's trace: no recipe")});
+        m_console->setModel(nullptr);
+        m_details->setHtml(callDetailsHtml(TimelineModel(), -1));
+        m_playback->stopLive(m_foreign->span()); // the whole trace shown, ready to replay
         updateActions();
         return;
     }
-    if (m_stack->currentWidget() == m_foreign)
+    if (showingForeignTrace()) {
+        // Back from another tool's trace: the run panes and the playhead are the run's again.
         m_stack->setCurrentIndex(m_compareMode ? 1 : 0);
+        m_console->setModel(&m_single->model());
+        m_playback->stopLive(playDuration());
+    }
     if (e.isTrace()) {
         m_scenarios->setDescription(
             tr("A saved run, replayed from <i>%1</i>.").arg(e.path.toHtmlEscaped()));
@@ -535,8 +546,15 @@ const TimelineModel &MainWindow::activeModel() const
     return activeController()->model();
 }
 
+bool MainWindow::showingForeignTrace() const
+{
+    return m_stack->currentWidget() == m_foreign;
+}
+
 qint64 MainWindow::playDuration() const
 {
+    if (showingForeignTrace())
+        return m_foreign->span();
     if (m_compareMode)
         return m_comparing->duration();
     return m_single->model().duration();
@@ -597,6 +615,11 @@ void MainWindow::onFinished(RunController *c)
 
 void MainWindow::onPlayhead(qint64 t)
 {
+    if (showingForeignTrace()) {
+        m_foreign->setPlayhead(t >= m_foreign->span() ? -1 : t);
+        m_playControls->showPosition(t, m_foreign->span());
+        return;
+    }
     if (m_compareMode) {
         m_compare->first()->setPlayhead(t);
         m_compare->second()->setPlayhead(t);
@@ -616,6 +639,17 @@ void MainWindow::stepEvent(bool forward)
 {
     m_playback->pause();
     const qint64 now = m_playback->playhead();
+    if (showingForeignTrace()) {
+        const qint64 t =
+            forward ? m_foreign->nextEventAfter(now) : m_foreign->prevEventBefore(now);
+        if (t < 0) {
+            statusBar()->showMessage(forward ? tr("No later event.") : tr("No earlier event."));
+            return;
+        }
+        m_playback->seek(t);
+        statusBar()->showMessage(formatDuration(double(t)));
+        return;
+    }
     qint64 best = -1;
     const TimelineModel *where = nullptr;
     const QList<const TimelineModel *> models =

@@ -110,6 +110,7 @@ private:
     const TimelineModel &activeModel() const; // the one the console and code panel follow
     RunController *activeController() const;
     void updateFollowed(); // console, recipe and headers to the followed run
+    bool showingForeignTrace() const;
     qint64 playDuration() const;
     void applyTheme();
     void saveSettings() const;

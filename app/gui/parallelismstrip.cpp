@@ -14,7 +14,7 @@ void paintParallelism(QPainter &p, const QRectF &area, const ParallelismProfile 
     const double h = area.height() - 2;
     auto yOf = [&](double busy) { return area.bottom() - 1 - busy / top * h; };
     p.save();
-    p.setClipRect(area);
+    p.setClipRect(area, p.hasClipping() ? Qt::IntersectClip : Qt::ReplaceClip);
     p.setPen(Qt::NoPen);
     p.setBrush(fill);
     const int x0 = int(std::max(area.left(), scale.left));

@@ -7,15 +7,13 @@
 #include <QMutexLocker>
 #include <QThread>
 
-#include <algorithm>
-
 namespace procession::gui {
 
 RunController::RunController(QObject *parent)
     : QObject(parent), m_program(QCoreApplication::applicationFilePath())
 {
-    m_poll.setInterval(16);
-    connect(&m_poll, &QTimer::timeout, this, &RunController::poll);
+    m_poll.setInterval(PollMs);
+    connect(&m_poll, &QTimer::timeout, this, [this] { poll(); });
 }
 
 RunController::~RunController()
@@ -35,6 +33,7 @@ bool RunController::start(const Scenario &scenario)
     m_model.setLessonPhases(scenario.compareFrom, scenario.compareTo);
     m_result = RunResult();
     m_stopRequested = false;
+    m_runnerDone = false;
     m_startedAt = nowNs();
 
     SessionOptions options;
@@ -57,11 +56,11 @@ bool RunController::start(const Scenario &scenario)
     m_thread->setObjectName(QStringLiteral("runner"));
     QThread *thread = m_thread;
     connect(thread, &QThread::finished, this, [this, thread] {
-        if (m_thread == thread) // stopAndWait() may have finished it already
-            finish();
+        if (m_thread == thread)  // stopAndWait() may have finished it already
+            m_runnerDone = true; // the run is over when the model has taken all of it
     });
     m_thread->start();
-    m_poll.start(16);
+    m_poll.start(PollMs);
     emit started();
     return true;
 }
@@ -112,36 +111,49 @@ void RunController::stopAndWait(const QString &why)
         return;
     stop(why);
     m_thread->wait();
-    // The thread's finished() reached us as a queued call: run it now, not later.
-    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
-    if (m_thread) // not delivered: finish by hand
-        finish();
+    m_runnerDone = true;
+    poll(true); // takes what is left and finishes
 }
 
 void RunController::finish()
 {
-    poll();
     m_poll.stop();
+    m_runnerDone = false;
     m_thread->deleteLater();
     m_thread = nullptr;
     emit finished();
 }
 
-void RunController::poll()
+void RunController::poll(bool all)
 {
-    const QList<TraceEvent> events = m_trace.eventsFrom(m_cursor);
-    if (events.isEmpty())
-        return;
-    m_cursor += events.size();
-    QElapsedTimer cost;
-    cost.start();
-    m_model.append(events);
-    emit eventsArrived();
-    // A run of many thousands of calls makes each rebuild dearer: poll less often rather
-    // than spend every frame rebuilding (the playhead still moves at 60 Hz).
-    const int interval = std::clamp(int(cost.elapsed() * 4), 16, 500);
-    if (m_poll.isActive() && interval != m_poll.interval())
-        m_poll.setInterval(interval);
+    // What arrived is taken in slices, for a few milliseconds at most: a burst of 100,000
+    // events must not keep the window (and its Stop button) waiting. The rest is taken at
+    // the next turn of the event loop, after the window has drawn what it has.
+    constexpr qsizetype Slice = 2048;
+    constexpr qint64 BudgetNs = 8000000;
+    QElapsedTimer spent;
+    spent.start();
+    bool any = false, more = false, drained = false;
+    for (;;) {
+        const QList<TraceEvent> events = m_trace.eventsFrom(m_cursor, Slice);
+        if (events.isEmpty()) {
+            drained = true;
+            break;
+        }
+        m_cursor += events.size();
+        m_model.append(events);
+        any = true;
+        if (!all && spent.nsecsElapsed() >= BudgetNs) {
+            more = events.size() == Slice;
+            break;
+        }
+    }
+    if (any)
+        emit eventsArrived();
+    if (m_runnerDone && drained && m_thread)
+        finish();
+    else if (m_poll.isActive())
+        m_poll.setInterval(more ? 0 : PollMs);
 }
 
 } // namespace procession::gui

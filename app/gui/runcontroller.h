@@ -55,8 +55,9 @@ signals:
     void finished();
 
 private:
-    void poll();
-    void finish(); // the runner thread has ended
+    static constexpr int PollMs = 16; // a frame
+    void poll(bool all = false);
+    void finish(); // the runner thread has ended and the model has all its events
 
     QString m_program;
     Scenario m_scenario;
@@ -67,6 +68,7 @@ private:
     TimelineModel m_model;
     QTimer m_poll;
     QThread *m_thread = nullptr;
+    bool m_runnerDone = false; // the runner thread has ended; the model may still be catching up
     qint64 m_startedAt = 0;
 
     QMutex m_mutex; // guards the runner pointer and the result across threads

@@ -11,22 +11,24 @@
 #include <QString>
 
 namespace procession {
+class ParallelismProfile;
 struct RunSummary;
-}
+} // namespace procession
 
 namespace procession::gui {
 
 class TimelineModel;
 
-// The timeline's geometry, in pixels: the header on top, the time axis, a strip of scenario
-// phases, then the lanes under a column of their labels. The header is HeaderHeight tall
+// The timeline's geometry, in pixels: the header on top, the time axis, the parallelism
+// strip, a band of scenario phases, then the lanes under a column of their labels. The header is HeaderHeight tall
 // when its figures fit on one line, taller when a narrow window wraps them
 // (TimelineFrame::headerHeight).
 namespace TimelineMetrics {
 constexpr int HeaderHeight = 58;
 constexpr int AxisHeight = 26;
-constexpr int PhaseHeight = 17; // scenario phase names, under the axis
-constexpr int LanesTop = HeaderHeight + AxisHeight + PhaseHeight + 2;
+constexpr int StripHeight = 22; // how many workers were busy (the parallelism strip)
+constexpr int PhaseHeight = 17; // scenario phase names, under the strip
+constexpr int LanesTop = HeaderHeight + AxisHeight + StripHeight + PhaseHeight + 2;
 constexpr int LabelWidth = 172;
 constexpr int RightMargin = 20;
 constexpr double MinBarPx = 1.0;
@@ -53,13 +55,13 @@ struct TimelineFrame
     bool followed = false;
     int headerHeight = TimelineMetrics::HeaderHeight;
     const RunSummary *summary = nullptr; // the header's figures, when worked out already
+    const ParallelismProfile *busy = nullptr; // workers running a call over time, or none
+    int cores = 1;
 
     int axisTop() const { return headerHeight; }
-    int phasesTop() const { return headerHeight + TimelineMetrics::AxisHeight; }
-    int lanesTop() const
-    {
-        return headerHeight + TimelineMetrics::AxisHeight + TimelineMetrics::PhaseHeight + 2;
-    }
+    int stripTop() const { return headerHeight + TimelineMetrics::AxisHeight; }
+    int phasesTop() const { return stripTop() + TimelineMetrics::StripHeight; }
+    int lanesTop() const { return phasesTop() + TimelineMetrics::PhaseHeight + 2; }
 
     bool hasRun() const; // a model with something in it
     HitGeometry hitGeometry() const;

@@ -1,6 +1,6 @@
 #include "timelinemodel.h"
 
-#include "lod.h"
+#include "timelinemodel_p.h"
 
 #include <algorithm>
 
@@ -11,13 +11,23 @@ void TimelineModel::clear()
     m_store.clear();
     m_trace.clear();
     m_lanes.clear();
-    m_arrows.clear();
+    m_dispatchArrows.clear();
+    m_returnArrows.clear();
     m_markers.clear();
-    m_eventTimes.clear();
+    m_times.clear();
+    m_workerTimes.clear();
     m_phaseFigures.clear();
     m_lessonFrom.clear();
     m_lessonTo.clear();
     m_lesson = PhaseComparison();
+    m_maxArrowLength = 0;
+    m_rowOf.clear();
+    m_lost.clear();
+    m_orphans = 0;
+    m_awaitsOf.clear();
+    m_outputsSeen = 0;
+    m_stepsSeen = 0;
+    m_t0Seen = -1;
 }
 
 void TimelineModel::setLessonPhases(const QString &from, const QString &to)
@@ -25,25 +35,6 @@ void TimelineModel::setLessonPhases(const QString &from, const QString &to)
     m_lessonFrom = from;
     m_lessonTo = to;
     m_lesson = from.isEmpty() ? PhaseComparison() : comparePhases(m_trace, from, to);
-}
-
-void TimelineModel::append(const QList<TraceEvent> &events)
-{
-    if (events.isEmpty())
-        return;
-    m_store.append(events);
-    m_trace.applyAll(events);
-    // Phases end at the next phase or at the run's end: only then are their figures redone
-    // (a walk over every call, too much for every frame of a large run).
-    for (const TraceEvent &e : events) {
-        if (e.type == EventType::Phase || e.type == EventType::RunEnd) {
-            m_phaseFigures = m_trace.phaseSummaries();
-            if (!m_lessonFrom.isEmpty())
-                m_lesson = comparePhases(m_trace, m_lessonFrom, m_lessonTo);
-            break;
-        }
-    }
-    rebuild();
 }
 
 int TimelineModel::phaseAt(qint64 t) const
@@ -72,10 +63,7 @@ qint64 TimelineModel::duration() const
 
 int TimelineModel::rowOfLane(int lane) const
 {
-    for (int i = 0; i < m_lanes.size(); ++i)
-        if (m_lanes.at(i).lane == lane)
-            return i;
-    return -1;
+    return m_rowOf.value(lane, -1);
 }
 
 QList<int> TimelineModel::rowsAt(qint64 t) const
@@ -89,16 +77,54 @@ QList<int> TimelineModel::rowsAt(qint64 t) const
     return rows;
 }
 
+QList<qint64> TimelineModel::eventTimes() const
+{
+    QList<qint64> times = m_times;
+    for (const QList<qint64> &w : m_workerTimes)
+        times.append(w);
+    if (m_trace.t0() >= 0)
+        times.append(duration()); // no event is later than the last one
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    return times;
+}
+
 qint64 TimelineModel::nextEventAfter(qint64 t) const
 {
-    auto it = std::upper_bound(m_eventTimes.cbegin(), m_eventTimes.cend(), t);
-    return it == m_eventTimes.cend() ? -1 : *it;
+    bool found = false;
+    qint64 best = 0;
+    auto consider = [&](const QList<qint64> &times) {
+        auto it = std::upper_bound(times.cbegin(), times.cend(), t);
+        if (it != times.cend() && (!found || *it < best)) {
+            best = *it;
+            found = true;
+        }
+    };
+    consider(m_times);
+    for (const QList<qint64> &w : m_workerTimes)
+        consider(w);
+    if (m_trace.t0() >= 0)
+        consider({duration()});
+    return found ? best : -1;
 }
 
 qint64 TimelineModel::prevEventBefore(qint64 t) const
 {
-    auto it = std::lower_bound(m_eventTimes.cbegin(), m_eventTimes.cend(), t);
-    return it == m_eventTimes.cbegin() ? -1 : *std::prev(it);
+    bool found = false;
+    qint64 best = 0;
+    auto consider = [&](const QList<qint64> &times) {
+        auto it = std::lower_bound(times.cbegin(), times.cend(), t);
+        if (it != times.cbegin() && (!found || *std::prev(it) > best)) {
+            best = *std::prev(it);
+            found = true;
+        }
+    };
+    consider(m_times);
+    for (const QList<qint64> &w : m_workerTimes)
+        consider(w);
+    if (m_trace.t0() >= 0)
+        consider({duration()});
+    return found ? best : -1;
 }
 
 int TimelineModel::countCalls(const QString &function) const
@@ -122,8 +148,15 @@ int TimelineModel::countSpans(Span::Kind kind) const
 
 int TimelineModel::countArrows(Arrow::Kind kind) const
 {
-    return int(std::count_if(m_arrows.cbegin(), m_arrows.cend(),
-                             [kind](const Arrow &a) { return a.kind == kind; }));
+    return int(kind == Arrow::Kind::Dispatch ? m_dispatchArrows.size() : m_returnArrows.size());
+}
+
+QList<Arrow> TimelineModel::arrows() const
+{
+    QList<Arrow> all = m_dispatchArrows;
+    all.append(m_returnArrows);
+    std::sort(all.begin(), all.end(), order::arrows);
+    return all;
 }
 
 int TimelineModel::countMarkers(Marker::Kind kind) const
@@ -132,134 +165,246 @@ int TimelineModel::countMarkers(Marker::Kind kind) const
                              [kind](const Marker &m) { return m.kind == kind; }));
 }
 
+TimelineLane TimelineModel::laneRow(const LaneRecord &r) const
+{
+    TimelineLane l;
+    l.lane = r.lane;
+    l.name = r.name;
+    l.pid = r.pid;
+    l.fork = r.lane == 0 ? 0 : relative(r.fork);
+    l.ready = relative(r.ready);
+    l.join = relative(r.join);
+    l.exit = relative(r.exit);
+    l.exitCode = r.exitCode;
+    l.crashed = r.crashed;
+    l.reason = r.reason;
+    l.running = r.lane == 0 ? -1 : m_trace.queuedCall(r.lane, 0);
+    l.lastCallEnd = relative(r.lastCallEnd);
+    return l;
+}
+
+TimelineModel::LanePicture TimelineModel::lanePicture(int row) const
+{
+    LanePicture p;
+    const TimelineLane &l = m_lanes.at(row);
+    if (l.lane == 0)
+        return p;
+    if (l.fork >= 0) {
+        // Start-up: from fork until the worker said hello (or until it died trying).
+        p.hasStartup = true;
+        p.startup = Span{l.fork, l.ready >= 0 ? l.ready : l.exit, -1, Span::Kind::Startup,
+                         l.crashed && l.ready < 0};
+    }
+    if (l.join >= 0) {
+        p.hasJoin = true;
+        p.join = Marker{Marker::Kind::Join, l.join, row, -1};
+    }
+    if (l.exit >= 0) {
+        p.hasExit = true;
+        p.exit = Marker{l.crashed ? Marker::Kind::Crash : Marker::Kind::Exit, l.exit, row, -1};
+    }
+    const qint64 times[4] = {l.fork, l.ready, l.join, l.exit};
+    for (int k = 0; k < 4; ++k)
+        p.times[k] = times[k] >= 0 ? times[k] : -1;
+    return p;
+}
+
+TimelineModel::CallPicture TimelineModel::callPicture(qsizetype i) const
+{
+    CallPicture p;
+    const CallRecord &c = m_trace.calls().at(i);
+    const int own = rowOfLane(c.lane);
+    p.orphan = c.lane != 0 && own < 0;
+    p.row = std::max(own, 0);
+    const TimelineLane &lane = m_lanes.at(p.row);
+    const qint64 dispatch = relative(c.dispatch);
+    const qint64 begin = relative(c.begin);
+    const qint64 end = relative(c.end);
+    const qint64 result = relative(c.result);
+    const bool failed = c.finished && !c.ok;
+    if (begin >= 0) {
+        // The worker's own stamps; an in-process call still running has no end yet.
+        p.hasSpan = true;
+        p.span =
+            Span{begin, end >= 0 ? end : (c.finished ? result : -1), i, Span::Kind::Call, failed};
+    } else if (dispatch >= 0 && c.finished) {
+        // Lost with its worker before it began: from the time it could start.
+        const qint64 from = std::max(dispatch, lane.ready);
+        p.hasSpan = p.lost = true;
+        p.span = Span{std::min(from, result), result, i, Span::Kind::Call, failed};
+    } else if (dispatch >= 0 && own >= 0 && lane.lane != 0 && lane.ready >= 0 &&
+               lane.running == i) {
+        // The call its worker runs now: since the worker was free for it. The calls queued
+        // behind it (and all of them while the worker is still starting) are not drawn.
+        p.hasSpan = true;
+        p.span = Span{std::max({dispatch, lane.ready, lane.lastCallEnd}), -1, i, Span::Kind::Flight,
+                      false};
+    }
+    if (c.lane != 0 && dispatch >= 0) {
+        p.remote = true;
+        p.stampRow = p.row;
+        p.marker = Marker{Marker::Kind::Dispatch, dispatch, 0, i};
+        p.dispatchArrow = Arrow{Arrow::Kind::Dispatch, dispatch, begin, 0, p.row, i, false};
+        if (end >= 0 && result >= 0) {
+            p.hasReturn = true;
+            p.returnArrow = Arrow{Arrow::Kind::Return, end, result, p.row, 0, i, failed};
+        }
+    }
+    const qint64 times[4] = {dispatch, begin, end, result};
+    for (int k = 0; k < 4; ++k)
+        p.times[k] = times[k] >= 0 ? times[k] : -1;
+    return p;
+}
+
+int TimelineModel::stampRow(const CallRecord &c) const
+{
+    return c.lane != 0 && c.dispatch >= 0 ? std::max(rowOfLane(c.lane), 0) : -1;
+}
+
+Span TimelineModel::awaitSpan(qsizetype k) const
+{
+    const AwaitSpan &a = m_trace.awaits().at(k);
+    const qsizetype index = m_trace.callIndex(a.call);
+    const CallRecord *c = index >= 0 ? &m_trace.calls().at(index) : nullptr;
+    return Span{relative(a.begin), relative(a.end), index, Span::Kind::Await,
+                c && c->finished && !c->ok};
+}
+
+void TimelineModel::rebuildTimes()
+{
+    m_times.clear();
+    m_workerTimes = QList<QList<qint64>>(m_lanes.size());
+    if (m_trace.t0() >= 0) {
+        for (const CallRecord &c : m_trace.calls()) {
+            const int row = stampRow(c);
+            QList<qint64> &stamps = row >= 0 ? m_workerTimes[row] : m_times;
+            for (qint64 t : {c.dispatch, c.result})
+                if (relative(t) >= 0)
+                    m_times.append(relative(t));
+            for (qint64 t : {c.begin, c.end})
+                if (relative(t) >= 0)
+                    stamps.append(relative(t));
+        }
+        for (int row = 0; row < m_lanes.size(); ++row) {
+            const TimelineLane &l = m_lanes.at(row);
+            if (l.lane != 0)
+                for (qint64 t : {l.fork, l.ready, l.join, l.exit})
+                    if (t >= 0)
+                        m_times.append(t);
+        }
+        for (const AwaitSpan &a : m_trace.awaits()) {
+            m_times.append(relative(a.begin));
+            if (a.end >= 0)
+                m_times.append(relative(a.end));
+        }
+        for (const OutputLine &o : m_trace.outputs())
+            m_times.append(relative(o.t));
+        for (const StepMark &s : m_trace.steps())
+            m_times.append(relative(s.t));
+    }
+    auto sortOnce = [](QList<qint64> &times) {
+        std::sort(times.begin(), times.end());
+        times.erase(std::unique(times.begin(), times.end()), times.end());
+    };
+    sortOnce(m_times);
+    for (QList<qint64> &w : m_workerTimes)
+        sortOnce(w);
+}
+
+// Merges new times into a sorted list of times, each once. New times come near the end.
+void TimelineModel::addTimes(QList<qint64> &times, QList<qint64> &added)
+{
+    if (added.isEmpty())
+        return;
+    std::sort(added.begin(), added.end());
+    added.erase(std::unique(added.begin(), added.end()), added.end());
+    const qsizetype from =
+        std::lower_bound(times.cbegin(), times.cend(), added.first()) - times.cbegin();
+    if (from == times.size()) {
+        times.append(added);
+        return;
+    }
+    const QList<qint64> tail(times.cbegin() + from, times.cend());
+    times.resize(from);
+    std::set_union(tail.cbegin(), tail.cend(), added.cbegin(), added.cend(),
+                   std::back_inserter(times));
+}
+
 void TimelineModel::rebuild()
 {
+    ++m_rebuilds;
     m_lanes.clear();
-    m_arrows.clear();
+    m_dispatchArrows.clear();
+    m_returnArrows.clear();
     m_markers.clear();
-    m_eventTimes.clear();
-    if (m_trace.t0() < 0)
-        return;
-
-    for (const LaneRecord &r : m_trace.lanes()) {
-        TimelineLane l;
-        l.lane = r.lane;
-        l.name = r.name;
-        l.pid = r.pid;
-        l.fork = relative(r.fork);
-        l.ready = relative(r.ready);
-        l.join = relative(r.join);
-        l.exit = relative(r.exit);
-        l.exitCode = r.exitCode;
-        l.crashed = r.crashed;
-        l.reason = r.reason;
-        if (r.lane == 0)
-            l.fork = 0;
-        if (r.lane != 0 && l.fork >= 0) {
-            // Start-up: from fork until the worker said hello (or until it died trying).
-            const qint64 end = l.ready >= 0 ? l.ready : l.exit;
-            l.spans.append(Span{l.fork, end, -1, Span::Kind::Startup, l.crashed && l.ready < 0});
+    m_rowOf.clear();
+    m_lost.clear();
+    m_orphans = 0;
+    m_awaitsOf.clear();
+    m_maxArrowLength = 0;
+    m_t0Seen = m_trace.t0();
+    m_outputsSeen = m_trace.outputs().size();
+    m_stepsSeen = m_trace.steps().size();
+    const QList<AwaitSpan> &awaits = m_trace.awaits();
+    for (qsizetype k = 0; k < awaits.size(); ++k)
+        m_awaitsOf.insert(awaits.at(k).call, k);
+    if (m_trace.t0() >= 0) {
+        for (const LaneRecord &r : m_trace.lanes())
+            m_lanes.append(laneRow(r));
+        if (m_lanes.isEmpty() || m_lanes.first().lane != 0) {
+            TimelineLane main;
+            main.name = QStringLiteral("main");
+            main.fork = 0;
+            m_lanes.prepend(main);
         }
-        m_lanes.append(l);
     }
-    if (m_lanes.isEmpty() || m_lanes.first().lane != 0) {
-        TimelineLane main;
-        main.name = QStringLiteral("main");
-        main.fork = 0;
-        m_lanes.prepend(main);
-    }
-
-    const QList<CallRecord> &calls = m_trace.calls();
-    // Per row: the latest end of a call drawn, and whether the call at the head of the
-    // worker's queue (the one running now, while live) has been drawn.
-    QList<qint64> lastEnd(m_lanes.size(), -1);
-    QList<bool> headDrawn(m_lanes.size(), false);
-    for (qsizetype i = 0; i < calls.size(); ++i) {
-        const CallRecord &c = calls.at(i);
-        const int row = std::max(rowOfLane(c.lane), 0);
-        TimelineLane &lane = m_lanes[row];
-        const qint64 dispatch = relative(c.dispatch);
-        const qint64 begin = relative(c.begin);
-        const qint64 end = relative(c.end);
-        const qint64 result = relative(c.result);
-        const bool failed = c.finished && !c.ok;
-        if (begin >= 0) {
-            // The worker's own stamps; an in-process call still running has no end yet.
-            const qint64 e = end >= 0 ? end : (c.finished ? result : -1);
-            lane.spans.append(Span{begin, e, i, Span::Kind::Call, failed});
-            lastEnd[row] = std::max(lastEnd[row], e);
-        } else if (dispatch >= 0 && !c.finished && lane.lane != 0 && lane.ready < 0) {
-            // Queued while its worker is still starting: the start-up span and the dispatch
-            // arrow show it; it cannot be running yet.
-        } else if (dispatch >= 0 && !c.finished && lane.lane != 0) {
-            // Live, on a ready worker: only the call at the head of its queue can be running,
-            // from when the worker was free (its begin stamp comes with its result). The
-            // calls queued behind it wait: drawn as running from their dispatch, 50 of them
-            // covered the worker's finished calls with one "running…" bar.
-            if (!headDrawn[row]) {
-                headDrawn[row] = true;
-                const qint64 from = std::max({dispatch, lane.ready, lastEnd[row]});
-                lane.spans.append(Span{from, -1, i, Span::Kind::Flight, false});
-            }
-        } else if (dispatch >= 0) {
-            // In flight (live), or lost with its worker: from the time it could start.
-            const qint64 from = std::max(dispatch, lane.ready);
-            const Span::Kind kind = c.finished ? Span::Kind::Call : Span::Kind::Flight;
-            lane.spans.append(Span{std::min(from, c.finished ? result : from),
-                                   c.finished ? result : -1, i, kind, failed});
-        }
-        if (c.lane != 0 && dispatch >= 0) {
-            m_markers.append(Marker{Marker::Kind::Dispatch, dispatch, 0, i});
-            m_arrows.append(Arrow{Arrow::Kind::Dispatch, dispatch, begin, 0, row, i, false});
-            if (end >= 0 && result >= 0)
-                m_arrows.append(Arrow{Arrow::Kind::Return, end, result, row, 0, i, failed});
-        }
-        for (qint64 t : {dispatch, begin, end, result})
-            if (t >= 0)
-                m_eventTimes.append(t);
-    }
-
-    TimelineLane &main = m_lanes.first();
-    for (const AwaitSpan &a : m_trace.awaits()) {
-        const CallRecord *c = m_trace.call(a.call);
-        const qsizetype index = c ? qsizetype(c - calls.constData()) : -1;
-        main.awaits.append(Span{relative(a.begin), relative(a.end), index, Span::Kind::Await,
-                                c && c->finished && !c->ok});
-        m_eventTimes.append(relative(a.begin));
-        if (a.end >= 0)
-            m_eventTimes.append(relative(a.end));
-    }
+    for (int row = 0; row < m_lanes.size(); ++row)
+        if (!m_rowOf.contains(m_lanes.at(row).lane))
+            m_rowOf.insert(m_lanes.at(row).lane, row);
+    m_lost.fill(0, m_lanes.size());
 
     for (int row = 0; row < m_lanes.size(); ++row) {
-        TimelineLane &l = m_lanes[row];
-        auto byStart = [](const Span &a, const Span &b) { return a.start < b.start; };
-        std::stable_sort(l.spans.begin(), l.spans.end(), byStart);
-        std::stable_sort(l.awaits.begin(), l.awaits.end(), byStart);
+        const LanePicture p = lanePicture(row);
+        if (p.hasStartup)
+            m_lanes[row].spans.append(p.startup);
+        if (p.hasJoin)
+            m_markers.append(p.join);
+        if (p.hasExit)
+            m_markers.append(p.exit);
+    }
+    const qsizetype calls = m_lanes.isEmpty() ? 0 : m_trace.calls().size();
+    for (qsizetype i = 0; i < calls; ++i) {
+        const CallPicture p = callPicture(i);
+        if (p.hasSpan)
+            m_lanes[p.row].spans.append(p.span);
+        m_lost[p.row] += p.lost ? 1 : 0;
+        m_orphans += p.orphan ? 1 : 0;
+        if (p.remote) {
+            m_markers.append(p.marker);
+            m_dispatchArrows.append(p.dispatchArrow);
+        }
+        if (p.hasReturn)
+            m_returnArrows.append(p.returnArrow);
+    }
+    if (!m_lanes.isEmpty()) {
+        TimelineLane &main = m_lanes.first();
+        for (qsizetype k = 0; k < awaits.size(); ++k)
+            main.awaits.append(awaitSpan(k));
+    }
+    for (TimelineLane &l : m_lanes) {
+        std::sort(l.spans.begin(), l.spans.end(), order::spans);
+        std::stable_sort(l.awaits.begin(), l.awaits.end(),
+                         [](const Span &a, const Span &b) { return a.start < b.start; });
         l.spanMaxEnd = runningMaxEnd(l.spans);
         l.awaitMaxEnd = runningMaxEnd(l.awaits);
-        if (l.lane == 0)
-            continue;
-        if (l.join >= 0)
-            m_markers.append(Marker{Marker::Kind::Join, l.join, row, -1});
-        if (l.exit >= 0)
-            m_markers.append(
-                Marker{l.crashed ? Marker::Kind::Crash : Marker::Kind::Exit, l.exit, row, -1});
-        for (qint64 t : {l.fork, l.ready, l.join, l.exit})
-            if (t >= 0)
-                m_eventTimes.append(t);
     }
-    for (const OutputLine &o : m_trace.outputs())
-        m_eventTimes.append(relative(o.t));
-    for (const StepMark &s : m_trace.steps())
-        m_eventTimes.append(relative(s.t));
-    m_eventTimes.append(duration());
-
-    std::stable_sort(m_arrows.begin(), m_arrows.end(),
-                     [](const Arrow &a, const Arrow &b) { return a.from < b.from; });
-    std::stable_sort(m_markers.begin(), m_markers.end(),
-                     [](const Marker &a, const Marker &b) { return a.t < b.t; });
-    std::sort(m_eventTimes.begin(), m_eventTimes.end());
-    m_eventTimes.erase(std::unique(m_eventTimes.begin(), m_eventTimes.end()), m_eventTimes.end());
+    std::sort(m_dispatchArrows.begin(), m_dispatchArrows.end(), order::arrows);
+    std::sort(m_returnArrows.begin(), m_returnArrows.end(), order::arrows);
+    std::sort(m_markers.begin(), m_markers.end(), order::markers);
+    for (const QList<Arrow> *arrows : {&m_dispatchArrows, &m_returnArrows})
+        for (const Arrow &a : *arrows)
+            m_maxArrowLength = std::max(m_maxArrowLength, (a.to < 0 ? a.from : a.to) - a.from);
+    rebuildTimes();
 }
 
 } // namespace procession::gui

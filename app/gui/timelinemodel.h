@@ -4,13 +4,21 @@
 #include "eventstore.h"
 #include "tracemodel.h"
 
+#include <QHash>
 #include <QList>
+#include <QMultiHash>
 
 namespace procession::gui {
 
 // Everything the timeline draws, in ns from the run's start, built from a TraceModel:
 // per lane the sorted spans (start-up, calls, awaits), the arrows between lanes and the
 // point markers. No widgets here: the view paints it, tests count it.
+//
+// A live run feeds it events as they arrive. Each event changes only what its call or its
+// lane shows, so append() takes out what those showed and puts in what they show now,
+// merged into the sorted lists where they belong (near their ends, for a live run): a poll
+// costs what arrived, not what came before. A few rare changes reshape the whole picture
+// (a lane that comes before lanes already there, a run start that moves) and build it again.
 
 struct Span
 {
@@ -18,7 +26,8 @@ struct Span
     {
         Startup, // fork -> ready, hatched
         Call,    // begin -> end as the worker stamped it
-        Flight,  // dispatched, begin not known yet (drawn lighter up to the playhead)
+        Flight,  // the call a worker is running; begin not known yet (drawn lighter up to
+                 // the playhead). Calls queued behind it have no span until they run.
         Await,   // main lane: waiting for a result
     };
     qint64 start = 0;
@@ -71,11 +80,22 @@ struct TimelineLane
     int exitCode = 0;
     bool crashed = false;
     QString reason;
-    QList<Span> spans; // start-up and calls, sorted by start
+    qsizetype running = -1;  // the call the worker runs now (index into calls), -1 none
+    qint64 lastCallEnd = -1; // the end of its latest finished call
+    QList<Span> spans;       // start-up and calls, sorted by start (then call)
     QList<qint64> spanMaxEnd;
-    QList<Span> awaits; // main lane only
+    QList<Span> awaits; // main lane only, sorted by start
     QList<qint64> awaitMaxEnd;
 };
+
+} // namespace procession::gui
+
+Q_DECLARE_TYPEINFO(procession::gui::Span, Q_PRIMITIVE_TYPE);
+Q_DECLARE_TYPEINFO(procession::gui::Arrow, Q_PRIMITIVE_TYPE);
+Q_DECLARE_TYPEINFO(procession::gui::Marker, Q_PRIMITIVE_TYPE);
+Q_DECLARE_TYPEINFO(procession::gui::TimelineLane, Q_RELOCATABLE_TYPE);
+
+namespace procession::gui {
 
 class TimelineModel
 {
@@ -92,8 +112,15 @@ public:
     bool isEmpty() const { return m_store.isEmpty(); }
 
     const QList<TimelineLane> &lanes() const { return m_lanes; }
-    const QList<Arrow> &arrows() const { return m_arrows; }    // sorted by tail time
+    // Arrows from the main lane to a worker (dispatch -> begin) and back (end -> result), each
+    // list sorted by tail time, then call. Kept apart because a result's tail (the worker's
+    // end stamp) reaches the parent late: a burst of dispatches may lie after it.
+    const QList<Arrow> &dispatchArrows() const { return m_dispatchArrows; }
+    const QList<Arrow> &returnArrows() const { return m_returnArrows; }
+    QList<Arrow> arrows() const; // both, sorted by tail time (a copy, for tests)
     const QList<Marker> &markers() const { return m_markers; } // sorted by time
+    // The longest arrow (head - tail): how far before a view an arrow into it may start.
+    qint64 maxArrowLength() const { return m_maxArrowLength; }
     const CallRecord &callAt(qsizetype index) const { return m_trace.calls().at(index); }
 
     qint64 t0() const { return m_trace.t0(); }
@@ -104,8 +131,9 @@ public:
     QList<int> rowsAt(qint64 t) const;
     int rowOfLane(int lane) const;
 
-    // Times of every event worth stepping to, sorted; next/previous relative to t.
-    const QList<qint64> &eventTimes() const { return m_eventTimes; }
+    // Times of every event worth stepping to, sorted, each once (a copy, for tests);
+    // next/previous relative to t.
+    QList<qint64> eventTimes() const;
     qint64 nextEventAfter(qint64 t) const;  // -1 if none
     qint64 prevEventBefore(qint64 t) const; // -1 if none
 
@@ -124,19 +152,53 @@ public:
     int countArrows(Arrow::Kind kind) const;
     int countMarkers(Marker::Kind kind) const;
 
+    // How often the picture was built again from all the events (each setEvents(), and the
+    // rare change that reshapes it); a live run's appends do not.
+    int rebuildCount() const { return m_rebuilds; }
+
 private:
+    struct CallPicture;
+    struct LanePicture;
+    struct Batch;
+    CallPicture callPicture(qsizetype index) const;
+    LanePicture lanePicture(int row) const;
+    Span awaitSpan(qsizetype index) const;
+    TimelineLane laneRow(const LaneRecord &record) const;
     void rebuild();
+    void rebuildTimes();
+    void note(const TraceEvent &event, Batch *batch); // before the event is applied
+    void touchLane(int lane, Batch *batch);
+    void touchCall(qsizetype index, Batch *batch);
+    bool flush(Batch *batch);                   // false: rebuild instead
+    int stampRow(const CallRecord &call) const; // whose times list its begin and end join
+    void addTimes(QList<qint64> &times, QList<qint64> &added);
 
     EventStore m_store;
     TraceModel m_trace;
     QList<TimelineLane> m_lanes;
-    QList<Arrow> m_arrows;
+    QList<Arrow> m_dispatchArrows;
+    QList<Arrow> m_returnArrows;
     QList<Marker> m_markers;
-    QList<qint64> m_eventTimes;
+    // Times worth stepping to, sorted, each once: the ones the parent stamped (they come in
+    // the order it stamped them), and per row the begin and end its worker stamped (they
+    // reach the parent later). Each list grows at its end; the duration is added on reading.
+    QList<qint64> m_times;
+    QList<QList<qint64>> m_workerTimes;
+    qint64 m_maxArrowLength = 0;
     QList<PhaseSummary> m_phaseFigures;
     QString m_lessonFrom;
     QString m_lessonTo;
     PhaseComparison m_lesson;
+
+    // What append() needs to change the picture in place.
+    QHash<int, int> m_rowOf;                  // lane number -> row
+    QList<qsizetype> m_lost;                  // per row: calls lost before they began
+    qsizetype m_orphans = 0;                  // calls sent to a lane that has no row yet
+    QMultiHash<qint64, qsizetype> m_awaitsOf; // call id -> indices into trace().awaits()
+    qsizetype m_outputsSeen = 0;
+    qsizetype m_stepsSeen = 0;
+    qint64 m_t0Seen = -1;
+    int m_rebuilds = 0;
 };
 
 } // namespace procession::gui

@@ -1,5 +1,7 @@
 #include "timelinerenderer.h"
 
+#include "parallelismstrip.h"
+
 #include "lod.h"
 #include "timelineheader.h"
 #include "timelinelegend.h"
@@ -107,6 +109,7 @@ void TimelineRenderer::paint(QPainter &p) const
         return;
     }
     paintAxis(p);
+    paintBusy(p);
     TimelineLegend::paint(p, m_f);
     p.save();
     p.setClipRect(QRectF(0, m_f.lanesTop(), width(), height() - m_f.lanesTop()));
@@ -116,6 +119,31 @@ void TimelineRenderer::paint(QPainter &p) const
     p.restore();
     paintScrollHint(p);
     paintPlayhead(p);
+}
+
+void TimelineRenderer::paintBusy(QPainter &p) const
+{
+    const QRectF strip(m_f.scale.left, m_f.stripTop(), m_f.scale.width, StripHeight);
+    p.setPen(m_f.theme.mutedText);
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    p.setFont(small);
+    if (!m_f.busy) {
+        p.drawText(QRectF(8, strip.top(), LabelWidth - 12, StripHeight),
+                   Qt::AlignVCenter | Qt::AlignLeft, tr("busy workers: —"));
+        return;
+    }
+    p.drawText(QRectF(8, strip.top(), LabelWidth - 12, StripHeight),
+               Qt::AlignVCenter | Qt::AlignLeft,
+               tr("busy workers (peak %1)").arg(m_f.busy->peak()));
+    // Only what has happened: the strip stops at the playhead, as the lanes do.
+    p.save();
+    p.setClipRect(strip.adjusted(0, 0, std::min(0.0, m_f.scale.toX(double(m_f.playhead)) -
+                                                         strip.right()),
+                                 0));
+    paintParallelism(p, strip, *m_f.busy, m_f.scale, 0, m_f.cores, m_f.theme.startup,
+                     m_f.theme.crash);
+    p.restore();
 }
 
 void TimelineRenderer::paintEmpty(QPainter &p) const
@@ -150,11 +178,8 @@ QList<int> TimelineRenderer::layoutRows() const
     return layoutRowOf;
 }
 
-TimelineRenderer::ArrowRange TimelineRenderer::arrowCandidates() const
+TimelineRenderer::ArrowRange TimelineRenderer::arrowCandidates(const QList<Arrow> &arrows) const
 {
-    if (!m_f.model)
-        return {};
-    const QList<Arrow> &arrows = m_f.model->arrows();
     const qint64 viewStart = qint64(m_f.scale.start);
     const qint64 viewEnd = std::min(qint64(m_f.scale.end()), m_f.playhead);
     auto first = std::lower_bound(arrows.cbegin(), arrows.cend(), viewStart - m_f.maxArrowLength,
@@ -170,14 +195,16 @@ qsizetype TimelineRenderer::arrowsInView() const
 {
     if (!m_f.model)
         return 0;
-    const ArrowRange range = arrowCandidates();
     const qsizetype budget = arrowBudget(m_f.scale.width);
     const qint64 viewStart = qint64(m_f.scale.start);
     qsizetype n = 0;
-    for (qsizetype i = range.first; i < range.last && n <= budget; ++i) {
-        const Arrow &a = m_f.model->arrows().at(i);
-        if (std::max(a.from, a.to < 0 ? m_f.playhead : a.to) >= viewStart)
-            ++n; // it reaches into the view (an earlier, longer arrow widened the search)
+    for (const QList<Arrow> *arrows : {&m_f.model->dispatchArrows(), &m_f.model->returnArrows()}) {
+        const ArrowRange range = arrowCandidates(*arrows);
+        for (qsizetype i = range.first; i < range.last && n <= budget; ++i) {
+            const Arrow &a = arrows->at(i);
+            if (std::max(a.from, a.to < 0 ? m_f.playhead : a.to) >= viewStart)
+                ++n; // it reaches into the view (an earlier, longer arrow widened the search)
+        }
     }
     return n;
 }
@@ -228,7 +255,7 @@ void TimelineRenderer::paintAxis(QPainter &p) const
                 std::min(m_f.scale.toX(std::min(e, double(m_f.playhead))), m_f.scale.right());
             if (x1 <= x)
                 continue;
-            const QRectF strip(x, top + AxisHeight + 1, x1 - x, PhaseHeight - 2);
+            const QRectF strip(x, m_f.phasesTop() + 1, x1 - x, PhaseHeight - 2);
             p.fillRect(strip, m_f.theme.laneBandAlt);
             p.setPen(QPen(m_f.theme.mutedText, 1));
             p.drawLine(strip.topLeft(), strip.bottomLeft());
@@ -436,45 +463,45 @@ void TimelineRenderer::paintLanes(QPainter &p) const
 
 void TimelineRenderer::paintArrows(QPainter &p) const
 {
-    const QList<Arrow> &arrows = m_f.model->arrows();
-    if (arrows.isEmpty())
+    if (m_f.model->dispatchArrows().isEmpty() && m_f.model->returnArrows().isEmpty())
         return;
     // Too many to tell apart: the bars say enough, and the header says the arrows are hidden.
     if (arrowsHidden())
         return;
     const QList<int> layoutRowOf = layoutRows();
-    const ArrowRange range = arrowCandidates();
-    const auto first = arrows.cbegin() + range.first;
-    const auto last = arrows.cbegin() + range.last;
     p.save();
     p.setClipRect(
         QRectF(m_f.scale.left, m_f.lanesTop(), m_f.scale.width + 1, height() - m_f.lanesTop()),
         Qt::IntersectClip);
-    for (auto it = first; it != last; ++it) {
-        const Arrow &a = *it;
-        const int fr = layoutRowOf.value(a.fromRow, -1), tr_ = layoutRowOf.value(a.toRow, -1);
-        if (fr < 0 || tr_ < 0)
-            continue;
-        const bool down = a.kind == Arrow::Kind::Dispatch;
-        const double y0 =
-            down ? m_f.layout.rowTop(fr) + m_f.layout.barHeight() : m_f.layout.rowTop(fr);
-        const double y1 =
-            down ? m_f.layout.rowTop(tr_) : m_f.layout.rowTop(tr_) + m_f.layout.barHeight();
-        const QPointF tail(m_f.scale.toX(double(a.from)), y0);
-        QPointF head(m_f.scale.toX(double(a.to < 0 ? a.from : a.to)), y1);
-        bool dashed = a.to < 0;
-        if (a.to > a.from && m_f.playhead < a.to) // still flying
-            head = tail + (head - tail) * (double(m_f.playhead - a.from) / double(a.to - a.from));
-        QColor c = down ? m_f.theme.arrow : m_f.theme.returnArrow;
-        if (a.failed)
-            c = m_f.theme.failed;
-        if (a.call == m_f.selected && m_f.selected >= 0)
-            c = m_f.theme.selection;
-        p.setPen(QPen(c, 1.4, dashed ? Qt::DashLine : Qt::SolidLine));
-        p.drawLine(tail, head);
-        p.setPen(Qt::NoPen);
-        p.setBrush(c);
-        drawArrowHead(p, head, tail, 7);
+    for (const QList<Arrow> *arrows : {&m_f.model->dispatchArrows(), &m_f.model->returnArrows()}) {
+        const ArrowRange range = arrowCandidates(*arrows);
+        for (qsizetype i = range.first; i < range.last; ++i) {
+            const Arrow &a = arrows->at(i);
+            const int fr = layoutRowOf.value(a.fromRow, -1), tr_ = layoutRowOf.value(a.toRow, -1);
+            if (fr < 0 || tr_ < 0)
+                continue;
+            const bool down = a.kind == Arrow::Kind::Dispatch;
+            const double y0 =
+                down ? m_f.layout.rowTop(fr) + m_f.layout.barHeight() : m_f.layout.rowTop(fr);
+            const double y1 =
+                down ? m_f.layout.rowTop(tr_) : m_f.layout.rowTop(tr_) + m_f.layout.barHeight();
+            const QPointF tail(m_f.scale.toX(double(a.from)), y0);
+            QPointF head(m_f.scale.toX(double(a.to < 0 ? a.from : a.to)), y1);
+            bool dashed = a.to < 0;
+            if (a.to > a.from && m_f.playhead < a.to) // still flying
+                head =
+                    tail + (head - tail) * (double(m_f.playhead - a.from) / double(a.to - a.from));
+            QColor c = down ? m_f.theme.arrow : m_f.theme.returnArrow;
+            if (a.failed)
+                c = m_f.theme.failed;
+            if (a.call == m_f.selected && m_f.selected >= 0)
+                c = m_f.theme.selection;
+            p.setPen(QPen(c, 1.4, dashed ? Qt::DashLine : Qt::SolidLine));
+            p.drawLine(tail, head);
+            p.setPen(Qt::NoPen);
+            p.setBrush(c);
+            drawArrowHead(p, head, tail, 7);
+        }
     }
     p.restore();
 }

@@ -28,13 +28,14 @@ public:
         qsizetype first = 0;
         qsizetype last = 0;
     };
-    ArrowRange arrowCandidates() const;
+    ArrowRange arrowCandidates(const QList<Arrow> &arrows) const;
     // Arrows in view, counted up to one past what fits (arrowBudget of the plot's width).
     qsizetype arrowsInView() const;
     bool arrowsHidden() const;
     QRectF playheadBox() const; // the playhead's time on the axis; null when not drawn
 
 private:
+    void paintBusy(QPainter &p) const; // the parallelism strip under the axis
     void paintEmpty(QPainter &p) const;
     void paintAxis(QPainter &p) const;
     void paintLanes(QPainter &p) const;

@@ -1,5 +1,7 @@
 #include "timelinetips.h"
 
+#include "parallelism.h"
+
 #include "timelineheader.h"
 #include "timelinelegend.h"
 #include "timelinemodel.h"
@@ -119,6 +121,30 @@ QString TimelineTips::phaseTip(QPointF pos) const
     return {};
 }
 
+QString TimelineTips::busyTip(QPointF pos) const
+{
+    const QString what =
+        tr("<b>Busy workers</b>: how many workers were running a call, over time. The dashed "
+           "line is this machine's %n core(s): above it, calls share the cores and each takes "
+           "longer.",
+           nullptr, m_f.cores);
+    if (!m_f.busy)
+        return what + tr("<br><i>Drawn when the run ends (a live run of many calls).</i>");
+    if (pos.x() < m_f.scale.left || pos.x() > m_f.scale.right())
+        return what + tr("<br>Peak %1, average %2.")
+                          .arg(m_f.busy->peak())
+                          .arg(m_f.busy->average(), 0, 'f', 2);
+    const qint64 from = qint64(m_f.scale.toTime(pos.x() - 0.5));
+    const qint64 to = std::max(from + 1, qint64(m_f.scale.toTime(pos.x() + 0.5)));
+    if (from > m_f.playhead)
+        return what;
+    return what + tr("<br>At %1: %2 busy (up to %3 in this pixel's %4).")
+                      .arg(formatDuration(double(from)))
+                      .arg(m_f.busy->averageOver(from, to), 0, 'f', 1)
+                      .arg(m_f.busy->peakOver(from, to))
+                      .arg(formatDuration(double(to - from)));
+}
+
 QString TimelineTips::at(QPointF pos) const
 {
     if (!m_f.model || m_f.model->isEmpty())
@@ -127,6 +153,8 @@ QString TimelineTips::at(QPointF pos) const
         return TimelineLegend::tip();
     if (pos.y() >= m_f.phasesTop() && pos.y() < m_f.phasesTop() + PhaseHeight)
         return phaseTip(pos);
+    if (pos.y() >= m_f.stripTop() && pos.y() < m_f.phasesTop())
+        return busyTip(pos);
     if (m_f.followed && pos.y() < m_f.headerHeight && pos.x() < 40)
         return tr("The console and the recipe below follow this run.");
     if (pos.y() < m_f.headerHeight)

@@ -24,6 +24,7 @@ public:
 
 private:
     QString phaseTip(QPointF pos) const;
+    QString busyTip(QPointF pos) const;
     QString headerTip(QPointF pos) const;
     static QString phaseFiguresText(const RunSummary &figures);
 

@@ -9,6 +9,7 @@
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QThread>
 #include <QTimer>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -86,16 +87,40 @@ void TimelineView::setModel(const TimelineModel *model)
 
 void TimelineView::modelChanged()
 {
-    m_maxArrowLength = 0;
-    if (m_model) {
-        for (const Arrow &a : m_model->arrows())
-            m_maxArrowLength = std::max(m_maxArrowLength, (a.to < 0 ? a.from : a.to) - a.from);
-    }
+    m_maxArrowLength = m_model ? m_model->maxArrowLength() : 0;
     if (m_selected >= 0 && (!m_model || m_selected >= m_model->trace().calls().size()))
         m_selected = -1;
+    updateBusy();
     relayout();
     follow();
     update();
+}
+
+void TimelineView::updateBusy()
+{
+    // The parallelism strip: how many workers ran a call at each moment. A live run of many
+    // calls skips it until it ends (each poll would sort every call again).
+    m_hasBusy = false;
+    if (!m_model || m_model->isEmpty())
+        return;
+    QList<QList<ParallelismProfile::Interval>> lanes;
+    qsizetype calls = 0;
+    for (const TimelineLane &lane : m_model->lanes())
+        calls += lane.lane > 0 ? lane.spans.size() : 0;
+    if (m_live && calls > kLiveBusyLimit)
+        return;
+    const qint64 end = std::max<qint64>(1, m_model->duration());
+    for (const TimelineLane &lane : m_model->lanes()) {
+        if (lane.lane == 0)
+            continue;
+        QList<ParallelismProfile::Interval> busy;
+        for (const Span &s : lane.spans)
+            if (s.kind == Span::Kind::Call)
+                busy.append({s.start, s.end >= 0 ? s.end : end});
+        lanes.append(busy);
+    }
+    m_busy = ParallelismProfile::fromLanes(lanes, 0, end);
+    m_hasBusy = true;
 }
 
 void TimelineView::setTitle(const QString &title)
@@ -119,6 +144,8 @@ void TimelineView::setPlayhead(qint64 t)
 void TimelineView::setLive(bool live)
 {
     m_live = live;
+    if (!live)
+        updateBusy();
     if (live)
         m_follow = true;
     follow();
@@ -263,6 +290,8 @@ TimelineFrame TimelineView::frame() const
     f.live = m_live;
     f.followed = m_followed;
     f.headerHeight = m_headerHeight;
+    f.busy = m_hasBusy ? &m_busy : nullptr;
+    f.cores = QThread::idealThreadCount();
     return f;
 }
 
@@ -352,8 +381,9 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     m_pressPos = m_lastPos = event->position();
     const bool onAxis = event->position().y() >= m_headerHeight &&
                         event->position().y() < m_headerHeight + AxisHeight;
-    const bool onPhases = event->position().y() >= m_headerHeight + AxisHeight &&
-                          event->position().y() < m_headerHeight + AxisHeight + PhaseHeight;
+    const int phasesTop = m_headerHeight + AxisHeight + StripHeight;
+    const bool onPhases = event->position().y() >= phasesTop &&
+                          event->position().y() < phasesTop + PhaseHeight;
     if (event->button() == Qt::LeftButton && onPhases && m_model &&
         event->position().x() >= m_scale.left) {
         const qint64 t = qint64(m_scale.toTime(event->position().x()));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "parallelism.h"
 #include "timelineframe.h"
 
 #include <QWidget>
@@ -78,6 +79,7 @@ public:
     // The header's height when its figures fit on one line (headerHeight() otherwise).
     static constexpr int HeaderHeight = TimelineMetrics::HeaderHeight;
     static constexpr int AxisHeight = TimelineMetrics::AxisHeight;
+    static constexpr int StripHeight = TimelineMetrics::StripHeight;
     static constexpr int PhaseHeight = TimelineMetrics::PhaseHeight;
     static constexpr int LanesTop = TimelineMetrics::LanesTop;
     static constexpr int LabelWidth = TimelineMetrics::LabelWidth;
@@ -121,6 +123,7 @@ private:
     };
 
     void relayout();
+    void updateBusy();
     void follow();
     void userChangedRange();
     QList<int> shownRows() const;
@@ -140,6 +143,9 @@ private:
     qsizetype m_selected = -1;
     bool m_followed = false;
     int m_headerHeight = HeaderHeight; // taller when the header's figures wrap
+    ParallelismProfile m_busy; // for the parallelism strip, valid when m_hasBusy
+    bool m_hasBusy = false;
+    static constexpr qsizetype kLiveBusyLimit = 20000;
     QTimer *m_hoverTimer = nullptr;
 
     Drag m_drag = Drag::None;

@@ -7,6 +7,8 @@
 #include "tracelayout.h"
 #include "traceloader.h"
 
+#include <QAction>
+#include <QListWidget>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -25,6 +27,7 @@ private slots:
     void opensInTheWindow();
     void paintsTipsAndReplays();
     void notATraceIsASentence();
+    void playbackDrivesTheTrace();
 
 private:
     static QString sample(const char *name)
@@ -146,6 +149,67 @@ void TestForeignTrace::notATraceIsASentence()
     g.close();
     QVERIFY(!window.openFile(empty, &error));
     QVERIFY2(error.contains(QStringLiteral("nothing to draw")), qPrintable(error));
+}
+
+// The window's Playback toolbar and keys drive another tool's trace as they drive a run:
+// Home hides everything, Next event steps to the first slice's start, End shows it all.
+void TestForeignTrace::playbackDrivesTheTrace()
+{
+    MainWindow window(QStringLiteral(PROCESSION_EXE));
+    window.resize(1300, 800);
+    window.show();
+    QString error;
+    QVERIFY2(window.openFile(sample("browser-trace.json"), &error), qPrintable(error));
+    auto *view = window.findChild<ForeignTraceView *>(QStringLiteral("foreignTrace"));
+    QVERIFY(view && view->isVisible());
+    auto action = [&window](const QKeySequence &key) -> QAction * {
+        for (QAction *a : window.findChildren<QAction *>())
+            if (a->shortcut() == key)
+                return a;
+        return nullptr;
+    };
+    QAction *toStart = action(QKeySequence(Qt::Key_Home));
+    QAction *toEnd = action(QKeySequence(Qt::Key_End));
+    QAction *next = action(QKeySequence(Qt::Key_Period));
+    QVERIFY(toStart && toEnd && next);
+    QVERIFY2(toStart->isEnabled() && next->isEnabled(), "replay is enabled for a foreign trace");
+    QCOMPARE(view->playhead(), qint64(-1)); // opened: everything shown
+
+    toStart->trigger();
+    QCOMPARE(view->playhead(), qint64(0));
+    const ChromeTimeline &tl = *view->trace();
+    qint64 first = -1;
+    for (const TraceSlice &s : tl.slices())
+        first = first < 0 ? s.begin : std::min(first, s.begin);
+    for (const TraceInstant &i : tl.instants())
+        first = std::min(first, i.t);
+    QVERIFY(first > tl.start() || first == tl.start());
+    next->trigger();
+    const qint64 expected = first > tl.start() ? first - tl.start() : view->nextEventAfter(0);
+    QCOMPARE(view->playhead(), expected);
+    QVERIFY(view->playhead() > 0);
+    // A slice that begins later than the playhead is not drawn; after End, it is.
+    const TraceSlice *late = nullptr;
+    for (const TraceSlice &s : tl.slices())
+        if (s.begin - tl.start() > view->playhead() + 1000 && (!late || s.begin > late->begin))
+            late = &s;
+    QVERIFY(late);
+    const QPointF where = [&] {
+        for (int y = 0; y < view->height(); y += 2)
+            for (int x = 0; x < view->width(); x += 2)
+                if (view->sliceAt(QPointF(x, y)) == qint32(late - tl.slices().data()))
+                    return QPointF(x, y);
+        return QPointF(-1, -1);
+    }();
+    QVERIFY2(where.x() < 0, "a slice after the playhead is hidden from hit tests too");
+    toEnd->trigger();
+    QCOMPARE(view->playhead(), qint64(-1));
+    // The recipe pane says this trace has none instead of showing the last scenario's.
+    auto *code = window.findChild<QListWidget *>(QStringLiteral("code"));
+    QVERIFY(code);
+    QCOMPARE(code->count(), 1);
+    QVERIFY2(code->item(0)->text().contains(QStringLiteral("no recipe")),
+             qPrintable(code->item(0)->text()));
 }
 
 QTEST_MAIN(TestForeignTrace)

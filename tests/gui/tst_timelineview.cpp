@@ -36,6 +36,7 @@ private slots:
     void paintingManyCallsIsFast();
     void arrowsHiddenUntilZoomedIn();
     void paintedColoursZoomedOut();
+    void busyStripCountsWorkersAtWork();
     void paintedColoursAtOnePercent();
     void phaseBandSaysHowLong();
     void lessonComparesTwoPhases();
@@ -380,6 +381,39 @@ void TestTimelineView::paintedColoursZoomedOut()
     }
 }
 
+// The parallelism strip under the axis: four greets run together from ~66 ms to ~1,061 ms,
+// so the strip is filled to the top there, empty before the first begins, and stops at the
+// playhead; its tooltip says how many were busy.
+void TestTimelineView::busyStripCountsWorkersAtWork()
+{
+    TimelineModel model;
+    model.setEvents(sample::greetSpawn());
+    TimelineView view;
+    view.resize(1200, 400);
+    view.setModel(&model);
+    view.setPlayhead(model.duration());
+    view.fitToWindow();
+    const int top = TimelineView::HeaderHeight + TimelineView::AxisHeight;
+    const int nearTop = top + 3; // the strip's top rows: only a full strip reaches them
+    const QColor fill = view.theme().startup;
+    auto filled = [&](const QImage &img, double ms) {
+        const QColor c = img.pixelColor(int(view.scale().toX(ms * Ms)), nearTop);
+        return colourDistance(c, fill) < 40;
+    };
+    const QImage all = view.grab().toImage();
+    QVERIFY2(filled(all, 500), qPrintable(describe(all.pixelColor(
+                                   int(view.scale().toX(500.0 * Ms)), nearTop))));
+    QVERIFY(!filled(all, 30)); // no call has begun yet
+    const QString tip = view.toolTipAt(QPointF(view.scale().toX(500.0 * Ms), top + 10));
+    QVERIFY2(tip.contains(QStringLiteral("Busy workers")) && tip.contains(QStringLiteral("4.0 busy")),
+             qPrintable(tip));
+    // Replayed to 300 ms: nothing of the strip after the playhead.
+    view.setPlayhead(300 * Ms);
+    const QImage half = view.grab().toImage();
+    QVERIFY(filled(half, 200));
+    QVERIFY(!filled(half, 700));
+}
+
 // At 1 % of the run, the calls are bars 3.7 px wide with bare lane between them.
 void TestTimelineView::paintedColoursAtOnePercent()
 {
@@ -430,7 +464,8 @@ void TestTimelineView::phaseBandSaysHowLong()
     view.setModel(&model);
     view.setPlayhead(model.duration());
     view.fitToWindow();
-    const double y = TimelineView::HeaderHeight + TimelineView::AxisHeight + 5;
+    const double y = TimelineView::HeaderHeight + TimelineView::AxisHeight +
+                     TimelineView::StripHeight + 5;
     const QString tip = view.toolTipAt(QPointF(view.scale().toX(500.0 * Ms), y));
     const QString length = formatPhaseDuration(double(model.duration()));
     QVERIFY2(tip.contains(QStringLiteral("greet in parallel")), qPrintable(tip));
