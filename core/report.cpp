@@ -365,9 +365,15 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message,
     if (model.calls().size() > shown)
         out += QStringLiteral("    … and %1 more calls (--json lists them all)\n")
                    .arg(model.calls().size() - shown);
-    for (const LaneRecord &l : model.lanes())
-        if (l.crashed)
-            out += QStringLiteral("  crash      %1\n").arg(l.reason);
+    for (const LaneRecord &l : model.lanes()) {
+        if (!l.crashed)
+            continue;
+        // A worker the system refused a thread or a process did not crash: say which.
+        const bool neverStarted = l.reason.contains(QLatin1String(" could not start"));
+        out += (neverStarted ? QStringLiteral("  no start   %1\n")
+                             : QStringLiteral("  crash      %1\n"))
+                   .arg(l.reason);
+    }
     out += (ok ? QStringLiteral("ok: ") : QStringLiteral("FAILED: ")) + message + QLatin1Char('\n');
     return out;
 }
