@@ -114,8 +114,10 @@ void TimelineView::updateBusy()
         if (lane.lane == 0)
             continue;
         QList<ParallelismProfile::Interval> busy;
+        // A live run's running call is a Flight span (its begin comes with its result),
+        // drawn from when the worker was free: counted as it is drawn.
         for (const Span &s : lane.spans)
-            if (s.kind == Span::Kind::Call)
+            if (s.kind == Span::Kind::Call || (s.kind == Span::Kind::Flight && s.end < 0))
                 busy.append({s.start, s.end >= 0 ? s.end : end});
         lanes.append(busy);
     }
