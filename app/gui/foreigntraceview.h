@@ -37,8 +37,8 @@ public:
     qint64 span() const; // ns from the first event to the last
     // The nearest moment a slice begins or ends or an instant happens, strictly after or
     // before t (ns from the start); -1 when there is none.
-    qint64 nextEventAfter(qint64 t) const;
-    qint64 prevEventBefore(qint64 t) const;
+    qint64 nextEventAfter(qint64 t) const { return eventNear(t, true); }
+    qint64 prevEventBefore(qint64 t) const { return eventNear(t, false); }
     // The slice under a point, or -1 (for tooltips, clicks and tests).
     qint32 sliceAt(const QPointF &pos) const;
     QString describeSlice(qint32 slice) const;
@@ -74,6 +74,7 @@ private:
     void paintCounter(QPainter &p, const TraceLayout::Row &row, double y);
     void paintInstants(QPainter &p);
     void paintFlows(QPainter &p);
+    qint64 eventNear(qint64 t, bool forward) const;
     double rowY(qint32 lane, int depth) const; // widget y of a lane's depth row, or -1
     void clampScroll();
 

@@ -188,6 +188,13 @@ void TestForeignTrace::playbackDrivesTheTrace()
     const qint64 expected = first > tl.start() ? first - tl.start() : view->nextEventAfter(0);
     QCOMPARE(view->playhead(), expected);
     QVERIFY(view->playhead() > 0);
+    // One step on and one back lands on the same event again.
+    QAction *prev = action(QKeySequence(Qt::Key_Comma));
+    QVERIFY(prev);
+    next->trigger();
+    QVERIFY(view->playhead() > expected);
+    prev->trigger();
+    QCOMPARE(view->playhead(), expected);
     // A slice that begins later than the playhead is not drawn; after End, it is.
     const TraceSlice *late = nullptr;
     for (const TraceSlice &s : tl.slices())
