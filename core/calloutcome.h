@@ -15,6 +15,8 @@ struct CallOutcome
                        // protocol, start-failed, interrupted, ...
     QString error;     // one sentence, e.g. "worker 3 (pid 4812) crashed with SIGSEGV
                        // while running square(7)"
+    QString cause;     // what made it fail, without naming the call: the same for every call
+                       // a worker's end took along (empty: the error is its own cause)
     int worker = 0;
     qint64 pid = 0;
 };

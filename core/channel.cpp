@@ -8,6 +8,7 @@ namespace procession {
 Channel::Channel(QLocalSocket *socket, quint32 maxFrame, QObject *parent)
     : QObject(parent), m_socket(socket), m_reader(maxFrame)
 {
+    preparePlatform();
     socket->setParent(this);
     connect(socket, &QLocalSocket::readyRead, this, &Channel::readyRead);
     connect(socket, &QLocalSocket::disconnected, this, &Channel::disconnected);

@@ -59,6 +59,8 @@ signals:
 
 private:
     qsizetype sendSome(const char *data, qsizetype size);
+    // Once per process, what this platform's channel needs before its first use.
+    static void preparePlatform();
 
     QLocalSocket *m_socket;
     protocol::FrameReader m_reader;

@@ -39,6 +39,8 @@ void Channel::write(const QByteArray &bytes)
     m_socket->flush();
 }
 
+void Channel::preparePlatform() {}
+
 qsizetype Channel::sendSome(const char *data, qsizetype size)
 {
     qsizetype sent = 0;

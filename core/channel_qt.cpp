@@ -4,6 +4,35 @@
 
 namespace procession {
 
+namespace {
+
+QtMessageHandler g_nextHandler = nullptr;
+
+// A worker that ends with bytes still on their way to it (a crash with 500 calls queued
+// behind it) fails the pipe write in flight, and Qt says so on stderr ("QWindowsPipeWriter:
+// write failed. (Broken pipe.)") unless the error is one it expects the peer's close to
+// give. The run reports the worker's end in its own sentence: the line would be noise.
+void dropPipeWriteFailures(QtMsgType type, const QMessageLogContext &context,
+                           const QString &message)
+{
+    // qErrnoWarning() sends it as a critical message.
+    if (message.startsWith(QLatin1String("QWindowsPipeWriter: write failed.")))
+        return;
+    if (g_nextHandler)
+        g_nextHandler(type, context, message);
+}
+
+} // namespace
+
+void Channel::preparePlatform()
+{
+    static const bool installed = [] {
+        g_nextHandler = qInstallMessageHandler(dropPipeWriteFailures);
+        return true;
+    }();
+    Q_UNUSED(installed);
+}
+
 // QLocalSocket does all the work here: on Windows it is a named pipe with no descriptor
 // to poll, and its own buffer is the only way in and out.
 

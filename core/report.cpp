@@ -122,20 +122,8 @@ QString summedText(const QString &figure, double seconds, int count, const QStri
         .arg(figure, ms(seconds), plural(count, one, many), ms(seconds / count));
 }
 
-QStringList summarizedProblems(const QStringList &problems, int shown)
+QStringList summarizedProblems(const QList<Problem> &problems, int shown)
 {
-    // What a problem says went wrong, without which call it was.
-    const auto cause = [](const QString &p) {
-        static const QString neverRan = QStringLiteral(" never ran: ");
-        static const QString cannotRun = QStringLiteral("cannot run ");
-        if (p.startsWith(cannotRun)) { // "cannot run f(x): worker 2 … could not start: …"
-            const qsizetype at = p.indexOf(QStringLiteral("): "));
-            if (at > 0)
-                return p.mid(at + 3);
-        }
-        const qsizetype at = p.indexOf(neverRan);
-        return at < 0 ? p : p.mid(at + neverRan.size());
-    };
     struct Group
     {
         QString first;
@@ -143,15 +131,15 @@ QStringList summarizedProblems(const QStringList &problems, int shown)
     };
     QList<Group> groups;
     QHash<QString, qsizetype> byCause;
-    for (const QString &p : problems) {
-        const QString why = cause(p);
+    for (const Problem &p : problems) {
+        const QString &why = p.cause.isEmpty() ? p.text : p.cause;
         const auto it = byCause.constFind(why);
         if (it != byCause.cend()) {
             ++groups[*it].more;
             continue;
         }
         byCause.insert(why, groups.size());
-        groups.append(Group{p, 0});
+        groups.append(Group{p.text, 0});
     }
     const QLocale english(QLocale::English);
     QStringList out;
@@ -369,8 +357,7 @@ QString runReportText(const TraceModel &model, bool ok, const QString &message,
         if (!l.crashed)
             continue;
         // A worker the system refused a thread or a process did not crash: say which.
-        const bool neverStarted = l.reason.contains(QLatin1String(" could not start"));
-        out += (neverStarted ? QStringLiteral("  no start   %1\n")
+        out += (l.neverStarted ? QStringLiteral("  no start   %1\n")
                              : QStringLiteral("  crash      %1\n"))
                    .arg(l.reason);
     }

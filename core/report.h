@@ -8,6 +8,7 @@
 namespace procession {
 
 class TraceModel;
+struct Problem;
 struct RunResult;
 
 // The report of a finished run, for `procession run`: the --json document and the
@@ -17,11 +18,11 @@ struct RunResult;
 // given as JSON values beside their display text.
 QJsonObject runReportJson(const TraceModel &model, bool ok, const RunResult &run,
                           const QString &compareFrom = {}, const QString &compareTo = {});
-// A run's problems as a person reads them: calls that failed for the same reason as one
+// A run's problems as a person reads them: calls that failed with the same cause as one
 // before them (a crash fails everything queued on the worker: "sleep(1) never ran: worker
 // 2 (pid 4812) crashed …") folded into "… and 1,674 more calls failed the same way", and
 // at most `shown` distinct problems, then how many more there are.
-QStringList summarizedProblems(const QStringList &problems, int shown = 4);
+QStringList summarizedProblems(const QList<Problem> &problems, int shown = 4);
 // A call's value as JSON: bytes as {"base64": "…"}, maps as objects, a number JSON cannot
 // hold (NaN, infinity) or an undefined value as null.
 QJsonValue callValueJson(const QCborValue &value);

@@ -84,16 +84,16 @@ RunResult Runner::run()
                 if (out.errorKind == QLatin1String("interrupted"))
                     return;
                 if (out.ok && p.expectError)
-                    result.problems
-                        << QStringLiteral("%1 succeeded but was expected to fail").arg(p.label());
+                    result.problems << Problem{
+                        QStringLiteral("%1 succeeded but was expected to fail").arg(p.label()), {}};
                 else if (!out.ok && !p.expectError)
-                    result.problems << out.error;
+                    result.problems << Problem{out.error, out.cause};
             };
 
         QString error;
         const bool listening = session.listen(&error);
         if (!listening) { // nothing can start: no step runs (it would fail once per worker)
-            result.problems << error;
+            result.problems << Problem{error, {}};
             result.notStarted = true;
         }
 
@@ -115,7 +115,7 @@ RunResult Runner::run()
                 // the phase that follows, so each phase measures what it says.
                 for (int w : std::as_const(forked)) {
                     if (!session.waitReady(w, -1, &error) && !session.interrupted())
-                        result.problems << error;
+                        result.problems << Problem{error, {}};
                 }
                 break;
             }
@@ -167,15 +167,15 @@ RunResult Runner::run()
                     check(out, p);
                 }
                 for (auto it = silent.cbegin(); it != silent.cend(); ++it)
-                    result.problems << QStringLiteral(
-                                           "worker %1 (pid %2) did not answer within %3 s; %4 "
-                                           "not finished")
-                                           .arg(it.key())
-                                           .arg(it->pid)
-                                           .arg(limit / 1000.0, 0, 'f', 1)
-                                           .arg(it->calls == 1 ? QStringLiteral("1 call")
-                                                               : QStringLiteral("%1 calls")
-                                                                     .arg(it->calls));
+                    result.problems << Problem{
+                        QStringLiteral("worker %1 (pid %2) did not answer within %3 s; %4 "
+                                       "not finished")
+                            .arg(it.key())
+                            .arg(it->pid)
+                            .arg(limit / 1000.0, 0, 'f', 1)
+                            .arg(it->calls == 1 ? QStringLiteral("1 call")
+                                                : QStringLiteral("%1 calls").arg(it->calls)),
+                        {}};
                 pending.clear();
                 break;
             }
@@ -225,7 +225,7 @@ RunResult Runner::run()
                              : m_interruptWhy;
     } else if (!result.problems.isEmpty()) {
         result.exitCode = 1;
-        result.message = result.problems.first();
+        result.message = result.problems.first().text;
     } else {
         result.exitCode = 0;
         result.message = QStringLiteral("%1 finished as expected").arg(m_scenario.id);

@@ -15,13 +15,21 @@ namespace procession {
 
 class Trace;
 
+// One unexpected outcome of a run.
+struct Problem
+{
+    QString text;  // one sentence for the person
+    QString cause; // what made it happen, naming no call: problems with the same cause are
+                   // one worker's end taking several calls along (empty: the text is the cause)
+};
+
 struct RunResult
 {
     // 0: every call went as the scenario expects; 1: a call failed unexpectedly
     // (or succeeded where it should have failed); 130/143: interrupted by SIGINT/SIGTERM.
     int exitCode = 0;
     QString message;         // one sentence for the person
-    QStringList problems;    // one sentence per unexpected outcome
+    QList<Problem> problems; // one per unexpected outcome
     bool notStarted = false; // the session could not open its server: nothing ran
     // With RunOptions::keepValues, each call's arguments and answer by call id, for a
     // report that gives them as values (the session hands a value over once).

@@ -178,7 +178,7 @@ int Session::fork()
         w->endReason =
             m_interrupted ? QStringLiteral("the run was interrupted")
                           : QStringLiteral("worker %1 could not start: %2").arg(w->lane).arg(error);
-        record(int(EventType::Crash), w->lane, 0, -1, -1, w->endReason);
+        record(int(EventType::Crash), w->lane, 0, -1, -1, w->endReason, kCrashDetailNoStart);
         return w->lane;
     }
 
@@ -211,7 +211,7 @@ void Session::onProcessError(WorkerState *w)
     const QString why = QStringLiteral("worker %1 could not start %2: %3")
                             .arg(w->lane)
                             .arg(m_options.program, w->process->errorString());
-    record(int(EventType::Crash), w->lane, 0, -1, -1, why);
+    record(int(EventType::Crash), w->lane, 0, -1, -1, why, kCrashDetailNoStart);
     dropWorker(w, EndKind::StartFailed, why);
 }
 
@@ -331,7 +331,7 @@ qint64 Session::newCall(int worker, const QString &fn, const QCborArray &args,
                                 ? w->endReason
                                 : QStringLiteral("%1 is being joined").arg(describe(worker));
         failCall(c, endKindName(w->endKind), QStringLiteral("cannot run %1: %2").arg(c->label, why),
-                 worker);
+                 worker, why);
         return c->id;
     }
     w->queued.append(c->id);
@@ -541,7 +541,8 @@ void Session::finishCall(Call *c, const Message &m, WorkerState *w)
         m_trace->append(events, count);
 }
 
-void Session::failCall(Call *c, const QString &kind, const QString &message, int lane)
+void Session::failCall(Call *c, const QString &kind, const QString &message, int lane,
+                       const QString &cause)
 {
     if (c->done)
         return;
@@ -549,6 +550,7 @@ void Session::failCall(Call *c, const QString &kind, const QString &message, int
     c->outcome.ok = false;
     c->outcome.errorKind = kind;
     c->outcome.error = message;
+    c->outcome.cause = cause;
     if (const WorkerState *w = state(c->lane))
         c->outcome.pid = w->pid;
     if (!c->sent && c->lane != 0) // else the trace would show it as "()"
@@ -572,14 +574,15 @@ void Session::dropWorker(WorkerState *w, EndKind kind, const QString &why)
     for (qint64 id : std::as_const(w->inFlight)) {
         if (Call *c = m_calls->find(id)) {
             failCall(c, endKindName(kind),
-                     first ? why : QStringLiteral("%1 never ran: %2").arg(c->label, why), w->lane);
+                     first ? why : QStringLiteral("%1 never ran: %2").arg(c->label, why), w->lane,
+                     why);
             first = false;
         }
     }
     for (qint64 id : std::as_const(w->queued))
         if (Call *c = m_calls->find(id))
             failCall(c, endKindName(kind), QStringLiteral("%1 never ran: %2").arg(c->label, why),
-                     w->lane);
+                     w->lane, why);
     w->inFlight.clear();
     w->queued.clear();
     w->inFlightBytes = 0;
@@ -667,7 +670,7 @@ void Session::onProcessFinished(WorkerState *w, const ProcessEnd &end)
         const QString why = QStringLiteral("%1 could not start: the system gave it no thread "
                                            "(the limit on processes, ulimit -u, is reached)")
                                 .arg(who);
-        record(int(EventType::Crash), w->lane, w->pid, -1, end.code, why, QStringLiteral("exit"));
+        record(int(EventType::Crash), w->lane, w->pid, -1, end.code, why, kCrashDetailNoStart);
         dropWorker(w, EndKind::StartFailed, why);
     } else {
         const QString why = describeUnexpectedExit(who, end.code, running);

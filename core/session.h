@@ -114,7 +114,8 @@ private:
     void onProcessError(WorkerState *w);
     void sendQueued(WorkerState *w);
     void dropWorker(WorkerState *w, EndKind kind, const QString &why);
-    void failCall(Call *call, const QString &kind, const QString &message, int lane);
+    void failCall(Call *call, const QString &kind, const QString &message, int lane,
+                  const QString &cause = {});
     void finishCall(Call *call, const protocol::Message &m, WorkerState *w);
     // `source`: the worker whose socket will bring what is awaited, if one does.
     bool waitUntil(const std::function<bool()> &done, int timeoutMs, WorkerState *source = nullptr);

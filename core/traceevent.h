@@ -21,8 +21,9 @@ enum class EventType : quint8
     AwaitEnd,   // ... and stopped waiting
     Join,       // the parent asked the worker to exit
     Exit,       // the worker process ended normally; code = exit status
-    Crash,    // the worker process died from a signal or unexpectedly; code = signal/status, text =
-              // sentence
+    Crash,    // the worker process died from a signal or unexpectedly, or could not start;
+              // code = signal/status, text = sentence, detail = "signal", "exit" or
+              // kCrashDetailNoStart
     Output,   // a line the worker (or an in-process call) printed; text = the line
     Phase,    // a named phase of the scenario starts; text = name
     Step,     // the runner starts step number `code` of the scenario; text = its kind
@@ -31,6 +32,9 @@ enum class EventType : quint8
     Unsent,   // a call that was never sent (its worker never started or was gone), recorded
               // before its Error; text = function, detail = arguments
 };
+
+// The detail of a Crash event for a worker that never started (no process, no thread).
+inline const QString kCrashDetailNoStart = QStringLiteral("start");
 
 struct TraceEvent
 {

@@ -244,6 +244,7 @@ void TraceModel::apply(const TraceEvent &e)
         l.exit = e.t;
         l.exitCode = int(e.code);
         l.crashed = true;
+        l.neverStarted = e.detail == kCrashDetailNoStart;
         l.reason = e.text;
         break;
     }

@@ -56,8 +56,10 @@ struct LaneRecord
     qint64 join = -1;
     qint64 exit = -1;
     int exitCode = 0;
-    bool crashed = false;
-    QString reason;          // sentence for a crash
+    bool crashed = false;      // ended badly: a crash, an unexpected exit, or no start
+    bool neverStarted = false; // ... because it could not start (the Crash event's detail
+                               // is "start"): no process, or the system gave it no thread
+    QString reason;            // sentence for a crash
     int phase = -1;          // index into TraceModel::phases() when it was forked
     qint64 lastCallEnd = -1; // end of the latest finished call on this lane
     qint64 lastResult = -1;  // when the parent read this lane's latest result

@@ -2,6 +2,8 @@
 // it must always equal what a walk over every call computes, whatever the order of events.
 
 #include "comparison.h"
+#include "report.h"
+#include "runner.h"
 #include "tracemodel.h"
 
 #include <QRandomGenerator>
@@ -217,6 +219,55 @@ class TestTraceModel : public QObject
     Q_OBJECT
 
 private slots:
+    // Whether a worker "could not start" or crashed is the Crash event's kind, not a guess
+    // from its sentence: a crash while running a call whose text says "could not start"
+    // is still a crash, in the model and in the text report.
+    void noStartIsTheEventsKindNotItsWords()
+    {
+        TraceModel m;
+        m.apply(makeEvent(0, EventType::RunBegin, 0, -1));
+        for (int lane : {1, 2})
+            m.apply(makeEvent(1, EventType::Fork, lane, -1));
+        TraceEvent crash = makeEvent(5, EventType::Crash, 1, -1, 3);
+        crash.text = QStringLiteral(
+            "worker 1 (pid 1001) exited with status 3 while running echo(\"x could not start\")");
+        crash.detail = QStringLiteral("exit");
+        m.apply(crash);
+        TraceEvent noStart = makeEvent(6, EventType::Crash, 2, -1, 71);
+        noStart.text = QStringLiteral("worker 2 (pid 1002) could not start: the system gave it "
+                                      "no thread");
+        noStart.detail = kCrashDetailNoStart;
+        m.apply(noStart);
+        QVERIFY(m.lanes().at(1).crashed && !m.lanes().at(1).neverStarted);
+        QVERIFY(m.lanes().at(2).crashed && m.lanes().at(2).neverStarted);
+        const QString report = runReportText(m, false, QStringLiteral("failed"));
+        QVERIFY2(report.contains(QStringLiteral("  crash      worker 1 (pid 1001) exited")),
+                 qPrintable(report));
+        QVERIFY2(report.contains(QStringLiteral("  no start   worker 2 (pid 1002) could not")),
+                 qPrintable(report));
+    }
+
+    // Problems fold by their cause, as the session gave it, not by the shape of their
+    // sentences: a task's own error that happens to read "... never ran: ..." stands alone.
+    void problemsFoldByTheirCause()
+    {
+        const QString crash = QStringLiteral("worker 2 (pid 9) crashed with SIGABRT");
+        const QList<Problem> problems = {
+            {crash, crash},
+            {QStringLiteral("sleep(1) never ran: ") + crash, crash},
+            {QStringLiteral("f(1) failed on worker 1: job 1 never ran: no input"), {}},
+            {QStringLiteral("cannot run sleep(2): ") + crash, crash},
+            {QStringLiteral("f(2) failed on worker 1: job 2 never ran: no input"), {}},
+        };
+        const QStringList out = summarizedProblems(problems);
+        QCOMPARE(out, (QStringList{
+                          crash,
+                          QStringLiteral("… and 2 more calls failed the same way"),
+                          QStringLiteral("f(1) failed on worker 1: job 1 never ran: no input"),
+                          QStringLiteral("f(2) failed on worker 1: job 2 never ran: no input"),
+                      }));
+    }
+
     void resultsReadTogetherWaitedOnce()
     {
         TraceModel m;

@@ -42,7 +42,9 @@ QString eventsAt(const TimelineModel &model, qint64 t)
         if (at(l.join))
             said << tr("main asked %1 to stop").arg(l.name);
         if (at(l.exit))
-            said << (l.crashed ? tr("%1 crashed").arg(l.name) : tr("%1 exited").arg(l.name));
+            said << (l.neverStarted ? tr("%1 could not start").arg(l.name)
+                     : l.crashed    ? tr("%1 crashed").arg(l.name)
+                                    : tr("%1 exited").arg(l.name));
     }
     for (const CallRecord &c : trace.calls()) {
         const QString where = laneName(trace, c.lane);

@@ -177,6 +177,7 @@ TimelineLane TimelineModel::laneRow(const LaneRecord &r) const
     l.exit = relative(r.exit);
     l.exitCode = r.exitCode;
     l.crashed = r.crashed;
+    l.neverStarted = r.neverStarted;
     l.reason = r.reason;
     l.running = r.lane == 0 ? -1 : m_trace.queuedCall(r.lane, 0);
     l.lastCallEnd = relative(r.lastCallEnd);

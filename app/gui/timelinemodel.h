@@ -79,6 +79,7 @@ struct TimelineLane
     qint64 exit = -1;
     int exitCode = 0;
     bool crashed = false;
+    bool neverStarted = false; // crashed because it could not start
     QString reason;
     qsizetype running = -1;  // the call the worker runs now (index into calls), -1 none
     qint64 lastCallEnd = -1; // the end of its latest finished call

@@ -309,7 +309,9 @@ void TimelineRenderer::paintLanes(QPainter &p) const
             p.setPen(lane.crashed ? m_f.theme.crash : m_f.theme.mutedText);
             p.drawText(QRectF(22, bar.center().y() + 1, LabelWidth - 26, bar.height() / 2),
                        Qt::AlignLeft | Qt::AlignTop,
-                       lane.crashed ? tr("%1 · crashed").arg(pid) : pid);
+                       lane.neverStarted ? tr("could not start")
+                       : lane.crashed    ? tr("%1 · crashed").arg(pid)
+                                         : pid);
         } else {
             p.drawText(QRectF(22, bar.top(), LabelWidth - 26, bar.height()),
                        Qt::AlignLeft | Qt::AlignVCenter,

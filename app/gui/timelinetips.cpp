@@ -223,7 +223,9 @@ QString TimelineTips::at(QPointF pos) const
         if (lane.lane != 0 && lane.fork >= 0)
             text += tr("<br>forked at %1").arg(t(lane.fork));
         if (lane.exit >= 0)
-            text += lane.crashed
+            text += lane.neverStarted
+                        ? tr("<br>could not start (%1): %2").arg(t(lane.exit), escaped(lane.reason))
+                    : lane.crashed
                         ? tr("<br>crashed at %1: %2").arg(t(lane.exit), escaped(lane.reason))
                         : tr("<br>exited at %1 (status %2)").arg(t(lane.exit)).arg(lane.exitCode);
         return text;
