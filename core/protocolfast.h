@@ -26,7 +26,6 @@ enum Major : quint8
     Simple = 7
 };
 
-
 // Appends a frame (room for the header first, which the caller fills in); false when the
 // message is one the fast path does not write, `frame` then unchanged.
 bool encode(const Message &m, QByteArray &frame);
