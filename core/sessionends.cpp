@@ -107,6 +107,14 @@ void Session::onProcessFinished(WorkerState *w, const ProcessEnd &end)
     w->finished = true;
     w->process->drainOutput(); // whatever the worker printed last still counts
     onSocketData(w);           // results already sent still count
+    // ... and so do those still in the system's socket buffer, not yet in the socket's: a
+    // join of 80 large echoes read "exited unexpectedly" with answers left unread there.
+    const QDeadlineTimer enough(2000);
+    while (w->channel && !w->channel->peerClosed() && !enough.hasExpired()) {
+        const Channel::Wait got = w->channel->wait(0, false, m_spin);
+        if (got == Channel::Wait::Idle || (got == Channel::Wait::Read && !takeFrames(w)))
+            break;
+    }
 
     QString running;
     if (!w->inFlight.isEmpty())
