@@ -36,7 +36,7 @@ struct Outcome
     QStringList err;
 };
 
-// RLIMIT_NPROC is not enforced for root: a root test runs procession as `nobody`.
+// RLIMIT_NPROC is not enforced for root: a root test runs procession as a user of its own.
 struct Unprivileged
 {
     uid_t uid = 0;
@@ -53,11 +53,15 @@ struct Unprivileged
             u.available = true;
             return u;
         }
-        if (const passwd *pw = ::getpwnam("nobody")) {
-            u.uid = pw->pw_uid;
-            u.gid = pw->pw_gid;
-            u.available = true;
-        }
+        // A user of its own, with no other process: RLIMIT_NPROC counts every process
+        // of the user, and `nobody` may be running other tests at the same time (its
+        // processes made the process limit refuse a fork before a thread, another sentence).
+        // No passwd entry is needed to run as a uid; nogroup's gid, if there is one.
+        u.uid = uid_t(200000 + ::getpid() % 100000);
+        u.gid = 65534;
+        if (const group *g = ::getgrnam("nogroup"))
+            u.gid = g->gr_gid;
+        u.available = true;
         return u;
     }
 };
@@ -143,7 +147,7 @@ void tst_Limits::processLimitSaysCouldNotStart()
 {
     const Unprivileged user = Unprivileged::find();
     if (!user.available)
-        QSKIP("running as root and there is no user 'nobody' to run under a process limit");
+        QSKIP("no user to run under a process limit");
     if (user.needed) // the run's private directories must be the user's own
         QCOMPARE(::chown(QFile::encodeName(m_runtime->path()).constData(), user.uid, user.gid), 0);
     const Outcome o = run({QStringLiteral("run"), QStringLiteral("greet-square-pool")}, [user] {
@@ -170,7 +174,7 @@ void tst_Limits::processLimitSaysCouldNotStart()
     QVERIFY2(out.last().startsWith(QLatin1String("FAILED: worker ")) &&
                  out.last().contains(QLatin1String(" could not start")),
              qPrintable(out.last()));
-    if (user.needed) // nobody runs nothing else here: workers 1-3 fork, find no thread
+    if (user.needed) // the user runs nothing else: workers 1-3 fork, find no thread
         QVERIFY2(all.contains(QLatin1String("could not start: the system gave it no thread (the "
                                             "limit on processes, ulimit -u, is reached)")),
                  qPrintable(all));
@@ -193,7 +197,7 @@ void tst_Limits::windowUnderProcessLimitNeverHangs()
     QFETCH(int, limit);
     const Unprivileged user = Unprivileged::find();
     if (!user.available)
-        QSKIP("running as root and there is no user 'nobody' to run under a process limit");
+        QSKIP("no user to run under a process limit");
     QTemporaryDir shots(QStringLiteral("/tmp/tsl-shot-XXXXXX"));
     QVERIFY(shots.isValid());
     if (user.needed) {
@@ -286,8 +290,7 @@ void tst_Limits::unusableTmpdirStartsNothing()
         // Root may write anywhere: the run is made as an unprivileged user.
         const Unprivileged user = Unprivileged::find();
         if (!user.available)
-            QSKIP("running as root and there is no user 'nobody' for whom a directory is "
-                  "read-only");
+            QSKIP("no unprivileged user for whom a directory is read-only");
         QCOMPARE(::chown(QFile::encodeName(m_runtime->path()).constData(), user.uid, user.gid), 0);
         QCOMPARE(::chown(path.constData(), user.uid, user.gid), 0);
         QCOMPARE(::chmod(path.constData(), 0555), 0);
