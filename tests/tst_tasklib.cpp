@@ -150,7 +150,7 @@ void tst_TaskLib::badLibrary()
 void tst_TaskLib::functionsListed()
 {
     const Ran r = runProcession({QStringLiteral("--tasks"), QStringLiteral(TESTTASKS_GOOD),
-                              QStringLiteral("list"), QStringLiteral("--functions")});
+                                 QStringLiteral("list"), QStringLiteral("--functions")});
     QCOMPARE(r.exitCode, 0);
     const QStringList out = lines(r.out);
     QVERIFY(out.first().startsWith(QLatin1String("greet(i: integer, name: text)\t")));
@@ -178,7 +178,7 @@ void tst_TaskLib::rangesCheckedBeforeStart()
         R"({"id": "r", "title": "r", "steps": [{"fork": 1}, {"call_async": "twice", "args": [[1001]]}, {"call_await": "all"}]})");
     const QString trace = dir.filePath(QStringLiteral("t.json"));
     Ran r = runProcession({QStringLiteral("--tasks"), QStringLiteral(TESTTASKS_GOOD),
-                        QStringLiteral("run"), file, QStringLiteral("--trace"), trace});
+                           QStringLiteral("run"), file, QStringLiteral("--trace"), trace});
     QCOMPARE(r.exitCode, 2);
     QCOMPARE(lines(r.err),
              QStringList(QStringLiteral("procession: %1: steps[1].args[0]: twice(): argument \"n\" "
@@ -216,7 +216,7 @@ void tst_TaskLib::functionsRunInWorkers()
         {"call_await": "all", "timeout_ms": 500},
         {"join": "all"}]})");
     const Ran r = runProcession({QStringLiteral("--tasks"), QStringLiteral(TESTTASKS_GOOD),
-                              QStringLiteral("run"), file, QStringLiteral("--json")});
+                                 QStringLiteral("run"), file, QStringLiteral("--json")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject report = QJsonDocument::fromJson(r.out).object();
     const QJsonArray calls = report.value(QLatin1String("calls")).toArray();
@@ -293,9 +293,9 @@ void tst_TaskLib::outOfTree()
     QVERIFY(QFile::exists(library));
 
     r = runProcession({QStringLiteral("--tasks"), library, QStringLiteral("run"),
-                    QStringLiteral(PROCESSION_SOURCE_DIR "/examples/tasklib/collatz.json"),
-                    QStringLiteral("--json")},
-                   exe);
+                       QStringLiteral(PROCESSION_SOURCE_DIR "/examples/tasklib/collatz.json"),
+                       QStringLiteral("--json")},
+                      exe);
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonArray calls =
         QJsonDocument::fromJson(r.out).object().value(QLatin1String("calls")).toArray();

@@ -85,9 +85,9 @@ void TestLoadTasks::libraryFunctionsRunInWorkers()
     const QString details = callDetailsHtml(m, 0);
     QVERIFY2(details.contains(QLatin1String("twice(n: integer between 0 and 1000)")),
              qPrintable(details));
-    QVERIFY2(details.contains(QFileInfo(QStringLiteral(TESTTASKS_GOOD)).fileName() +
-                              QLatin1Char(')')),
-             qPrintable(details));
+    QVERIFY2(
+        details.contains(QFileInfo(QStringLiteral(TESTTASKS_GOOD)).fileName() + QLatin1Char(')')),
+        qPrintable(details));
 }
 
 QTEST_MAIN(TestLoadTasks)
