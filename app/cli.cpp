@@ -14,6 +14,7 @@
 #include "trace.h"
 #include "tracemodel.h"
 #include "tracesummary.h"
+#include "windowoptionlist.h"
 
 #include <QBuffer>
 #include <QCoreApplication>
@@ -91,16 +92,9 @@ QString helpText()
         "  procession --tasks LIB.so ...      add the functions of a task library (before the\n"
         "                                     command; also for the window; repeatable)\n"
         "\n"
-        "Window options:\n"
-        "  --scenario ID|FILE      select a bundled scenario, or open a scenario file\n"
-        "  --autorun               run it at once\n"
-        "  --compare ID ID         two runs on one time axis (default greet-sequential, "
-        "greet-spawn)\n"
-        "  --screenshot FILE.png   save the window when the run ends, then quit\n"
-        "  --screenshot-after MS   ... or this many ms into a live run\n"
-        "  --zoom FROM-TO|call     show this time range (ms), or the selected call\n"
-        "  --select-call ID        show a call's details\n"
-        "  --dark | --light        palette; --size WxH window size\n"
+        "Window options:\n") +
+           windowOptionHelp() +
+           QStringLiteral(
         "\n"
         "Exit status of run: 0 when every call went as the scenario expects, 1 when a call\n"
         "failed unexpectedly or the report or trace could not be written whole, 2 for bad\n"

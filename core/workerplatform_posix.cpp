@@ -17,7 +17,50 @@
 #include <malloc.h>
 #endif
 
+// macOS and the BSDs have no PR_SET_PDEATHSIG; kqueue tells a process when another exits.
+#if defined(Q_OS_MACOS) || defined(Q_OS_FREEBSD) || defined(Q_OS_NETBSD) || defined(Q_OS_OPENBSD)
+#define PROCESSION_KQUEUE_PARENT_WATCH 1
+#include <sys/event.h>
+#include <sys/types.h>
+#endif
+
 namespace procession {
+
+#if defined(PROCESSION_KQUEUE_PARENT_WATCH)
+namespace {
+// Ends this worker when `parent` exits (EVFILT_PROC, NOTE_EXIT), as Linux's parent-death
+// signal does: a worker busy in a long call reads neither stdin nor its socket, and would
+// outlive a SIGKILLed parent until the call ends. Not built on Linux, not run here.
+void endWithParent(pid_t parent)
+{
+    const int kq = ::kqueue();
+    if (kq < 0)
+        return; // the end of stdin and the closed connection still tell
+    struct kevent watch;
+    EV_SET(&watch, parent, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
+    if (::kevent(kq, &watch, 1, nullptr, 0, nullptr) < 0) {
+        if (errno == ESRCH)
+            std::_Exit(0); // the parent is gone already
+        ::close(kq);
+        return;
+    }
+    try {
+        std::thread([kq] {
+            struct kevent event;
+            for (;;) {
+                const int n = ::kevent(kq, nullptr, 0, &event, 1, nullptr);
+                if (n > 0)
+                    std::_Exit(0);
+                if (n < 0 && errno != EINTR)
+                    return;
+            }
+        }).detach();
+    } catch (const std::system_error &) {
+        ::close(kq); // no thread to be had: exitWhenStdinEnds() says so
+    }
+}
+} // namespace
+#endif
 
 void workerDie(const char *message, int status)
 {
@@ -33,6 +76,9 @@ void prepareWorkerProcess()
     const QByteArray parentPid = qgetenv("PROCESSION_PARENT_PID");
     if (!parentPid.isEmpty() && ::getppid() != parentPid.toLongLong())
         std::_Exit(0);
+#if defined(PROCESSION_KQUEUE_PARENT_WATCH)
+    endWithParent(::getppid());
+#endif
     // Ctrl-C in a terminal goes to the whole process group. The parent decides when its
     // workers stop (exit request, end of stdin); dying here first would turn one
     // interrupted run into a crash per worker, and race the parent's own handling.

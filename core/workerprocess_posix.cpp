@@ -16,7 +16,8 @@ void WorkerProcess::beforeStart()
 {
 #if defined(Q_OS_LINUX)
     // The worker dies with the thread that started it, even if the parent is SIGKILLed.
-    // Elsewhere it notices through its closed connection and the end of its stdin.
+    // Elsewhere it notices through its closed connection and the end of its stdin, and on
+    // macOS and the BSDs through kqueue (workerplatform_posix.cpp).
     m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 #endif
 }

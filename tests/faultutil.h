@@ -2,6 +2,7 @@
 // Process helpers shared by the fault, security and load tests: they find a program's
 // workers by parent pid, tell whether a process is gone, and make sure no test leaves a
 // zombie or an orphan behind. Linux reads /proc (and what other users could read there);
+// macOS, without /proc, asks sysctl (KERN_PROC, KERN_PROCARGS2; not run here: no Mac);
 // Windows asks the Tool Help snapshot and the process's exit code, and has no zombies.
 
 #include <QByteArrayList>
@@ -15,6 +16,14 @@
 #if defined(Q_OS_LINUX)
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#elif defined(Q_OS_MACOS)
+#include <sys/sysctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <vector>
 #elif defined(Q_OS_WIN)
 #include <windows.h>
 // windows.h first
@@ -135,6 +144,133 @@ inline bool reapAdopted(const QList<qint64> &pids)
         if (!isDead(pid))
             ::kill(pid_t(pid), SIGKILL);
         ::waitpid(pid_t(pid), nullptr, 0);
+    }
+    return none;
+}
+
+#elif defined(Q_OS_MACOS)
+
+// One process's kernel record; false when no such process exists.
+inline bool processInfo(qint64 pid, kinfo_proc *info)
+{
+    int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, int(pid)};
+    size_t size = sizeof *info;
+    return ::sysctl(mib, 4, info, &size, nullptr, 0) == 0 && size == sizeof *info;
+}
+
+// 'R', 'S', 'T', 'Z' as on Linux, or 0 when no such process exists.
+inline char processState(qint64 pid)
+{
+    kinfo_proc info;
+    if (!processInfo(pid, &info))
+        return 0;
+    switch (info.kp_proc.p_stat) {
+    case SZOMB:
+        return 'Z';
+    case SSTOP:
+        return 'T';
+    case SRUN:
+        return 'R';
+    default:
+        return 'S';
+    }
+}
+
+inline qint64 parentPid(qint64 pid)
+{
+    kinfo_proc info;
+    return processInfo(pid, &info) ? qint64(info.kp_eproc.e_ppid) : 0;
+}
+
+inline bool isDead(qint64 pid)
+{
+    const char s = processState(pid);
+    return s == 0 || s == 'Z';
+}
+
+inline QString processName(qint64 pid)
+{
+    kinfo_proc info;
+    return processInfo(pid, &info) ? QString::fromLocal8Bit(info.kp_proc.p_comm) : QString();
+}
+
+// argv as the process was started (KERN_PROCARGS2: argc, the executable's path, padding,
+// then the arguments); empty for another user's process.
+inline QByteArrayList commandLine(qint64 pid)
+{
+    int argmax = 0;
+    size_t size = sizeof argmax;
+    int argmaxMib[2] = {CTL_KERN, KERN_ARGMAX};
+    if (::sysctl(argmaxMib, 2, &argmax, &size, nullptr, 0) != 0 || argmax <= 0)
+        return {};
+    QByteArray buf(argmax, '\0');
+    size = size_t(argmax);
+    int mib[3] = {CTL_KERN, KERN_PROCARGS2, int(pid)};
+    if (::sysctl(mib, 3, buf.data(), &size, nullptr, 0) != 0 || size < sizeof(int))
+        return {};
+    buf.truncate(qsizetype(size));
+    int argc = 0;
+    std::memcpy(&argc, buf.constData(), sizeof argc);
+    qsizetype at = buf.indexOf('\0', sizeof(int)); // the end of the executable's path
+    while (at >= 0 && at < buf.size() && buf.at(at) == '\0')
+        ++at;
+    QByteArrayList argv;
+    while (at >= 0 && at < buf.size() && argv.size() < argc) {
+        qsizetype end = buf.indexOf('\0', at);
+        if (end < 0)
+            end = buf.size();
+        argv << buf.mid(at, end - at);
+        at = end + 1;
+    }
+    return argv;
+}
+
+// Every process whose parent is `parent`.
+inline QList<qint64> childrenOf(qint64 parent)
+{
+    int mib[3] = {CTL_KERN, KERN_PROC, KERN_PROC_ALL};
+    size_t size = 0;
+    if (::sysctl(mib, 3, nullptr, &size, nullptr, 0) != 0)
+        return {};
+    std::vector<kinfo_proc> all(size / sizeof(kinfo_proc) + 32); // room for new ones
+    size = all.size() * sizeof(kinfo_proc);
+    if (::sysctl(mib, 3, all.data(), &size, nullptr, 0) != 0)
+        return {};
+    QList<qint64> out;
+    for (size_t i = 0; i < size / sizeof(kinfo_proc); ++i)
+        if (all[i].kp_eproc.e_ppid == pid_t(parent))
+            out << qint64(all[i].kp_proc.p_pid);
+    return out;
+}
+
+// Living children of `parent` started in worker mode.
+inline QList<qint64> workersOf(qint64 parent)
+{
+    QList<qint64> out;
+    for (qint64 pid : childrenOf(parent)) {
+        const QByteArrayList argv = commandLine(pid);
+        if (!isDead(pid) && argv.size() > 1 && argv.at(1) == "--worker")
+            out << pid;
+    }
+    return out;
+}
+
+// macOS has no subreaper: orphans go to launchd, and reapAdopted() can only end them.
+inline void becomeSubreaper() {}
+
+// Ends those of `pids` still running (reaping our own children); true when none was.
+inline bool reapAdopted(const QList<qint64> &pids)
+{
+    bool none = true;
+    for (qint64 pid : pids) {
+        const bool ours = parentPid(pid) == QCoreApplication::applicationPid();
+        if (!ours && isDead(pid))
+            continue;
+        none = false;
+        if (!isDead(pid))
+            ::kill(pid_t(pid), SIGKILL);
+        if (ours)
+            ::waitpid(pid_t(pid), nullptr, 0);
     }
     return none;
 }

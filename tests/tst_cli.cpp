@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -43,6 +44,7 @@ private:
 
 private slots:
     void helpAndVersion();
+    void helpListsTheWindowsOptions();
     void list();
     void runGreetSpawnJson();
     void jsonGivesValues();
@@ -69,6 +71,54 @@ void tst_Cli::helpAndVersion()
     r = run({QStringLiteral("--version")});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.startsWith("procession 0."));
+}
+
+// The options `--NAME` at the start of a line in `text`, after the line `from` (to the
+// first empty line), in order.
+static QStringList optionLines(const QByteArray &text, const QByteArray &from)
+{
+    QStringList out;
+    bool in = from.isEmpty();
+    for (const QByteArray &line : text.split('\n')) {
+        if (!in) {
+            in = line == from;
+            continue;
+        }
+        if (line.isEmpty() && !out.isEmpty())
+            break;
+        static const QRegularExpression option(QStringLiteral("^  --([a-z-]+)"));
+        const QRegularExpressionMatch m = option.match(QString::fromUtf8(line));
+        if (m.hasMatch())
+            out << m.captured(1);
+    }
+    return out;
+}
+
+// `procession --help` (the command line's) and the window's own help (`procession
+// --autorun --help`) list the same window options, and the window accepts each of them.
+void tst_Cli::helpListsTheWindowsOptions()
+{
+    const Result cli = run({QStringLiteral("--help")});
+    QCOMPARE(cli.code, 0);
+    const QStringList fromCli = optionLines(cli.out, "Window options:");
+    const Result window = run({QStringLiteral("--autorun"), QStringLiteral("--help")});
+    QCOMPARE(window.code, 0);
+    const QStringList fromWindow = optionLines(window.out, QByteArray());
+    QVERIFY2(fromCli.contains(QStringLiteral("scenario")) &&
+                 fromCli.contains(QStringLiteral("from-desktop")),
+             cli.out.constData());
+    QCOMPARE(fromCli, fromWindow);
+    for (const QString &name : fromWindow) {
+        // Last and without its value: unknown, the window says so; known, it asks for the
+        // value or shows its help (nothing is opened or written either way).
+        const Result r =
+            run({QStringLiteral("--autorun"), QStringLiteral("--help"), QStringLiteral("--") + name});
+        QVERIFY2(!r.err.contains("unknown option"), qPrintable(name + QLatin1String(": ") +
+                                                               QString::fromUtf8(r.err)));
+    }
+    const Result bogus = run(
+        {QStringLiteral("--autorun"), QStringLiteral("--help"), QStringLiteral("--no-such-option")});
+    QVERIFY2(bogus.err.contains("unknown option 'no-such-option'"), bogus.err.constData());
 }
 
 void tst_Cli::list()

@@ -603,7 +603,8 @@ void tst_Faults::parentKilledTakesStubbornWorkersAlong()
 {
 #if !defined(Q_OS_LINUX) && !defined(Q_OS_WIN)
     QSKIP("neither a parent-death signal nor a Job object here: workers go through their "
-          "closed connection and stdin, which the stubborn helper ignores");
+          "closed connection and stdin, which the stubborn helper ignores, and on macOS and "
+          "the BSDs through a kqueue watch that runs in Procession's own workers only");
 #endif
     QProcess parent;
     parent.start(QStringLiteral(FAULT_HELPER_EXE),

@@ -1,5 +1,7 @@
 #include "windowoptions.h"
 
+#include "windowoptionlist.h"
+
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
@@ -36,23 +38,12 @@ bool readMs(const QString &text, double *out)
 
 QString WindowOptions::helpText()
 {
-    return QStringLiteral(
-        "Usage: procession [FILE] [options]\n"
-        "  FILE                    a saved trace (.json) to replay, or a scenario file\n"
-        "  --scenario ID|FILE      select a bundled scenario, or open a scenario file\n"
-        "  --autorun               run it (or the comparison) at once\n"
-        "  --compare ID ID         two runs on one time axis\n"
-        "  --screenshot FILE.png   save the window when the run ends (or at once), then quit\n"
-        "  --screenshot-after MS   with --autorun: MS milliseconds into a live run instead\n"
-        "  --zoom FROM-TO|call     show FROM-TO milliseconds (0 <= FROM < TO), or the\n"
-        "                          --select-call call\n"
-        "  --select-call ID        select the call with this id and show its details\n"
-        "  --dark | --light        palette\n"
-        "  --size WxH              window size, e.g. 1400x860\n"
-        "  --tasks LIB             load a task library (repeatable)\n"
-        "  --from-desktop          a FILE that cannot be opened is said in the window\n"
-        "                          (the .desktop file's Exec line uses it)\n"
-        "The command line (procession run, list, bench) needs no display: procession --help.\n");
+    return QStringLiteral("Usage: procession [FILE] [options]\n"
+                          "  FILE                    a saved trace (.json) to replay, or a "
+                          "scenario file\n") +
+           windowOptionHelp() +
+           QStringLiteral("The command line (procession run, list, bench) needs no display: "
+                          "procession --help.\n");
 }
 
 bool WindowOptions::parse(const QStringList &args, QString *error)
@@ -60,21 +51,14 @@ bool WindowOptions::parse(const QStringList &args, QString *error)
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")});
-    const QCommandLineOption scenario(QStringLiteral("scenario"), QString(), QStringLiteral("ID"));
-    const QCommandLineOption autorunOption(QStringLiteral("autorun"));
-    const QCommandLineOption compare(QStringLiteral("compare"), QString(), QStringLiteral("ID"));
-    const QCommandLineOption shot(QStringLiteral("screenshot"), QString(), QStringLiteral("FILE"));
-    const QCommandLineOption darkOption(QStringLiteral("dark"));
-    const QCommandLineOption lightOption(QStringLiteral("light"));
-    const QCommandLineOption after(QStringLiteral("screenshot-after"), QString(),
-                                   QStringLiteral("MS"));
-    const QCommandLineOption zoom(QStringLiteral("zoom"), QString(), QStringLiteral("FROM-TO"));
-    const QCommandLineOption select(QStringLiteral("select-call"), QString(), QStringLiteral("ID"));
-    const QCommandLineOption size(QStringLiteral("size"), QString(), QStringLiteral("WxH"));
-    const QCommandLineOption tasks(QStringLiteral("tasks"), QString(), QStringLiteral("LIB"));
-    const QCommandLineOption desktop(QStringLiteral("from-desktop"));
-    parser.addOptions({helpOption, scenario, autorunOption, compare, shot, after, zoom, select,
-                       darkOption, lightOption, size, tasks, desktop});
+    parser.addOption(helpOption);
+    parser.addOptions(windowOptionList()); // the one list --help shows (windowoptionlist.h)
+    const QString scenario = QStringLiteral("scenario"), autorunOption = QStringLiteral("autorun"),
+                  compare = QStringLiteral("compare"), shot = QStringLiteral("screenshot"),
+                  after = QStringLiteral("screenshot-after"), zoom = QStringLiteral("zoom"),
+                  select = QStringLiteral("select-call"), darkOption = QStringLiteral("dark"),
+                  lightOption = QStringLiteral("light"), size = QStringLiteral("size"),
+                  tasks = QStringLiteral("tasks"), desktop = QStringLiteral("from-desktop");
     if (!parser.parse(args)) {
         *error = sentence(parser.errorText());
         return false;
