@@ -63,6 +63,14 @@ bool RunController::start(const Scenario &scenario)
             m_runnerDone = true; // the run is over when the model has taken all of it
     });
     m_thread->start();
+    if (!m_thread->isRunning() && !m_thread->isFinished()) {
+        // Neither running nor finished: the system gave no thread (Qt only warns).
+        m_result.exitCode = 1;
+        m_result.message = tr("the run could not start: the system gave the window no thread "
+                              "for it (the limit on processes, ulimit -u, may be reached)");
+        m_result.problems << Problem{m_result.message, {}};
+        m_runnerDone = true;
+    }
     m_poll.start(PollMs);
     emit started();
     return true;
