@@ -24,6 +24,10 @@ struct Call
     bool sent = false;
     bool done = false;
     bool awaited = false;
+    // Bytes this call holds in the pipe to its worker: its frame while it is in flight,
+    // its answer's frame once answered and not yet awaited (see Session::sendQueued).
+    qint64 wireBytes = 0;
+    bool held = false; // answered, its answer counted as held until awaited
     CallOutcome outcome;
 };
 

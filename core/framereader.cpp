@@ -115,6 +115,7 @@ FrameReader::Status FrameReader::next(Message *message)
     const QByteArray payload =
         QByteArray::fromRawData(m_buffer.constData() + m_pos + HeaderSize, length);
     m_pos += HeaderSize + length;
+    m_lastFrameSize = HeaderSize + qsizetype(length);
     QString error;
     if (!decodePayload(payload, message, &error)) {
         m_error = error;

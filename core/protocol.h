@@ -103,6 +103,8 @@ public:
     QString errorString() const { return m_error; }
     bool hasError() const { return !m_error.isEmpty(); }
     qsizetype buffered() const { return m_buffer.size() - m_pos; }
+    // The size of the last frame next() took, header included.
+    qsizetype lastFrameSize() const { return m_lastFrameSize; }
 
 private:
     void compact();
@@ -111,6 +113,7 @@ private:
     QByteArray m_buffer;
     qsizetype m_pos = 0;
     quint32 m_maxFrame;
+    qsizetype m_lastFrameSize = 0;
     QString m_error;
 };
 

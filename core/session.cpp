@@ -45,8 +45,13 @@ struct WorkerState
     bool oneShot = false;
     bool joining = false;
     bool finished = false;           // the process has ended and been reaped
-    QList<qint64> queued;            // made before the worker was ready
+    QList<qint64> queued;            // not sent yet (not ready, or the pipe is full)
     QList<qint64> inFlight;          // sent, no answer yet (answers come in order)
+    qint64 inFlightBytes = 0;        // their frames
+    qint64 heldBytes = 0;            // answers taken and not awaited yet
+    int pushers = 0;    // awaits or a join waiting for what is queued: answers held do not count
+    bool exitWanted = false; // joined: send exit once everything queued is sent
+    bool exitSent = false;
     QList<qint64> unawaited;         // for callAwait(worker): calls nobody awaited yet
     EndKind endKind = EndKind::None; // why calls on it fail
     QString endReason;               // sentence
@@ -58,6 +63,11 @@ namespace {
 // How long an await blocks on the answering worker's socket before it lets the event
 // loop look at everything else.
 constexpr qint64 kFastWaitSliceMs = 5;
+// How many bytes of calls a worker may have in its pipe (sent and not answered, or answered
+// and not awaited) before the rest wait, unencoded, in its queue: 2,000 calls of 8 MiB
+// queued at once used to be encoded at once, 16 GB. Small calls still go by the hundred
+// thousand in one write.
+constexpr qint64 kPipeBytes = 32 * 1024 * 1024;
 } // namespace
 
 Session::Session(Trace *trace, SessionOptions options, QObject *parent)
@@ -233,13 +243,20 @@ bool Session::claim(QLocalSocket *socket, const Message &hello)
 
 void Session::sendQueued(WorkerState *w)
 {
-    if (w->phase != WorkerState::Phase::Ready || w->queued.isEmpty())
+    if (w->phase != WorkerState::Phase::Ready || w->exitSent)
         return;
     QByteArray out;
-    for (qint64 id : std::as_const(w->queued)) {
+    qsizetype taken = 0;
+    for (; taken < w->queued.size(); ++taken) {
+        const qint64 id = w->queued.at(taken);
         Call *c = m_calls->find(id);
         if (!c || c->done)
             continue;
+        // Back-pressure: calls go while the pipe holds less than kPipeBytes (answers nobody
+        // awaits count too, unless someone waits for the calls behind them).
+        const qint64 inPipe = w->inFlightBytes + (w->pushers > 0 ? 0 : w->heldBytes);
+        if (inPipe >= kPipeBytes)
+            break;
         const qsizetype before = out.size();
         protocol::encodeInto(Message::call(c->id, c->function, c->args, c->kwargs), out);
         // The worker drops the connection on a frame past its limit: refuse the one call
@@ -257,6 +274,8 @@ void Session::sendQueued(WorkerState *w)
             continue;
         }
         c->sent = true;
+        c->wireBytes = out.size() - before;
+        w->inFlightBytes += c->wireBytes;
         w->inFlight.append(id);
         record(int(EventType::Dispatch), w->lane, w->pid, c->id, 0, c->function, c->argsText);
         // Sent and traced: the arguments are not needed again (a million calls, or a few
@@ -265,7 +284,11 @@ void Session::sendQueued(WorkerState *w)
         c->kwargs = QCborMap();
         c->argsText = QString();
     }
-    w->queued.clear();
+    w->queued.remove(0, taken);
+    if (w->exitWanted && w->queued.isEmpty()) {
+        protocol::encodeInto(Message::exit(), out);
+        w->exitSent = true;
+    }
     if (!out.isEmpty())
         writeToWorker(w, out);
 }
@@ -413,8 +436,11 @@ bool Session::takeFrames(WorkerState *w)
     Message m;
     for (;;) {
         const FrameReader::Status status = w->channel->reader().next(&m);
-        if (status == FrameReader::Status::NeedMore)
+        if (status == FrameReader::Status::NeedMore) {
+            if (!w->queued.isEmpty() || (w->exitWanted && !w->exitSent))
+                sendQueued(w); // the answers made room in the pipe
             return true;
+        }
         if (status == FrameReader::Status::Error) {
             const QString why =
                 QStringLiteral("%1 sent a malformed frame (%2); its connection was dropped")
@@ -435,8 +461,14 @@ bool Session::takeFrames(WorkerState *w)
             return false;
         }
         w->inFlight.removeFirst();
-        if (Call *c = m_calls->find(m.id))
+        if (Call *c = m_calls->find(m.id)) {
+            w->inFlightBytes -= c->wireBytes;
+            // Held until awaited: its value is in the session's memory now.
+            c->held = !c->awaited;
+            c->wireBytes = c->held ? w->channel->reader().lastFrameSize() : 0;
+            w->heldBytes += c->wireBytes;
             finishCall(c, m, w);
+        }
         if (w->channel->reader().holdsLargeBuffer())
             w->channel->keepLargeBufferAWhile();
     }
@@ -553,6 +585,7 @@ void Session::dropWorker(WorkerState *w, EndKind kind, const QString &why)
                      w->lane, why);
     w->inFlight.clear();
     w->queued.clear();
+    w->inFlightBytes = 0;
     if (w->channel) {
         Channel *channel = std::exchange(w->channel, nullptr);
         channel->disconnect(this);
@@ -788,7 +821,15 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs, int stepLimitMs)
     WorkerState *w = state(c->lane);
     const int t = timeoutMs < 0 ? m_options.awaitTimeoutMs : timeoutMs;
     record(int(EventType::AwaitBegin), 0, m_selfPid, c->id, 0, c->label);
+    // Answers held for calls nobody awaited yet must not keep this one from being sent.
+    const bool push = w && !c->sent && !c->done;
+    if (push) {
+        ++w->pushers;
+        sendQueued(w);
+    }
     waitUntil([c] { return c->done; }, t, w);
+    if (push)
+        --w->pushers;
     if (!c->done) {
         const QString who = w ? describe(c->lane) : QStringLiteral("worker %1").arg(c->lane);
         if (m_interrupted.load())
@@ -813,6 +854,9 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs, int stepLimitMs)
     record(int(EventType::AwaitEnd), 0, m_selfPid, c->id);
     c->awaited = true;
     if (w) {
+        if (std::exchange(c->held, false)) // else still in flight (timed out), or never sent
+            w->heldBytes -= std::exchange(c->wireBytes, 0);
+        sendQueued(w); // room for the calls behind it
         w->unawaited.removeOne(c->id);
         // One process per call: awaiting the call also joins its process, as in the recipe.
         if (w->oneShot && w->unawaited.isEmpty() && w->phase != WorkerState::Phase::Gone)
@@ -843,7 +887,10 @@ bool Session::join(int worker, int timeoutMs, QString *message)
     const int t = timeoutMs < 0 ? m_options.joinTimeoutMs : timeoutMs;
     if (!w->finished && !w->joining) {
         w->joining = true;
-        writeToWorker(w, protocol::encode(Message::exit()));
+        // Whatever is still queued goes first, held answers or not; then exit.
+        ++w->pushers;
+        w->exitWanted = true;
+        sendQueued(w);
         if (!waitUntil([w] { return w->finished; }, t) && !w->finished && w->process) {
             w->escalation = {Escalation::Step::TerminatedAfterJoin, t};
             w->process->terminate();
@@ -876,7 +923,16 @@ void Session::shutdown()
     const int grace = m_interrupted.load() ? 300 : m_options.joinTimeoutMs;
     for (WorkerState *w : alive) {
         w->joining = true;
-        writeToWorker(w, protocol::encode(Message::exit()));
+        // Calls back-pressure kept unsent never reach it: the waits below run no event loop.
+        for (qint64 id : std::as_const(w->queued))
+            if (Call *c = m_calls->find(id); c && !c->done)
+                failCall(c, QStringLiteral("unsent"),
+                         QStringLiteral("%1 never ran: the session ended before it was sent to %2")
+                             .arg(c->label, describe(w->lane)),
+                         w->lane);
+        w->queued.clear();
+        if (!std::exchange(w->exitSent, true))
+            writeToWorker(w, protocol::encode(Message::exit()));
         w->process->closeWriteChannel();
     }
     // Blocking waits: this also runs from the destructor, where no event loop may spin.

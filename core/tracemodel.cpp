@@ -342,10 +342,11 @@ void TraceModel::addLanes(qint64 t, RunSummary *run, QList<PhaseSummary> *phases
             startup = l.ready - l.fork;
         else if (l.exit < 0 || l.exit > t)
             startup = t - l.fork; // still starting
-        const bool crashed = l.crashed && l.exit >= 0 && l.exit <= t;
+        const bool ended = l.crashed && l.exit >= 0 && l.exit <= t;
         auto add = [&](RunSummary *s) {
             ++s->workers;
-            s->crashes += crashed ? 1 : 0;
+            s->crashes += ended && !l.neverStarted ? 1 : 0;
+            s->noStarts += ended && l.neverStarted ? 1 : 0;
             s->startupS += startup / 1e9;
         };
         add(run);

@@ -123,7 +123,8 @@ struct RunSummary
     int finishedCalls = 0;
     int failedCalls = 0;
     int workers = 0; // worker processes started (in this phase)
-    int crashes = 0;
+    int crashes = 0;  // workers that crashed or exited unasked
+    int noStarts = 0; // workers that could not start
 
     double overheadS() const { return startupS + dispatchS + returnS; }
 };

@@ -3,8 +3,10 @@
 #include "crashcodes.h"
 #include "faultutil.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -109,6 +111,8 @@ private slots:
     void stoppedWorkerCostsOneTimeout();
     void badScenarioStartsNothing_data();
     void badScenarioStartsNothing();
+    void tenMillionCallsAreRefusedUpFront_data();
+    void tenMillionCallsAreRefusedUpFront();
     void crashOfManyCallsIsFolded();
 };
 
@@ -442,6 +446,55 @@ void tst_FaultCli::badScenarioStartsNothing()
         QVERIFY(watch.created().join(QLatin1Char(' ')).contains(QLatin1String("procession-")));
     }
 #endif
+}
+
+void tst_FaultCli::tenMillionCallsAreRefusedUpFront_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::newRow("report") << QStringList();
+    QTest::newRow("--json") << QStringList{QStringLiteral("--json")};
+    QTest::newRow("--trace") << QStringList{QStringLiteral("--trace"), QStringLiteral("TRACE")};
+    QTest::newRow("--json --trace") << QStringList{QStringLiteral("--json"), QStringLiteral("--trace"),
+                                                   QStringLiteral("TRACE")};
+}
+
+// Ten steps of a million calls each: refused before anything runs, whatever is asked of the
+// run (the report, --json's document, a --trace file), in one sentence, with no trace file
+// left behind. Each step alone is allowed; the scenario's total is not.
+void tst_FaultCli::tenMillionCallsAreRefusedUpFront()
+{
+    QFETCH(QStringList, options);
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/pft-XXXXXX"));
+    const QString file = dir.filePath(QStringLiteral("ten-million.json"));
+    const QString tracePath = dir.filePath(QStringLiteral("out.json"));
+    QByteArray json = R"({"id": "ten-million", "title": "ten million", "steps": [{"fork": 4})";
+    for (int i = 0; i < 10; ++i)
+        json += R"(, {"call_async": "square", "range": 1000000}, {"call_await": "all"})";
+    json += "]}";
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(json);
+    f.close();
+    options.replaceInStrings(QStringLiteral("TRACE"), tracePath);
+
+    QProcess run;
+    run.start(QStringLiteral(PROCESSION_EXE), QStringList{QStringLiteral("run"), file} + options);
+    const bool finished = run.waitForFinished(60000);
+    if (!finished) {
+        run.kill();
+        run.waitForFinished();
+    }
+    QVERIFY2(finished, "the run was not refused within 60 s");
+    QCOMPARE(run.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(run.exitCode(), 2);
+    QCOMPARE(run.readAllStandardOutput(), QByteArray());
+    const QStringList err = lines(run.readAllStandardError());
+    QVERIFY2(err.size() == 1, qPrintable(err.join(QLatin1Char('\n'))));
+    QCOMPARE(err.first(), QStringLiteral("procession: %1: steps[3]: brings the scenario to 2000000 "
+                                         "calls, more than the limit of 1000000")
+                              .arg(file));
+    QVERIFY(!QFileInfo::exists(tracePath));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("ten-million.json")});
 }
 
 // A crash fails everything queued on the worker: 500 calls that "never ran" for one reason

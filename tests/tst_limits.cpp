@@ -74,6 +74,8 @@ private slots:
     void cleanup();
 
     void processLimitSaysCouldNotStart();
+    void windowUnderProcessLimitNeverHangs_data();
+    void windowUnderProcessLimitNeverHangs();
     void descriptorLimitQueuesProcesses();
     void unusableTmpdirStartsNothing_data();
     void unusableTmpdirStartsNothing();
@@ -172,6 +174,59 @@ void tst_Limits::processLimitSaysCouldNotStart()
         QVERIFY2(all.contains(QLatin1String("could not start: the system gave it no thread (the "
                                             "limit on processes, ulimit -u, is reached)")),
                  qPrintable(all));
+}
+
+void tst_Limits::windowUnderProcessLimitNeverHangs_data()
+{
+    QTest::addColumn<int>("limit");
+    for (int limit : {3, 4, 5, 6, 8})
+        QTest::newRow(qPrintable(QStringLiteral("ulimit -u %1").arg(limit))) << limit;
+}
+
+// The window under a process limit that its own run's workers reach. It used to wait
+// forever: Qt's raster engine hands parts of a fill to the thread pool and waits for them,
+// and a part given to a thread the system refused never ran (ulimit -u 5 and 6); and a run
+// whose thread was refused was never over (ulimit -u 8). Now it draws every time, or says
+// in one line that it has no threads to draw with.
+void tst_Limits::windowUnderProcessLimitNeverHangs()
+{
+    QFETCH(int, limit);
+    const Unprivileged user = Unprivileged::find();
+    if (!user.available)
+        QSKIP("running as root and there is no user 'nobody' to run under a process limit");
+    QTemporaryDir shots(QStringLiteral("/tmp/tsl-shot-XXXXXX"));
+    QVERIFY(shots.isValid());
+    if (user.needed) {
+        for (const QString &dir : {m_runtime->path(), shots.path()})
+            QCOMPARE(::chown(QFile::encodeName(dir).constData(), user.uid, user.gid), 0);
+    }
+    const QString shot = shots.filePath(QStringLiteral("window.png"));
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    const Outcome o = run(
+        {QStringLiteral("--scenario"), QStringLiteral("greet-square-pool"),
+         QStringLiteral("--autorun"), QStringLiteral("--size"), QStringLiteral("800x500"),
+         QStringLiteral("--screenshot"), shot},
+        [user, limit] {
+            const rlimit nproc{rlim_t(limit), rlim_t(limit)};
+            ::setrlimit(RLIMIT_NPROC, &nproc);
+            if (user.needed) {
+                ::setgroups(0, nullptr);
+                if (::setgid(user.gid) != 0 || ::setuid(user.uid) != 0)
+                    ::_exit(99);
+            }
+        },
+        40000);
+    const QString err = o.err.join(QLatin1Char('\n'));
+    QVERIFY2(o.code != 99, "could not become the unprivileged user");
+    QVERIFY2(!o.crashed, qPrintable(err));
+    if (o.code == 0) {
+        QVERIFY2(QFile::exists(shot), qPrintable(err));
+    } else {
+        QCOMPARE(o.code, 1);
+        QVERIFY2(err.contains(QLatin1String("procession: the system gave the window no threads "
+                                            "to draw with")),
+                 qPrintable(err));
+    }
 }
 
 // A legal "on": "new" step of 1,000 calls under ulimit -n 1024 started every process at

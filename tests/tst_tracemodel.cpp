@@ -240,6 +240,8 @@ private slots:
         m.apply(noStart);
         QVERIFY(m.lanes().at(1).crashed && !m.lanes().at(1).neverStarted);
         QVERIFY(m.lanes().at(2).crashed && m.lanes().at(2).neverStarted);
+        QCOMPARE(m.summary().crashes, 1);
+        QCOMPARE(m.summary().noStarts, 1);
         const QString report = runReportText(m, false, QStringLiteral("failed"));
         QVERIFY2(report.contains(QStringLiteral("  crash      worker 1 (pid 1001) exited")),
                  qPrintable(report));

@@ -3,6 +3,7 @@
 #include "compareview.h"
 #include "interruptwatcher.h"
 #include "mainwindow.h"
+#include "paintthreads.h"
 #include "tasklibraries.h"
 #include "theme.h"
 #include "timelineview.h"
@@ -118,6 +119,12 @@ extern "C" Q_DECL_EXPORT int procession_gui_main(int argc, char **argv)
         QApplication::setApplicationVersion(QStringLiteral(PROCESSION_GUI_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/procession.svg")));
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    if (!procession::gui::reservePaintThreads()) {
+        printErr(QStringLiteral("procession: the system gave the window no threads to draw with "
+                                "(the limit on processes, ulimit -u, is reached)\n"));
+        std::fflush(stderr);
+        std::_Exit(1); // the pool waits for the thread it was refused, even at exit
+    }
 
     // Task libraries first: scenario files opened below may call their functions.
     for (const QString &library : std::as_const(opt.taskLibraries)) {

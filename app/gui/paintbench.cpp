@@ -79,11 +79,27 @@ QJsonArray frameTimes(const gui::TimelineModel &model, double fraction, int fram
     return ms;
 }
 
+// A timeline that notes how long each of its frames took to paint.
+class TimedView : public gui::TimelineView
+{
+public:
+    QList<double> paintMs;
+
+protected:
+    void paintEvent(QPaintEvent *event) override
+    {
+        QElapsedTimer timer;
+        timer.start();
+        gui::TimelineView::paintEvent(event);
+        paintMs.append(double(timer.nsecsElapsed()) / 1e6);
+    }
+};
+
 // live_stall_ms: a live run of `calls` square() calls on four workers, drawn as it grows in
 // a shown (offscreen) timeline that follows it, as the window does. A 1 ms timer on the
 // GUI thread notes the longest stretch the thread spent without coming back to its event
-// loop: a click on Stop would have waited that long.
-bool liveStall(int calls, double *stallMs, double *wallS, QString *error)
+// loop: a click on Stop would have waited that long. live_paint_ms: each frame it painted.
+bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs, QString *error)
 {
     const QByteArray json = QStringLiteral(
                                 R"({"id": "live-squares", "title": "Live squares",
@@ -96,7 +112,7 @@ bool liveStall(int calls, double *stallMs, double *wallS, QString *error)
     if (!parseScenario(json, QStringLiteral("bench"), &scenario, error))
         return false;
     gui::RunController controller;
-    gui::TimelineView view;
+    TimedView view;
     view.resize(1600, 500);
     view.show();
     QObject::connect(&controller, &gui::RunController::eventsArrived, &view, [&] {
@@ -137,6 +153,7 @@ bool liveStall(int calls, double *stallMs, double *wallS, QString *error)
         return false;
     }
     *stallMs = double(worst) / 1e6;
+    *paintMs = view.paintMs;
     *wallS = double(clock.nsecsElapsed()) / 1e9;
     return true;
 }
@@ -167,12 +184,17 @@ extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
     out.insert(QStringLiteral("window_1pct_ms"), frameTimes(model, 0.01, frames));
     if (!args.contains(QLatin1String("--no-live"))) {
         double stall = 0, wall = 0;
-        if (!liveStall(200000, &stall, &wall, &error)) {
+        QList<double> paints;
+        if (!liveStall(200000, &stall, &wall, &paints, &error)) {
             std::fprintf(stderr, "procession bench-paint: %s\n", qPrintable(error));
             return 1;
         }
         out.insert(QStringLiteral("live_stall_ms"), stall);
         out.insert(QStringLiteral("live_wall_s"), wall);
+        QJsonArray frames;
+        for (double ms : std::as_const(paints))
+            frames.append(ms);
+        out.insert(QStringLiteral("live_paint_ms"), frames);
     }
     std::fputs(QJsonDocument(out).toJson(QJsonDocument::Compact).constData(), stdout);
     std::fputs("\n", stdout);

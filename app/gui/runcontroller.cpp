@@ -7,6 +7,8 @@
 #include <QMutexLocker>
 #include <QThread>
 
+#include <algorithm>
+
 namespace procession::gui {
 
 RunController::RunController(QObject *parent)
@@ -28,6 +30,7 @@ bool RunController::start(const Scenario &scenario)
     m_scenario = scenario;
     m_source.clear();
     m_trace.clear();
+    m_arrived.clear();
     m_cursor = 0;
     m_model.clear();
     m_model.setLessonPhases(scenario.compareFrom, scenario.compareTo);
@@ -60,6 +63,14 @@ bool RunController::start(const Scenario &scenario)
             m_runnerDone = true; // the run is over when the model has taken all of it
     });
     m_thread->start();
+    if (!m_thread->isRunning() && !m_thread->isFinished()) {
+        // Neither running nor finished: the system gave no thread (Qt only warns).
+        m_result.exitCode = 1;
+        m_result.message = tr("the run could not start: the system gave the window no thread "
+                              "for it (the limit on processes, ulimit -u, may be reached)");
+        m_result.problems << Problem{m_result.message, {}};
+        m_runnerDone = true;
+    }
     m_poll.start(PollMs);
     emit started();
     return true;
@@ -73,6 +84,7 @@ void RunController::load(const QList<TraceEvent> &events, const QString &source,
     m_recorded = recorded;
     m_source = source;
     m_trace.clear();
+    m_arrived.clear();
     m_cursor = 0;
     m_result = RunResult();
     m_model.setEvents(events);
@@ -135,18 +147,28 @@ void RunController::poll(bool all)
     spent.start();
     bool any = false, more = false, drained = false;
     for (;;) {
-        const QList<TraceEvent> events = m_trace.eventsFrom(m_cursor, Slice);
-        if (events.isEmpty()) {
-            drained = true;
-            break;
+        if (m_cursor == m_arrived.size()) {
+            // The events keep one copy, the model's: what the runner appended since the last
+            // turn is taken out of the Trace whole and handed to the model a slice at a time.
+            m_arrived = m_trace.take();
+            m_cursor = 0;
+            if (m_arrived.isEmpty()) {
+                drained = true;
+                break;
+            }
         }
-        m_cursor += events.size();
-        m_model.append(events);
+        const qsizetype to = std::min(m_arrived.size(), m_cursor + Slice);
+        m_model.append(m_arrived.toList(m_cursor, to));
+        m_cursor = to;
         any = true;
         if (!all && spent.nsecsElapsed() >= BudgetNs) {
-            more = events.size() == Slice;
+            more = true;
             break;
         }
+    }
+    if (m_cursor == m_arrived.size() && !m_arrived.isEmpty()) {
+        m_arrived.clear(); // all in the model now
+        m_cursor = 0;
     }
     if (any)
         emit eventsArrived();

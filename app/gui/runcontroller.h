@@ -48,6 +48,9 @@ public:
     QString source() const { return m_source; } // the file a loaded trace came from
     RunResult result() const { return m_result; }
     qint64 startedAtNs() const { return m_startedAt; }
+    // Events taken from the runner but not yet in the model (the model keeps the one copy
+    // of a run's events; these are on their way to it).
+    qsizetype eventsInTransit() const { return m_trace.size() + m_arrived.size() - m_cursor; }
 
 signals:
     void started();
@@ -63,8 +66,9 @@ private:
     Scenario m_scenario;
     Scenario m_recorded; // a loaded trace's own scenario
     QString m_source;
-    Trace m_trace;
-    qsizetype m_cursor = 0;
+    Trace m_trace;          // what the runner appends, until the next poll takes it
+    EventStore m_arrived;   // taken from m_trace, handed to the model in slices
+    qsizetype m_cursor = 0; // into m_arrived
     TimelineModel m_model;
     QTimer m_poll;
     QThread *m_thread = nullptr;

@@ -169,12 +169,14 @@ HeaderLayout TimelineHeader::layout(const QList<HeaderGroup> &groups, const RunS
             x += w + gap;
         }
     }
-    if (s.crashes > 0 || s.failedCalls > 0) {
+    if (s.crashes > 0 || s.noStarts > 0 || s.failedCalls > 0) {
         // Plurals spelled out: no translation is loaded to turn "call(s)" into English.
         QString bad =
             s.failedCalls == 1 ? tr("1 failed call") : tr("%1 failed calls").arg(s.failedCalls);
         if (s.crashes > 0)
             bad += s.crashes == 1 ? tr(", 1 crash") : tr(", %1 crashes").arg(s.crashes);
+        if (s.noStarts > 0)
+            bad += tr(", %1 could not start").arg(s.noStarts);
         const double w = vfm.horizontalAdvance(bad);
         x += 10 - BracketedGap;
         wrapFor(w);

@@ -165,6 +165,20 @@ int TimelineModel::countMarkers(Marker::Kind kind) const
                              [kind](const Marker &m) { return m.kind == kind; }));
 }
 
+QList<Marker> TimelineModel::laneMarkers() const
+{
+    QList<Marker> out;
+    for (int row = 0; row < m_lanes.size(); ++row) {
+        const LanePicture p = lanePicture(row);
+        if (p.hasJoin)
+            out.append(p.join);
+        if (p.hasExit)
+            out.append(p.exit);
+    }
+    std::sort(out.begin(), out.end(), order::markers);
+    return out;
+}
+
 TimelineLane TimelineModel::laneRow(const LaneRecord &r) const
 {
     TimelineLane l;

@@ -120,6 +120,9 @@ public:
     const QList<Arrow> &returnArrows() const { return m_returnArrows; }
     QList<Arrow> arrows() const; // both, sorted by tail time (a copy, for tests)
     const QList<Marker> &markers() const { return m_markers; } // sorted by time
+    // The markers of the lanes (join, exit, crash) without the calls' dispatch marks, sorted
+    // by time: a few per worker, found without walking a run's dispatch marks.
+    QList<Marker> laneMarkers() const;
     // The longest arrow (head - tail): how far before a view an arrow into it may start.
     qint64 maxArrowLength() const { return m_maxArrowLength; }
     const CallRecord &callAt(qsizetype index) const { return m_trace.calls().at(index); }

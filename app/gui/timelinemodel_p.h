@@ -151,6 +151,19 @@ qsizetype mergeChanges(QList<T> &list, QList<T> &out, QList<T> &in, Less less,
         list.append(restIn);
         return from;
     }
+    if (restOut.isEmpty()) {
+        // All new, some among the last ones there (results of several workers read in turn):
+        // merged from the back, in place, moving only what comes after the first of them.
+        list.resize(n + restIn.size());
+        qsizetype a = n - 1, b = restIn.size() - 1, w = list.size() - 1;
+        while (b >= 0) {
+            if (a >= from && less(restIn.at(b), list.at(a)))
+                list[w--] = list.at(a--);
+            else
+                list[w--] = restIn.at(b--);
+        }
+        return from;
+    }
     const QList<T> tail(list.cbegin() + from, list.cend());
     list.resize(from);
     o = restOut.cbegin();

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace procession::gui {
 
@@ -416,7 +417,11 @@ void TimelineRenderer::paintLanes(QPainter &p) const
                 p.setBrush(m_f.theme.background);
                 p.drawRoundedRect(rect, 3, 3);
             }
-            p.setPen(flight ? QPen(fill, 1.2, Qt::DashLine) : QPen(fill.darker(125), 1));
+            // A running call's dashed outline with a cosmetic pen: a dashed pen of width 1.2
+            // is stroked as a path of dashes, a quarter of a live frame for four long bars.
+            QPen outline = flight ? QPen(fill, 1, Qt::DashLine) : QPen(fill.darker(125), 1);
+            outline.setCosmetic(flight);
+            p.setPen(outline);
             p.setBrush(flight ? withAlpha(fill, 70) : fill);
             p.drawRoundedRect(rect, 3, 3);
             if (s.call == m_f.selected && s.call >= 0) {
@@ -510,17 +515,23 @@ void TimelineRenderer::paintArrows(QPainter &p) const
 
 void TimelineRenderer::paintMarkers(QPainter &p) const
 {
-    const QList<Marker> &markers = m_f.model->markers();
     const QList<int> layoutRowOf = layoutRows();
     const qint64 viewStart = qint64(m_f.scale.start) - qint64(20 * m_f.scale.nsPerPx);
     const qint64 viewEnd = std::min(qint64(m_f.scale.end()), m_f.playhead);
-    auto first = std::lower_bound(markers.cbegin(), markers.cend(), viewStart,
-                                  [](const Marker &m, qint64 t) { return m.t < t; });
-    auto last = std::upper_bound(markers.cbegin(), markers.cend(), viewEnd,
-                                 [](qint64 t, const Marker &m) { return t < m.t; });
-    if (last < first) // the view starts after the playhead: nothing to draw
-        last = first;
+    auto inView = [&](const QList<Marker> &markers) {
+        auto first = std::lower_bound(markers.cbegin(), markers.cend(), viewStart,
+                                      [](const Marker &m, qint64 t) { return m.t < t; });
+        auto last = std::upper_bound(markers.cbegin(), markers.cend(), viewEnd,
+                                     [](qint64 t, const Marker &m) { return t < m.t; });
+        return std::make_pair(first, std::max(first, last)); // none after the playhead
+    };
+    auto [first, last] = inView(m_f.model->markers());
+    // More dispatch marks than one per four pixels are a hatch: only the lanes' own markers
+    // are drawn, without walking the run's dispatch marks.
     const bool dense = last - first > m_f.scale.width / 4;
+    const QList<Marker> laneMarkers = dense ? m_f.model->laneMarkers() : QList<Marker>();
+    if (dense)
+        std::tie(first, last) = inView(laneMarkers);
     QFont bold = font();
     bold.setBold(true);
     p.save();
@@ -534,8 +545,6 @@ void TimelineRenderer::paintMarkers(QPainter &p) const
         const QRectF bar = m_f.layout.rowRect(r, 0, width());
         switch (m.kind) {
         case Marker::Kind::Dispatch: {
-            if (dense)
-                break;
             const double y = bar.bottom();
             p.setPen(QPen(m_f.theme.dispatchTick, 2));
             p.drawLine(QPointF(x, y - 5), QPointF(x, y + 1));

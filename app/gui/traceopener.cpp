@@ -32,7 +32,7 @@ LoadedTrace openTraceWithProgress(QWidget *parent, const QString &path)
     std::atomic<qint64> done{0};
     std::atomic<qint64> total{0};
     LoadedTrace result;
-    QThread *worker = QThread::create([&] {
+    const auto read = [&] {
         result = loadTrace(
             path, TraceLoadMode::Replay,
             [&](qint64 d, qint64 t) {
@@ -40,7 +40,8 @@ LoadedTrace openTraceWithProgress(QWidget *parent, const QString &path)
                 total = t;
             },
             &cancel);
-    });
+    };
+    QThread *worker = QThread::create(read);
     QProgressDialog dialog(QObject::tr("Reading %1…").arg(QFileInfo(path).fileName()),
                            QObject::tr("Cancel"), 0, 1000, parent);
     dialog.setWindowTitle(QObject::tr("Opening a trace"));
@@ -56,8 +57,13 @@ LoadedTrace openTraceWithProgress(QWidget *parent, const QString &path)
     });
     tick.start(50);
     worker->start();
-    loop.exec(); // the window keeps painting and answering while the file is read
-    worker->wait();
+    if (!worker->isRunning() && !worker->isFinished()) {
+        // The system gave no thread (ulimit -u reached): read here, the window waits.
+        read();
+    } else {
+        loop.exec(); // the window keeps painting and answering while the file is read
+        worker->wait();
+    }
     delete worker;
     dialog.reset();
     return result;

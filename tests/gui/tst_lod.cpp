@@ -1,5 +1,6 @@
 #include "lod.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace procession::gui;
@@ -42,6 +43,8 @@ private slots:
     void playheadCutsAndHides();
     void longEarlierSpanStaysVisible();
     void hundredThousandSpansFitTheWidth();
+    void blocksCoverEverySpan_data();
+    void blocksCoverEverySpan();
     void arrowsFitTheWidth_data();
     void arrowsFitTheWidth();
 };
@@ -204,6 +207,77 @@ void TestLod::hundredThousandSpansFitTheWidth()
     const auto zoomed = visibleItems(spans, m, scale(5e8, 100, 1000), Never);
     QCOMPARE(zoomed.size(), 11); // 5.0000 s .. 5.0001 s, both ends included
     QCOMPARE(zoomed.first().first, 50000);
+}
+
+void TestLod::blocksCoverEverySpan_data()
+{
+    QTest::addColumn<quint32>("seed");
+    for (quint32 seed = 1; seed <= 40; ++seed)
+        QTest::addRow("seed %u", seed) << seed;
+}
+
+// Random lanes (a worker's calls one after another, short and long, close and far apart, the
+// last ones maybe still open) at random zooms: every span in view lies inside the item that
+// stands for it, drawn at least minWidthPx wide, and every span is counted once. Blocks are
+// merged partly by binary search (lod.h): a block that swallowed a wide span, or stopped
+// short of the last span it took, would leave a span outside it.
+void TestLod::blocksCoverEverySpan()
+{
+    QFETCH(quint32, seed);
+    QRandomGenerator rng(seed);
+    QList<Iv> spans;
+    qint64 t = 0;
+    const int n = 2000 + int(rng.bounded(20000));
+    const int dense = 1 + int(rng.bounded(1000)); // typical gap, ns
+    for (int i = 0; i < n; ++i) {
+        t += rng.bounded(10) == 0 ? qint64(rng.bounded(200000)) : qint64(rng.bounded(dense));
+        const qint64 length =
+            rng.bounded(50) == 0 ? qint64(rng.bounded(500000)) : qint64(rng.bounded(2 * dense + 1));
+        spans.append(Iv{t, t + length});
+        t += length;
+    }
+    const int open = int(rng.bounded(4));
+    for (int i = 0; i < open; ++i)
+        spans.append(Iv{t + i, -1}); // queued behind each other, all open
+    const QList<qint64> maxEnd = runningMaxEnd(spans);
+    const double total = double(t) + 1000;
+    const double nsPerPx = total / 1000 / std::pow(10.0, rng.bounded(3.0));
+    const TimeScale view = scale(rng.bounded(total), nsPerPx, 1000);
+    const qint64 now = rng.bounded(3) == 0 ? qint64(rng.bounded(total)) : Never;
+    const double minWidth = rng.bounded(2) ? 1.0 : 3.0;
+    const auto items = visibleItems(spans, maxEnd, view, now, minWidth);
+
+    qsizetype counted = 0, nextFirst = 0;
+    for (const DrawItem &it : items) {
+        QVERIFY(it.first >= nextFirst); // in order, none counted twice
+        nextFirst = it.first + it.count;
+        counted += it.count;
+        for (qsizetype k = it.first; k < it.first + it.count; ++k) {
+            const Iv &s = spans.at(k);
+            const qint64 end = s.end < 0 || s.end > now ? now : s.end;
+            const double x0 = view.toX(double(s.start));
+            const double x1 = std::max(view.toX(double(end)), x0 + minWidth);
+            QVERIFY2(x0 >= it.x0 - 1e-6 && x1 <= it.x1 + 1e-6,
+                     qPrintable(QStringLiteral("span %1 [%2, %3] outside item %4 [%5, %6] (%7)")
+                                    .arg(k)
+                                    .arg(x0)
+                                    .arg(x1)
+                                    .arg(it.first)
+                                    .arg(it.x0)
+                                    .arg(it.x1)
+                                    .arg(it.count)));
+        }
+    }
+    // Every span in view was counted: none starts before the playhead and the view's end
+    // and ends after the view's start outside an item.
+    qsizetype inView = 0;
+    const qint64 viewStart = qint64(view.start);
+    const qint64 viewEnd = std::min<qint64>(qint64(view.end()) + 1, now);
+    for (const Iv &s : spans) {
+        const qint64 end = s.end < 0 || s.end > now ? now : s.end;
+        inView += s.start <= viewEnd && end >= viewStart ? 1 : 0;
+    }
+    QCOMPARE(counted, inView);
 }
 
 void TestLod::arrowsFitTheWidth_data()

@@ -132,6 +132,7 @@ private slots:
     void randomRunsInRandomChunks_data();
     void randomRunsInRandomChunks();
     void largeRunDoesNotRebuild();
+    void laneMarkersLeaveOutTheDispatches();
     void queuedCallsWaitBehindTheRunningOne();
     void crashIsACrossAndAFailedCall();
     void stepsThroughEvents();
@@ -310,6 +311,33 @@ void TestTimelineModel::largeRunDoesNotRebuild()
     QCOMPARE(live.rebuildCount(), 1);
     const QString diff = difference(live, built(all));
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+// Zoomed out, the view draws the lanes' markers without walking every dispatch mark: the
+// ones laneMarkers() gives must be the joins, exits and crosses of markers(), in its order.
+void TestTimelineModel::laneMarkersLeaveOutTheDispatches()
+{
+    randomrun::Options options;
+    int lanes = 0, crashes = 0;
+    for (quint32 seed = 1; seed <= 100; ++seed) {
+        TimelineModel m;
+        m.setEvents(randomrun::make(seed, options));
+        QList<Marker> expected;
+        for (const Marker &k : m.markers())
+            if (k.kind != Marker::Kind::Dispatch)
+                expected.append(k);
+        const QList<Marker> got = m.laneMarkers();
+        QCOMPARE(got.size(), expected.size());
+        for (qsizetype i = 0; i < got.size(); ++i) {
+            QVERIFY2(got[i].kind == expected[i].kind && got[i].t == expected[i].t &&
+                         got[i].row == expected[i].row,
+                     qPrintable(QStringLiteral("seed %1, marker %2").arg(seed).arg(i)));
+            crashes += got[i].kind == Marker::Kind::Crash ? 1 : 0;
+        }
+        lanes += int(got.size());
+    }
+    QVERIFY(lanes > 100);
+    QVERIFY(crashes > 0);
 }
 
 // A worker runs one call at a time: the one it runs is in flight from when it was free, the
