@@ -71,6 +71,7 @@ MainWindow::MainWindow(const QString &workerProgram, QWidget *parent)
             c->setWorkerProgram(workerProgram);
         connect(c, &RunController::started, this, [this, c] { onStarted(c); });
         connect(c, &RunController::eventsArrived, this, [this, c] { onEvents(c); });
+        connect(c, &RunController::runnerEnded, this, &MainWindow::onRunnerEnded);
         connect(c, &RunController::finished, this, [this, c] { onFinished(c); });
     }
     connect(m_playback, &Playback::playheadChanged, this, &MainWindow::onPlayhead);
@@ -441,6 +442,7 @@ void MainWindow::run()
 {
     if (isRunning())
         return;
+    m_stopping = false;
     if (m_compareMode) {
         m_comparing->takeChoice();
         const Scenario *a = scenarioById(m_comparing->chosenId(0));
@@ -524,9 +526,28 @@ bool MainWindow::selectCall(qint64 id)
 
 void MainWindow::stop()
 {
+    if (!isRunning())
+        return;
     for (RunController *c : {m_single, m_left, m_right})
         if (c->isRunning())
             c->stop(tr("stopped by the user"));
+    // Said at once: the workers go within milliseconds, the events they sent before may take
+    // the window a moment more to draw.
+    m_stopping = true;
+    statusBar()->showMessage(tr("Stopping…"));
+    updateActions();
+}
+
+void MainWindow::onRunnerEnded()
+{
+    for (RunController *c : {m_single, m_left, m_right})
+        if (c->isRunning() && !c->isCatchingUp())
+            return; // the other compared run goes on
+    // Nothing happens any more: the playhead stops at the present while the last events
+    // are drawn.
+    m_playback->holdLive();
+    statusBar()->showMessage(m_stopping ? tr("Stopped; drawing what the workers did before…")
+                                        : tr("Finished; drawing the last events…"));
 }
 
 bool MainWindow::isRunning() const
@@ -640,8 +661,7 @@ void MainWindow::stepEvent(bool forward)
     m_playback->pause();
     const qint64 now = m_playback->playhead();
     if (showingForeignTrace()) {
-        const qint64 t =
-            forward ? m_foreign->nextEventAfter(now) : m_foreign->prevEventBefore(now);
+        const qint64 t = forward ? m_foreign->nextEventAfter(now) : m_foreign->prevEventBefore(now);
         if (t < 0) {
             statusBar()->showMessage(forward ? tr("No later event.") : tr("No earlier event."));
             return;
@@ -694,7 +714,7 @@ void MainWindow::updateActions()
     const ScenarioEntry *e = m_scenarios->current();
     const bool runnable = m_compareMode || (e && !e->isTrace());
     m_actions->run->setEnabled(!running && runnable);
-    m_actions->stop->setEnabled(running);
+    m_actions->stop->setEnabled(running && !m_stopping);
     m_actions->compare->setEnabled(!running);
     m_actions->loadTasks->setEnabled(!running);
     m_scenarios->list()->setEnabled(!running);

@@ -100,6 +100,7 @@ private:
     void onEntrySelected();
     void onStarted(RunController *c);
     void onEvents(RunController *c);
+    void onRunnerEnded(); // a run is over; its last events are being drawn
     void onFinished(RunController *c);
     void onPlayhead(qint64 t);
     void onCallClicked(TimelineView *view, qsizetype call);
@@ -124,6 +125,7 @@ private:
     bool m_compareMode = false;
     bool m_dark = false;
     bool m_useSettings = false;
+    bool m_stopping = false; // Stop was pressed; the run ends once its events are drawn
 
     RunController *m_single;
     RunController *m_left = nullptr; // owned by the window, run by m_comparing

@@ -24,6 +24,15 @@ void Playback::startLive(qint64 startNs)
     emit playheadChanged(m_playhead);
 }
 
+void Playback::holdLive()
+{
+    if (!m_live)
+        return;
+    m_playhead = std::max<qint64>(0, nowNs() - m_liveStart);
+    m_timer.stop();
+    emit playheadChanged(m_playhead);
+}
+
 void Playback::stopLive(qint64 duration)
 {
     m_live = false;

@@ -23,6 +23,9 @@ public:
 
     // Live: the playhead is the time since `startNs` on the monotonic clock.
     void startLive(qint64 startNs);
+    // The run is over but its last events are still being drawn: the playhead stops
+    // following the clock and waits, live, for stopLive().
+    void holdLive();
     // The run ended: rest at its end.
     void stopLive(qint64 duration);
     void setDuration(qint64 duration);

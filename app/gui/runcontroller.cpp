@@ -59,8 +59,10 @@ bool RunController::start(const Scenario &scenario)
     m_thread->setObjectName(QStringLiteral("runner"));
     QThread *thread = m_thread;
     connect(thread, &QThread::finished, this, [this, thread] {
-        if (m_thread == thread)  // stopAndWait() may have finished it already
-            m_runnerDone = true; // the run is over when the model has taken all of it
+        if (m_thread != thread || m_runnerDone) // stopAndWait() may have finished it already
+            return;
+        m_runnerDone = true; // the run is over when the model has taken all of it
+        emit runnerEnded();
     });
     m_thread->start();
     if (!m_thread->isRunning() && !m_thread->isFinished()) {
@@ -170,8 +172,14 @@ void RunController::poll(bool all)
         m_arrived.clear(); // all in the model now
         m_cursor = 0;
     }
-    if (any)
+    // Once the runner has ended nothing new happens: what it left is drawn ten times a
+    // second, not after every slice, so the model takes it at the speed it can.
+    constexpr qint64 CatchUpFrameMs = 100;
+    if (any &&
+        (!m_runnerDone || !more || !m_shown.isValid() || m_shown.elapsed() >= CatchUpFrameMs)) {
+        m_shown.start();
         emit eventsArrived();
+    }
     if (m_runnerDone && drained && m_thread)
         finish();
     else if (m_poll.isActive())

@@ -5,6 +5,7 @@
 #include "timelinemodel.h"
 #include "trace.h"
 
+#include <QElapsedTimer>
 #include <QMutex>
 #include <QObject>
 #include <QTimer>
@@ -52,9 +53,14 @@ public:
     // of a run's events; these are on their way to it).
     qsizetype eventsInTransit() const { return m_trace.size() + m_arrived.size() - m_cursor; }
 
+    // The runner has ended (its workers are gone) and the model is taking the events it
+    // left; finished() follows once they are all in.
+    bool isCatchingUp() const { return m_runnerDone && m_thread; }
+
 signals:
     void started();
     void eventsArrived();
+    void runnerEnded(); // see isCatchingUp()
     void finished();
 
 private:
@@ -73,6 +79,7 @@ private:
     QTimer m_poll;
     QThread *m_thread = nullptr;
     bool m_runnerDone = false; // the runner thread has ended; the model may still be catching up
+    QElapsedTimer m_shown;     // since eventsArrived() was last emitted
     qint64 m_startedAt = 0;
 
     QMutex m_mutex; // guards the runner pointer and the result across threads
