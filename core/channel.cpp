@@ -43,6 +43,13 @@ void Channel::keepLargeBufferAWhile()
     m_shrinkTimer->start(1000);
 }
 
+void Channel::takeWhatIsLeft()
+{
+    // waitForReadyRead(0) reads what the kernel holds; false once nothing more is there.
+    while (m_socket->state() == QLocalSocket::ConnectedState && m_socket->waitForReadyRead(0)) {
+    }
+}
+
 void Channel::close()
 {
     disconnect(m_socket, nullptr, this, nullptr);

@@ -50,6 +50,9 @@ public:
     // The reader keeps a large payload's buffer for the next one; a second without
     // another gives it back.
     void keepLargeBufferAWhile();
+    // The peer has ended: moves every byte it sent that the socket has not taken yet into
+    // the socket's buffer (without waiting for more).
+    void takeWhatIsLeft();
     // Drops the connection now; no signal from it reaches anyone afterwards.
     void close();
 

@@ -643,7 +643,12 @@ void Session::onProcessFinished(WorkerState *w, const ProcessEnd &end)
         return;
     w->finished = true;
     w->process->drainOutput(); // whatever the worker printed last still counts
-    onSocketData(w);           // results already sent still count
+    // Results already sent still count, the last ones too: they may still be in the
+    // kernel's buffer when the process's end is seen (a join after 80 answers of 1 MiB
+    // said "exited unexpectedly while running" one time in a few).
+    if (w->channel)
+        w->channel->takeWhatIsLeft();
+    onSocketData(w);
 
     QString running;
     if (!w->inFlight.isEmpty())

@@ -1,6 +1,7 @@
 #include "traceloader.h"
 
 #include "chrometimelinebuilder.h"
+#include "eventstore.h"
 
 #include <QElapsedTimer>
 
@@ -21,8 +22,18 @@ public:
     void processionEvent(TraceEvent &&event) override
     {
         m_sawOwn = true;
-        if (m_mode == TraceLoadMode::Replay)
+        if (m_mode == TraceLoadMode::Replay) {
+            // Clipped now, as a live run's are: a 10 MB printed line is not kept whole (nor
+            // laid out whole by the window) for the 4,096 characters anything shows of it.
+            clip(event.text);
+            clip(event.detail);
             m_events.append(std::move(event));
+        }
+    }
+    static void clip(QString &text)
+    {
+        if (text.size() > StringPool::TextLimit)
+            text = text.left(StringPool::TextLimit - 1) + QChar(0x2026);
     }
 
     TraceLoadMode m_mode;

@@ -76,15 +76,28 @@ LaneRecord &TraceModel::laneFor(int lane)
     LaneRecord record;
     record.lane = lane;
     record.name = lane == 0 ? QStringLiteral("main") : QStringLiteral("worker %1").arg(lane);
-    // Lanes are kept sorted by number so the picture is stable. Workers come in order, so
-    // this is an append; a lane that comes early moves the index of those after it.
-    auto pos = std::lower_bound(m_lanes.begin(), m_lanes.end(), lane,
-                                [](const LaneRecord &l, int n) { return l.lane < n; });
-    const qsizetype at = pos - m_lanes.begin();
-    m_lanes.insert(at, record);
-    for (qsizetype i = at; i < m_lanes.size(); ++i)
+    if (!m_lanes.isEmpty() && m_lanes.last().lane > lane)
+        m_lanesUnsorted = true; // sorted once, when lanes() is next asked
+    m_laneIndex.insert(lane, m_lanes.size());
+    m_lanes.append(record);
+    return m_lanes.last();
+}
+
+const QList<LaneRecord> &TraceModel::lanes() const
+{
+    sortLanes();
+    return m_lanes;
+}
+
+void TraceModel::sortLanes() const
+{
+    if (!m_lanesUnsorted)
+        return;
+    std::sort(m_lanes.begin(), m_lanes.end(),
+              [](const LaneRecord &a, const LaneRecord &b) { return a.lane < b.lane; });
+    for (qsizetype i = 0; i < m_lanes.size(); ++i)
         m_laneIndex.insert(m_lanes.at(i).lane, i);
-    return m_lanes[at];
+    m_lanesUnsorted = false;
 }
 
 const LaneRecord *TraceModel::lane(int lane) const
@@ -334,7 +347,7 @@ qint64 presumedBegin(const CallRecord &c, qint64 laneLastEnd, qint64 laneReady)
 
 void TraceModel::addLanes(qint64 t, RunSummary *run, QList<PhaseSummary> *phases) const
 {
-    for (const LaneRecord &l : m_lanes) {
+    for (const LaneRecord &l : lanes()) {
         if (l.lane == 0 || l.fork < 0 || l.fork > t)
             continue;
         qint64 startup = 0;

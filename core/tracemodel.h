@@ -154,7 +154,9 @@ public:
     QString scenarioTitle() const { return m_scenarioTitle; }
     qsizetype eventCount() const { return m_eventCount; }
 
-    const QList<LaneRecord> &lanes() const { return m_lanes; }
+    // Sorted by lane number (sorted when asked after a lane came out of order).
+    const QList<LaneRecord> &lanes() const;
+    qsizetype laneCount() const { return m_lanes.size(); } // without sorting
     const QList<CallRecord> &calls() const { return m_calls; } // in dispatch order
     const QList<AwaitSpan> &awaits() const { return m_awaits; }
     const QList<OutputLine> &outputs() const { return m_outputs; }
@@ -212,8 +214,13 @@ private:
     QString m_scenarioId;
     QString m_scenarioTitle;
     qsizetype m_eventCount = 0;
-    QList<LaneRecord> m_lanes;
-    QHash<int, qsizetype> m_laneIndex; // lane number -> index into m_lanes
+    void sortLanes() const;
+    // Appended as lanes appear; sorted by number when lanes() is asked. A lane that came
+    // before those already there used to be inserted in place and every index after it
+    // renumbered: 100,000 lanes in falling order took 29.5 s.
+    mutable QList<LaneRecord> m_lanes;
+    mutable QHash<int, qsizetype> m_laneIndex; // lane number -> index into m_lanes
+    mutable bool m_lanesUnsorted = false;
     QList<CallRecord> m_calls;
     QHash<qint64, qsizetype> m_callIndex;
     CallTotals m_totals;

@@ -53,10 +53,10 @@ void TimelineModel::append(const QList<TraceEvent> &events)
     for (const TraceEvent &e : events) {
         if (!batch.rebuild)
             note(e, &batch);
-        const qsizetype lanesBefore = m_trace.lanes().size();
+        const qsizetype lanesBefore = m_trace.laneCount();
         m_trace.apply(e);
         batch.phases = batch.phases || e.type == EventType::Phase || e.type == EventType::RunEnd;
-        if (batch.rebuild || m_trace.lanes().size() == lanesBefore)
+        if (batch.rebuild || m_trace.laneCount() == lanesBefore)
             continue;
         // A new lane. Workers are numbered in the order they start, so it comes last: a row
         // of its own after the others. Anything else moves rows, and the picture is rebuilt.
