@@ -100,7 +100,11 @@ void ScenarioDelegate::paint(QPainter *p, const QStyleOptionViewItem &option,
 
     const bool selected = opt.state & QStyle::State_Selected;
     const bool enabled = opt.state & QStyle::State_Enabled;
-    const QPalette::ColorGroup group = enabled ? QPalette::Normal : QPalette::Disabled;
+    // The group the style painted with: an inactive window's selection has colours of its
+    // own on some systems (a pale one on Windows), and the active text colour on it is unreadable.
+    const QPalette::ColorGroup group = !enabled                           ? QPalette::Disabled
+                                       : opt.state & QStyle::State_Active ? QPalette::Active
+                                                                          : QPalette::Inactive;
     const QColor text = pal.color(group, selected ? QPalette::HighlightedText : QPalette::Text);
     const QColor back = pal.color(group, selected ? QPalette::Highlight : QPalette::Base);
 

@@ -9,15 +9,18 @@
 #include "playback.h"
 #include "runcontroller.h"
 #include "scenario.h"
+#include "scenariodelegate.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
 
 #include <QApplication>
 #include <QFile>
 #include <QListWidget>
+#include <QPainter>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,6 +48,7 @@ private slots:
     void crashIsShown();
     void paneSizesAreRemembered();
     void exportsPython();
+    void selectedEntryReadableWhenInactive();
 };
 
 void TestMainWindow::initTestCase()
@@ -308,6 +312,39 @@ void TestMainWindow::exportsPython()
     }
     QVERIFY(!window.exportPython(dir.filePath(QStringLiteral("no/such/dir/x.py")), &error));
     QVERIFY2(error.contains(QStringLiteral("x.py")), qPrintable(error));
+}
+
+// The style paints an inactive window's selection in the Inactive colours (Windows: a pale
+// one, seen under Wine); the title must be written in the Inactive highlighted text colour,
+// not the active one (white on pale: unreadable).
+void TestMainWindow::selectedEntryReadableWhenInactive()
+{
+    QStandardItemModel model;
+    auto *item = new QStandardItem(QStringLiteral("One new process per greet"));
+    item->setData(QStringLiteral("greet-spawn"), ScenarioDelegate::SubtitleRole);
+    item->setData(0, ScenarioDelegate::EntryRole);
+    model.appendRow(item);
+    const QModelIndex index = model.index(0, 0);
+    ScenarioDelegate delegate;
+    QStyleOptionViewItem opt;
+    opt.palette.setColor(QPalette::Active, QPalette::Highlight, QColor(0x2f6fd0));
+    opt.palette.setColor(QPalette::Active, QPalette::HighlightedText, Qt::white);
+    opt.palette.setColor(QPalette::Inactive, QPalette::Highlight, QColor(0xf0f0f0));
+    opt.palette.setColor(QPalette::Inactive, QPalette::HighlightedText, Qt::black);
+    opt.palette.setColor(QPalette::Base, Qt::white);
+    opt.state = QStyle::State_Enabled | QStyle::State_Selected; // not State_Active
+    opt.rect = QRect(QPoint(0, 0), delegate.sizeHint(opt, index).expandedTo(QSize(240, 10)));
+    QImage img(opt.rect.size(), QImage::Format_RGB32);
+    img.fill(Qt::white);
+    {
+        QPainter p(&img);
+        delegate.paint(&p, opt, index);
+    }
+    int dark = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x)
+            dark += img.pixelColor(x, y).lightness() < 100;
+    QVERIFY2(dark > 50, qPrintable(QStringLiteral("%1 dark pixels").arg(dark)));
 }
 
 QTEST_MAIN(TestMainWindow)
