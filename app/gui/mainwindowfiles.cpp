@@ -1,5 +1,5 @@
 // MainWindow, continued: files (open, save, export), their dialogs, and the look and the
-// settings. The window itself is built and run in mainwindow.cpp.
+// settings. The window itself is built in mainwindow.cpp, and runs in mainwindowrun.cpp.
 #include "mainwindow.h"
 
 #include "calldetails.h"

@@ -24,6 +24,13 @@ struct Theme
     QColor laneColor(int lane) const;
 };
 
+// `c` with another alpha (0 clear, 255 opaque).
+inline QColor withAlpha(QColor c, int alpha)
+{
+    c.setAlpha(alpha);
+    return c;
+}
+
 // Fusion-style window palettes for --light / --dark.
 QPalette lightPalette();
 QPalette darkPalette();
