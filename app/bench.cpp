@@ -86,12 +86,14 @@ struct Figure
     QString name;
     QString unit;
     QString what;
-    QList<double> samples;
+    // Figures are made naming only the first three: every later member has an initializer
+    // (-Wmissing-field-initializers).
+    QList<double> samples{};
     Goal goal = Goal::None;
-    double target = 0;  // absolute bound (already scaled when relative to a baseline)
-    QString targetText; // "≤ 1.3 × raw_rtt_us"
-    QString baseline;   // "raw_rtt_us 7.9" or ""
-    QString note;       // "not measured yet: ..."
+    double target = 0;    // absolute bound (already scaled when relative to a baseline)
+    QString targetText{}; // "≤ 1.3 × raw_rtt_us"
+    QString baseline{};   // "raw_rtt_us 7.9" or ""
+    QString note{};       // "not measured yet: ..."
     int decimals = 1;
 
     bool measured() const { return !samples.isEmpty(); }

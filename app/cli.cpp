@@ -22,7 +22,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLibrary>
-#include <QLocale>
 #include <qplatformdefs.h>
 
 #include <cerrno>
@@ -167,12 +166,6 @@ int takeTaskOptions(int argc, char **argv, QStringList *libraries)
         }
     }
     return i - 1;
-}
-
-// "1,674"
-QString count(qsizetype n)
-{
-    return QLocale(QLocale::English).toString(qint64(n));
 }
 
 // The trace writer's QIODevice for an OutputFile.

@@ -29,7 +29,8 @@ void BenchProtocol::encodeCall()
     QBENCHMARK
     {
         out.clear();
-        encodeInto(Message::call(id++, fn, QCborArray{id}), out);
+        const qint64 callId = id++; // the argument is the call's own id (was unsequenced)
+        encodeInto(Message::call(callId, fn, QCborArray{callId}), out);
     }
     QVERIFY(!out.isEmpty());
 }
