@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QList>
+#include <QStringList>
 
 #include <csignal>
 
@@ -375,5 +376,20 @@ inline bool reapAdopted(const QList<qint64> &pids)
     return none;
 }
 #endif
+
+// The processes a test left behind: described ("PID NAME (STATE)"), then ended and reaped,
+// so that one failing test does not fail the next. Empty when nothing was left.
+inline QString endLeftBehind()
+{
+    const QList<qint64> left = childrenOf(QCoreApplication::applicationPid());
+    QStringList described;
+    for (qint64 pid : left)
+        described << QStringLiteral("%1 %2 (%3)")
+                         .arg(pid)
+                         .arg(processName(pid))
+                         .arg(QLatin1Char(processState(pid)));
+    reapAdopted(left);
+    return described.join(QStringLiteral(", "));
+}
 
 } // namespace faultutil
