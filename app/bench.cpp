@@ -235,12 +235,32 @@ int runBench(int argc, char **argv)
     if (opt.wants("paint"))
         measurePaint(opt, &paint, &paintWindow, &liveStall, &livePaint, &problems);
 
+    Figure openTrace{QStringLiteral("open_trace_s"), QStringLiteral("s"),
+                     QStringLiteral("the window's first frame of a saved trace")};
+    Figure openPeak{QStringLiteral("open_trace_peak_mb"), QStringLiteral("MB"),
+                    QStringLiteral("the window's peak resident memory until then")};
+    Figure openFile{QStringLiteral("open_trace_file_mb"), QStringLiteral("MB"),
+                    QStringLiteral("the trace file's size")};
+    Figure openPython{QStringLiteral("open_trace_python_s"), QStringLiteral("s"),
+                      QStringLiteral("python3 json.load of the same file, same run")};
+    Figure openPythonPeak{QStringLiteral("open_trace_python_peak_mb"), QStringLiteral("MB"),
+                          QStringLiteral("its peak resident memory")};
+    openTrace.decimals = openPython.decimals = 2, openPeak.decimals = openFile.decimals = 0,
+    openPythonPeak.decimals = 0;
+    progress(talk, QStringLiteral("  opening a saved trace (%1 calls)\n")
+                       .arg(opt.quick ? QStringLiteral("20,000") : QStringLiteral("1,000,000")));
+    if (opt.wants("open")) {
+        OpenTraceFigures openFigures{&openTrace, &openPeak, &openFile, &openPython,
+                                     &openPythonPeak};
+        measureOpenTrace(opt, &openFigures, &problems);
+    }
 
     const QList<const Figure *> figures = {
-        &rtt,        &raw,   &rawSpin,     &rttRatio,  &rttPinned, &rawPinned,   &pinnedRatio,
-        &ready,      &spawn, &cps[0],      &cps[1],    &cps[2],    &payload,     &traceNs,
-        &traceBytes, &rss,   &greetSpawn,  &greetPool, &paint,     &paintWindow, &liveStall,
-        &livePaint,  &parse, &parsePython, &parseRatio};
+        &rtt,         &raw,         &rawSpin,    &rttRatio,  &rttPinned,  &rawPinned,
+        &pinnedRatio, &ready,       &spawn,      &cps[0],    &cps[1],     &cps[2],
+        &payload,     &traceNs,     &traceBytes, &rss,       &greetSpawn, &greetPool,
+        &paint,       &paintWindow, &liveStall,  &livePaint, &parse,      &parsePython,
+        &parseRatio,  &openTrace,   &openPeak,   &openFile,  &openPython, &openPythonPeak};
     const double seconds = double(nowNs() - started) / 1e9;
     const QString loadAfter = loadAverage();
     const QString machine = QStringLiteral("%1, %2 cores, %3 %4, Qt %5")
@@ -313,7 +333,7 @@ int runBench(int argc, char **argv)
     } else {
         QString text;
         text += QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                    .arg(pad(QStringLiteral("figure"), -22), pad(QStringLiteral("median"), 14),
+                    .arg(pad(QStringLiteral("figure"), -26), pad(QStringLiteral("median"), 14),
                          pad(QStringLiteral("spread (min – max, n)"), -30),
                          pad(QStringLiteral("target"), -22), pad(QStringLiteral("baseline"), -16),
                          QStringLiteral("verdict"));
@@ -329,7 +349,7 @@ int runBench(int argc, char **argv)
             if (!f->note.isEmpty())
                 notes << QStringLiteral("%1: %2").arg(f->name, f->note);
             text += QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                        .arg(pad(f->name, -22), pad(value, 14), pad(spread, -30),
+                        .arg(pad(f->name, -26), pad(value, 14), pad(spread, -30),
                              pad(f->targetText, -22), pad(f->baseline, -16), f->verdict());
         }
         for (const QString &n : std::as_const(notes))

@@ -59,7 +59,6 @@ qint64 eventTime(const Trace &trace, EventType type, qint64 call)
     return -1;
 }
 
-
 // Round-trip times in ns of `count` noop() calls on worker 1 of `session`, each sent and
 // awaited on its own, the trace recorded as usual.
 QList<double> noopRoundTrips(Session &session, int count, QStringList *problems)
@@ -86,7 +85,6 @@ int tinyCallFrameSize()
     return int(protocol::encode(protocol::Message::call(1, QStringLiteral("noop"), {})).size());
 }
 } // namespace
-
 
 // rtt_us and raw_rtt_us, in interleaved blocks so both see the same machine.
 // Each block's ratio is taken against the raw block right before it: on a virtual

@@ -86,7 +86,6 @@ struct Options
     }
 };
 
-
 // benchcalls.cpp: calls on real workers of this executable.
 void measureRoundTrip(const Options &opt, Figure *rtt, Figure *raw, Figure *rawSpin, Figure *ratio,
                       QStringList *problems);
@@ -105,9 +104,21 @@ void measureScenario(const Options &opt, const QString &id, const QString &phase
 // benchscale.cpp: the window's figures, each from a child process of this executable.
 void measurePaint(const Options &opt, Figure *zoomedOut, Figure *window, Figure *stall,
                   Figure *livePaint, QStringList *problems);
+// open_trace_*: a saved trace of a real run (1,000,000 calls, --quick 20,000) opened by the
+// window until its first frame, and by Python's json.load, each in a process of its own.
+struct OpenTraceFigures
+{
+    Figure *open;       // open_trace_s, its target set when Python was measured
+    Figure *peak;       // open_trace_peak_mb
+    Figure *fileMb;     // open_trace_file_mb
+    Figure *python;     // open_trace_python_s
+    Figure *pythonPeak; // open_trace_python_peak_mb
+};
+void measureOpenTrace(const Options &opt, OpenTraceFigures *figures, QStringList *problems);
 
 // benchproc.cpp: what the bench reads about a process and the machine.
-qint64 residentKb(qint64 pid); // KiB, -1 when it cannot be read
+qint64 residentKb(qint64 pid);     // KiB, -1 when it cannot be read
+qint64 peakResidentKb(qint64 pid); // the most it has had resident (VmHWM), KiB
 qint64 minorFaults(qint64 pid);
 QString loadAverage();
 QString cpuModel();

@@ -13,14 +13,17 @@
 
 namespace procession::bench {
 
-qint64 residentKb(qint64 pid)
+namespace {
+
+// The process's resident memory now, or the most it has had (its peak), in KiB.
+qint64 memoryKb(qint64 pid, bool peak)
 {
 #if defined(Q_OS_WIN)
     qint64 kb = -1;
     if (const HANDLE h = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(pid))) {
         PROCESS_MEMORY_COUNTERS c{};
         if (::GetProcessMemoryInfo(h, &c, sizeof c))
-            kb = qint64(c.WorkingSetSize / 1024);
+            kb = qint64((peak ? c.PeakWorkingSetSize : c.WorkingSetSize) / 1024);
         ::CloseHandle(h);
     }
     return kb;
@@ -28,10 +31,23 @@ qint64 residentKb(qint64 pid)
     QFile file(QStringLiteral("/proc/%1/status").arg(pid));
     if (!file.open(QIODevice::ReadOnly))
         return -1;
+    const QByteArray key = peak ? "VmHWM:" : "VmRSS:";
     for (const QByteArray &line : file.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+        if (line.startsWith(key))
+            return line.mid(key.size()).trimmed().split(' ').value(0).toLongLong();
     return -1;
+}
+
+} // namespace
+
+qint64 residentKb(qint64 pid)
+{
+    return memoryKb(pid, false);
+}
+
+qint64 peakResidentKb(qint64 pid)
+{
+    return memoryKb(pid, true);
 }
 
 qint64 minorFaults(qint64 pid)
