@@ -295,9 +295,12 @@ int openWindow(int argc, char **argv)
 int runCommand(const Command &command, const CommandLine &line, int argc, char **argv)
 {
     const QList<QByteArray> &given = line.positional();
-    if (command.name == QLatin1String("bench-paint")) // for `bench`, in a process of its own
-        return callWindowLibrary("procession_gui_paint_bench", argc, argv,
-                                 QStringLiteral("the window's library is not available."));
+    // For `bench` (paint_ms_100k, open_trace_s), each in a process of its own.
+    if (command.name == QLatin1String("bench-paint") || command.name == QLatin1String("bench-open"))
+        return callWindowLibrary(
+            command.name == QLatin1String("bench-paint") ? "procession_gui_paint_bench"
+                                                         : "procession_gui_open_bench",
+            argc, argv, QStringLiteral("the window's library is not available."));
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("procession"));
     if (command.name == QLatin1String("list")) {

@@ -129,6 +129,19 @@ bool CommandLine::parse(const Command &command, const QList<QByteArray> &raw, QS
     return true;
 }
 
+bool CommandLine::parse(int argc, char **argv, QString *error)
+{
+    const Command *command = argc > 1 ? findCommand(decodeArgument(argv[1])) : nullptr;
+    if (!command) {
+        *error = QStringLiteral("no such command");
+        return false;
+    }
+    QList<QByteArray> raw;
+    for (int i = 2; i < argc; ++i)
+        raw << QByteArray(argv[i]);
+    return parse(*command, raw, error);
+}
+
 QString CommandLine::value(const QString &name) const
 {
     const QStringList v = m_values.value(name);

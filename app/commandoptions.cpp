@@ -124,7 +124,7 @@ const QList<Command> &commands()
             commandOption("markdown", nullptr, "print the table as Markdown"),
             commandOption("only", "PART,...",
                           "measure only these parts: rtt, ready, spawn, calls, payload, "
-                          "scenarios, paint, traces (e.g. --only=rtt,calls)"),
+                          "scenarios, paint, traces, open (e.g. --only=rtt,calls)"),
         };
         l << bench;
 
@@ -138,6 +138,15 @@ const QList<Command> &commands()
         };
         paint.internal = true;
         l << paint;
+
+        Command open;
+        open.name = QStringLiteral("bench-open");
+        open.arguments = QStringLiteral("FILE");
+        open.summary = QStringLiteral("the window's part of open_trace_s in procession bench: "
+                                      "opens FILE offscreen until standard input closes");
+        open.takesFiles = true;
+        open.internal = true;
+        l << open;
         return l;
     }();
     return list;

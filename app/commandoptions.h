@@ -39,6 +39,8 @@ class CommandLine
 public:
     // False with `error` set to one lower-case sentence (no "procession: " prefix).
     bool parse(const Command &command, const QList<QByteArray> &raw, QString *error);
+    // The same from `argv`: the program, the command's name, its arguments.
+    bool parse(int argc, char **argv, QString *error);
     bool help() const { return m_help; }
     bool isSet(const QString &name) const { return m_values.contains(name); }
     QString value(const QString &name) const; // the last one given

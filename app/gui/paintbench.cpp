@@ -168,12 +168,9 @@ extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
     QApplication app(argc, argv);
     // `procession bench-paint [--quick] [--no-live]`, read with its definition
     // (commandoptions.cpp); the command line has refused anything else already.
-    QList<QByteArray> raw;
-    for (int i = 2; i < argc; ++i)
-        raw << QByteArray(argv[i]);
     CommandLine line;
     QString error;
-    if (!line.parse(*findCommand(QStringLiteral("bench-paint")), raw, &error)) {
+    if (!line.parse(argc, argv, &error)) {
         std::fprintf(stderr, "procession: %s\n", qPrintable(error));
         return 2;
     }
