@@ -168,26 +168,6 @@ int takeTaskOptions(int argc, char **argv, QStringList *libraries)
     return i - 1;
 }
 
-// The trace writer's QIODevice for an OutputFile.
-class OutputFileDevice : public QIODevice
-{
-public:
-    explicit OutputFileDevice(OutputFile *file) : m_file(file) { open(QIODevice::WriteOnly); }
-
-protected:
-    qint64 readData(char *, qint64) override { return -1; }
-    qint64 writeData(const char *data, qint64 size) override
-    {
-        if (m_file->write(QByteArray::fromRawData(data, qsizetype(size))))
-            return size;
-        setErrorString(m_file->errorString());
-        return -1;
-    }
-
-private:
-    OutputFile *m_file;
-};
-
 int cmdRun(const QList<QByteArray> &raw)
 {
     QByteArray target; // as the operating system spells it: any bytes, not only UTF-8
