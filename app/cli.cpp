@@ -293,6 +293,11 @@ int runCommand(const Command &command, const CommandLine &line, int argc, char *
             return usageError(QStringLiteral("bench takes no arguments, got %1")
                                   .arg(InputFile::displayName(given.constFirst())),
                               command.name);
+        for (const QString &part : line.value(QStringLiteral("only")).split(QLatin1Char(',')))
+            if (line.isSet(QStringLiteral("only")) && !benchParts().contains(part))
+                return usageError(QStringLiteral("--only takes parts from %1; got '%2'")
+                                      .arg(benchParts().join(QLatin1Char(',')), part.left(40)),
+                                  command.name);
         return runBench(line);
     }
     if (command.name == QLatin1String("python"))

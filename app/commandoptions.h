@@ -29,6 +29,9 @@ struct Command
 const QList<Command> &commands();
 const Command *findCommand(const QString &name);
 
+// The parts `procession bench --only=PART,...` can measure (its help lists them).
+const QStringList &benchParts();
+
 // The options before the command (`--tasks LIB`, `--help`, `--version`).
 const QList<QCommandLineOption> &leadingOptions();
 

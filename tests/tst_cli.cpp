@@ -223,13 +223,18 @@ void tst_Cli::missingValueRefused_data()
     QTest::newRow("--tasks last") << QStringList{QStringLiteral("--tasks")} << tasks;
     QTest::newRow("--tasks=") << QStringList{QStringLiteral("--tasks="), QStringLiteral("list")}
                               << tasks;
+    QTest::newRow("--only=rtt,bogus")
+        << QStringList{QStringLiteral("bench"), QStringLiteral("--only=rtt,bogus")}
+        << QByteArray("procession: --only takes parts from "
+                      "rtt,ready,spawn,calls,payload,scenarios,paint,traces,open; got 'bogus'");
     QTest::newRow("flag with a value")
         << QStringList{QStringLiteral("run"), QStringLiteral("greet-spawn"),
                        QStringLiteral("--json=1")}
         << QByteArray("procession: unexpected value after '--json'");
 }
 
-// A value-taking option without its value is refused before anything runs.
+// A value-taking option without its value (or a value it does not take) is refused before
+// anything runs.
 void tst_Cli::missingValueRefused()
 {
     QFETCH(QStringList, args);
