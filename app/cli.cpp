@@ -20,7 +20,6 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-#include <QIODevice>
 #include <QJsonDocument>
 
 #include <cerrno>
@@ -108,26 +107,6 @@ int cmdListFunctions()
     }
     return 0;
 }
-
-// The trace writer's QIODevice for an OutputFile.
-class OutputFileDevice : public QIODevice
-{
-public:
-    explicit OutputFileDevice(OutputFile *file) : m_file(file) { open(QIODevice::WriteOnly); }
-
-protected:
-    qint64 readData(char *, qint64) override { return -1; }
-    qint64 writeData(const char *data, qint64 size) override
-    {
-        if (m_file->write(QByteArray::fromRawData(data, qsizetype(size))))
-            return size;
-        setErrorString(m_file->errorString());
-        return -1;
-    }
-
-private:
-    OutputFile *m_file;
-};
 
 int cmdRun(const CommandLine &arguments)
 {
