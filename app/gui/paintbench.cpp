@@ -3,9 +3,11 @@
 // widget needs a QApplication). Records a real run of 100,000 square() calls on two
 // workers, then renders its timeline offscreen at 1600×500, zoomed out and in a 1 %
 // window, and prints one JSON object with the time of each frame.
+#include "commandoptions.h"
 #include "runcontroller.h"
 #include "scenario.h"
 #include "session.h"
+#include "stallwatch.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
 #include "trace.h"
@@ -96,9 +98,9 @@ protected:
 };
 
 // live_stall_ms: a live run of `calls` square() calls on four workers, drawn as it grows in
-// a shown (offscreen) timeline that follows it, as the window does. A 1 ms timer on the
-// GUI thread notes the longest stretch the thread spent without coming back to its event
-// loop: a click on Stop would have waited that long. live_paint_ms: each frame it painted.
+// a shown (offscreen) timeline that follows it, as the window does, and the longest stretch
+// the GUI thread spent away from its event loop meanwhile (StallWatch): a click on Stop would
+// have waited that long. live_paint_ms: each frame it painted.
 bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs, QString *error)
 {
     const QByteArray json = QStringLiteral(
@@ -119,19 +121,10 @@ bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs
         view.modelChanged();
         view.setPlayhead(controller.model().duration());
     });
-    QElapsedTimer clock;
-    qint64 last = 0, worst = 0;
-    QTimer tick;
-    tick.setInterval(1);
-    QObject::connect(&tick, &QTimer::timeout, &view, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        worst = std::max(worst, now - last);
-        last = now;
-    });
+    gui::StallWatch stalls;
     QEventLoop loop;
     QObject::connect(&controller, &gui::RunController::finished, &loop, &QEventLoop::quit);
-    clock.start();
-    tick.start();
+    stalls.start();
     if (!controller.start(scenario)) {
         *error = QStringLiteral("the live run did not start");
         return false;
@@ -140,7 +133,7 @@ bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs
     view.setLive(true);
     QTimer::singleShot(120000, &loop, &QEventLoop::quit);
     loop.exec();
-    tick.stop();
+    stalls.stop();
     if (controller.isRunning()) {
         controller.stopAndWait();
         *error = QStringLiteral("the live run did not finish within 2 minutes");
@@ -152,9 +145,9 @@ bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs
                      .arg(calls);
         return false;
     }
-    *stallMs = double(worst) / 1e6;
+    *stallMs = stalls.worstMs();
     *paintMs = view.paintMs;
-    *wallS = double(clock.nsecsElapsed()) / 1e9;
+    *wallS = stalls.elapsedS();
     return true;
 }
 
@@ -165,13 +158,19 @@ extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen"); // no screen needed, none used
     QApplication app(argc, argv);
-    const QStringList args = app.arguments().mid(2);
-    const bool quick = args.contains(QLatin1String("--quick"));
+    // `procession bench-paint [--quick] [--no-live]`, read with its definition
+    // (commandoptions.cpp); the command line has refused anything else already.
+    CommandLine line;
+    QString error;
+    if (!line.parse(argc, argv, &error)) {
+        std::fprintf(stderr, "procession: %s\n", qPrintable(error));
+        return 2;
+    }
+    const bool quick = line.isSet(QStringLiteral("quick"));
     const int calls = 100000;
     const int frames = quick ? 5 : 15;
 
     QList<TraceEvent> events;
-    QString error;
     if (!recordRun(calls, &events, &error)) {
         std::fprintf(stderr, "procession bench-paint: %s\n", qPrintable(error));
         return 1;
@@ -182,7 +181,7 @@ extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
     out.insert(QStringLiteral("calls"), model.countCalls());
     out.insert(QStringLiteral("zoomed_out_ms"), frameTimes(model, 1.0, frames));
     out.insert(QStringLiteral("window_1pct_ms"), frameTimes(model, 0.01, frames));
-    if (!args.contains(QLatin1String("--no-live"))) {
+    if (!line.isSet(QStringLiteral("no-live"))) {
         double stall = 0, wall = 0;
         QList<double> paints;
         if (!liveStall(200000, &stall, &wall, &paints, &error)) {
