@@ -3,16 +3,26 @@
 #include "command.h"
 
 #include <QCborArray>
-#include <QRegularExpression>
+
+#include <algorithm>
 
 namespace procession {
 
 QString commandLineText(const QString &program, const QStringList &arguments)
 {
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
+    // Words of these characters need no quotes. A loop, not a QRegularExpression: see
+    // isScenarioId in scenario.cpp.
+    const auto isPlain = [](const QString &word) {
+        return !word.isEmpty() && std::all_of(word.cbegin(), word.cend(), [](QChar c) {
+            const char16_t u = c.unicode();
+            return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') ||
+                   (u >= u'0' && u <= u'9') ||
+                   QStringView(u"_@%+=:,./-").contains(c);
+        });
+    };
     QStringList parts;
     for (const QString &word : QStringList(program) + arguments) {
-        if (plain.match(word).hasMatch())
+        if (isPlain(word))
             parts << word;
         else
             parts << QLatin1Char('\'') +

@@ -13,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
-#include <QRegularExpression>
 #include <qplatformdefs.h>
 
 #include <algorithm>
@@ -22,6 +21,20 @@
 namespace procession {
 
 namespace {
+
+// Lower-case letters, digits and dashes, not starting with a dash. A loop, not a
+// QRegularExpression: scenarios are also parsed on the thread that opens a trace, and in
+// the MinGW build of Qt 6.4 a thread that matched a QRegularExpression crashed (or, as a
+// QThread, hung the process at exit) when its PCRE2 thread-local stack was freed.
+bool isScenarioId(const QString &id)
+{
+    if (id.isEmpty() || id.front() == QLatin1Char('-'))
+        return false;
+    return std::all_of(id.cbegin(), id.cend(), [](QChar c) {
+        const char16_t u = c.unicode();
+        return (u >= u'a' && u <= u'z') || (u >= u'0' && u <= u'9') || u == u'-';
+    });
+}
 
 constexpr int kMaxForkPerStep = 64;
 constexpr int kMaxWorkers = 256;
@@ -399,8 +412,7 @@ bool parseScenario(const QByteArray &json, const QString &source, Scenario *scen
     }
     if (!readText(o.value(QLatin1String("id")), QStringLiteral("id"), &s.id, p, 64))
         return false;
-    static const QRegularExpression idPattern(QStringLiteral("^[a-z0-9][a-z0-9-]*$"));
-    if (!idPattern.match(s.id).hasMatch())
+    if (!isScenarioId(s.id))
         return p.fail(
             QStringLiteral("id"),
             QStringLiteral("must be lower-case letters, digits and dashes, got \"%1\"").arg(s.id));

@@ -5,7 +5,6 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QLibrary>
-#include <QRegularExpression>
 
 #include <exception>
 
@@ -52,8 +51,15 @@ bool defaultFits(const TaskParam &p)
 // One sentence about what is wrong with a declaration, or empty.
 QString checkTask(const Task &t)
 {
-    static const QRegularExpression namePattern(QStringLiteral("^[a-z_][a-z0-9_]{0,62}$"));
-    if (!namePattern.match(t.name).hasMatch())
+    // A loop, not a QRegularExpression: see isScenarioId in scenario.cpp.
+    const auto nameChar = [](QChar c, bool first) {
+        const char16_t u = c.unicode();
+        return (u >= u'a' && u <= u'z') || u == u'_' || (!first && u >= u'0' && u <= u'9');
+    };
+    bool goodName = !t.name.isEmpty() && t.name.size() <= 63;
+    for (qsizetype i = 0; goodName && i < t.name.size(); ++i)
+        goodName = nameChar(t.name.at(i), i == 0);
+    if (!goodName)
         return QStringLiteral("it declares a task named \"%1\"; task names are lower-case "
                               "letters, digits and underscores")
             .arg(t.name.left(60));

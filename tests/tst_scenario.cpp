@@ -43,7 +43,7 @@ void tst_Scenario::bundledScenariosParse()
 
 void tst_Scenario::parsesSteps()
 {
-    const QByteArray json = R"({"id": "t", "title": "T", "steps": [
+    const QByteArray json = R"({"id": "4t-x9-", "title": "T", "steps": [
         {"phase": "p"}, {"fork": 2},
         {"call_async": "square", "range": 3, "repeat": 2},
         {"call_async": "greet", "args": [[1, "x"]], "workers": [2], "expect": "error"},
@@ -53,6 +53,7 @@ void tst_Scenario::parsesSteps()
     Scenario s;
     QString error;
     QVERIFY2(parseScenario(json, QStringLiteral("t.json"), &s, &error), qPrintable(error));
+    QCOMPARE(s.id, QStringLiteral("4t-x9-"));
     QCOMPARE(s.steps.size(), 9);
     QCOMPARE(s.steps[1].kind, Step::Kind::Fork);
     QCOMPARE(s.steps[1].count, 2);
@@ -83,6 +84,10 @@ void tst_Scenario::invalid_data()
                            << QStringLiteral("bad.json: id: must be text, got nothing");
     QTest::newRow("bad id") << QByteArray(R"({"id": "A B", "title": "T", "steps": [{"fork": 1}]})")
                             << QStringLiteral("bad.json: id: must be lower-case");
+    for (const char *id : {"-t", "a_b", "Ab", "\u00e9t\u00e9", "t.json"})
+        QTest::newRow(qPrintable(QStringLiteral("bad id ") + QString::fromUtf8(id)))
+            << QByteArray(R"({"id": ")") + id + R"(", "title": "T", "steps": [{"fork": 1}]})"
+            << QStringLiteral("bad.json: id: must be lower-case");
     QTest::newRow("unknown field") << QByteArray(R"({"id": "t", "title": "T", "stepz": []})")
                                    << QStringLiteral("bad.json: stepz: is not a scenario field");
     // Another kind of JSON document: said to be neither, naming what it has.
