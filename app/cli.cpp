@@ -414,11 +414,14 @@ int runCommandLine(int argc, char **argv)
                      .arg(QStringLiteral(PROCESSION_VERSION), QString::fromLatin1(qVersion())));
         return 0;
     }
-    if (first == "bench-paint") {
-        // Not for people: `procession bench` runs it in a child process for paint_ms_100k.
+    if (first == "bench-paint" || first == "bench-open") {
+        // Not for people: `procession bench` runs them in a child process for paint_ms_100k
+        // and open_trace_s.
         QString errors;
         const int status = callLibraryEntry(QStringLiteral("procession_gui"),
-                                            "procession_gui_paint_bench", argc, argv, &errors);
+                                            first == "bench-paint" ? "procession_gui_paint_bench"
+                                                                   : "procession_gui_open_bench",
+                                            argc, argv, &errors);
         if (status >= 0)
             return status;
         printErr(

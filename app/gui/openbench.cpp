@@ -1,0 +1,101 @@
+// `procession bench-open FILE`: the open_trace_s part of `procession bench`, run by the bench
+// in a process of its own. Opens FILE the way `procession FILE` does (MainWindow::openFile),
+// shows the window (offscreen unless told otherwise), and once the timeline has painted the
+// loaded trace prints one JSON line. Then it waits for its standard input to close (the
+// bench reads this process's peak memory meanwhile) and exits.
+#include "mainwindow.h"
+#include "paintthreads.h"
+#include "timelinemodel.h"
+#include "timelineview.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEvent>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStyleFactory>
+#include <QThread>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+using namespace procession::gui;
+
+// Notes the first paint of a timeline that shows events; the line is printed once that
+// paint has been delivered, on the event loop's next turn.
+class FirstFrame : public QObject
+{
+public:
+    explicit FirstFrame(TimelineView *view) : m_view(view) { view->installEventFilter(this); }
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (!m_seen && watched == m_view && event->type() == QEvent::Paint && m_view->model() &&
+            !m_view->model()->isEmpty()) {
+            m_seen = true;
+            QTimer::singleShot(0, this, [this] { report(); });
+        }
+        return false;
+    }
+
+private:
+    void report() const
+    {
+        QJsonObject out;
+        out.insert(QStringLiteral("calls"), m_view->model()->countCalls());
+        out.insert(QStringLiteral("events"), qint64(m_view->model()->store().size()));
+        std::fputs(QJsonDocument(out).toJson(QJsonDocument::Compact).constData(), stdout);
+        std::fputs("\n", stdout);
+        std::fflush(stdout);
+    }
+
+    TimelineView *m_view;
+    bool m_seen = false;
+};
+
+} // namespace
+
+extern "C" Q_DECL_EXPORT int procession_gui_open_bench(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen"); // no screen needed, none used
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments().mid(2);
+    if (args.size() != 1) {
+        std::fputs("procession bench-open: give one trace file\n", stderr);
+        return 2;
+    }
+    // As the window sets itself up in guimain.cpp: the same style, the same drawing threads.
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    if (!reservePaintThreads()) {
+        std::fputs("procession bench-open: the system gave the window no threads to draw with\n",
+                   stderr);
+        std::fflush(stderr);
+        std::_Exit(1); // the pool waits for the thread it was refused, even at exit
+    }
+    MainWindow window;
+    window.setDarkPalette(false);
+    window.resize(1600, 1000);
+    FirstFrame first(window.timeline());
+    QString error;
+    if (!window.openFile(args.first(), &error)) {
+        std::fprintf(stderr, "procession bench-open: %s\n", qPrintable(error));
+        return 1;
+    }
+    window.show();
+    // Standard input closed (by the bench, or because it has gone): the window closes.
+    QThread *stdinWatch = QThread::create([] {
+        char buffer[256];
+        while (std::fread(buffer, 1, sizeof buffer, stdin) > 0) {
+        }
+    });
+    QObject::connect(stdinWatch, &QThread::finished, &app, &QApplication::quit);
+    stdinWatch->start();
+    const int code = app.exec();
+    stdinWatch->wait();
+    delete stdinWatch;
+    return code;
+}
