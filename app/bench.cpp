@@ -7,6 +7,7 @@
 #include "benchtrace.h"
 
 #include "clock.h"
+#include "commandoptions.h"
 #include "traceevent.h"
 
 #include <QJsonArray>
@@ -66,25 +67,14 @@ QString pad(const QString &s, int width)
 
 } // namespace
 
-int runBench(int argc, char **argv)
+int runBench(const CommandLine &line)
 {
-    Options opt;
-    for (int i = 2; i < argc; ++i) {
-        const QByteArray a(argv[i]);
-        if (a == "--json")
-            opt.json = true;
-        else if (a == "--quick")
-            opt.quick = true;
-        else if (a == "--markdown")
-            opt.markdown = true;
-        else if (a.startsWith("--only="))
-            opt.only = QString::fromLocal8Bit(a.mid(7)).split(QLatin1Char(','));
-        else {
-            std::fprintf(stderr, "procession: bench: unknown option %s\nTry 'procession --help'.\n",
-                         argv[i]);
-            return 2;
-        }
-    }
+    Options opt; // read with bench's definition (commandoptions.cpp)
+    opt.json = line.isSet(QStringLiteral("json"));
+    opt.quick = line.isSet(QStringLiteral("quick"));
+    opt.markdown = line.isSet(QStringLiteral("markdown"));
+    if (line.isSet(QStringLiteral("only")))
+        opt.only = line.value(QStringLiteral("only")).split(QLatin1Char(','));
     const bool talk = !opt.json && !opt.markdown;
     const QString loadBefore = loadAverage();
     const qint64 started = nowNs();

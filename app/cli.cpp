@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "chrometrace.h"
+#include "commandoptions.h"
 #include "entrypoint.h"
 #include "inputfile.h"
 #include "interruptwatcher.h"
@@ -14,15 +15,12 @@
 #include "trace.h"
 #include "tracemodel.h"
 #include "tracesummary.h"
-#include "windowoptionlist.h"
 
-#include <QIODevice>
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QLibrary>
-#include <qplatformdefs.h>
 
 #include <cerrno>
 #include <csignal>
@@ -33,7 +31,7 @@
 
 namespace procession {
 
-int runBench(int argc, char **argv); // bench.cpp
+int runBench(const CommandLine &line); // bench.cpp
 
 namespace {
 
@@ -63,42 +61,11 @@ void printErr(const QString &text)
     std::fflush(stderr);
 }
 
-int usageError(const QString &message)
+int usageError(const QString &message, const QString &command = QString())
 {
-    printErr(QStringLiteral("procession: %1\nTry 'procession --help'.\n").arg(message));
+    printErr(QStringLiteral("procession: %1\nTry 'procession %2--help'.\n")
+                 .arg(message, command.isEmpty() ? QString() : command + QLatin1Char(' ')));
     return 2;
-}
-
-QString helpText()
-{
-    return QStringLiteral(
-        "Usage:\n"
-        "  procession                         open the window\n"
-        "  procession FILE                    open the window with a saved trace or a scenario "
-        "file\n"
-        "  procession list                    list the bundled scenarios (id, tab, title)\n"
-        "  procession list --functions        list the functions scenarios can call\n"
-        "  procession run ID|FILE [options]   run a scenario headless and print a report\n"
-        "      --json          print one JSON document on stdout (workers' prints go to stderr)\n"
-        "      --trace FILE    write the run as a Chrome trace (opens in Perfetto or the window)\n"
-        "  procession python ID|FILE          print the scenario as a Python 3 program (standard\n"
-        "                                     library only) that does the same steps\n"
-        "  procession summary FILE [--json]   what a trace holds: Procession's own or another\n"
-        "                                     tool's (Chrome trace events: Ray, VizTracer,\n"
-        "                                     chrome://tracing, Perfetto JSON; .json.gz too)\n"
-        "  procession bench [--json] [--quick]   measure Procession's own costs\n"
-        "  procession --help | --version\n"
-        "  procession --tasks LIB.so ...      add the functions of a task library (before the\n"
-        "                                     command; also for the window; repeatable)\n"
-        "\n"
-        "Window options:\n") +
-           windowOptionHelp() +
-           QStringLiteral(
-        "\n"
-        "Exit status of run: 0 when every call went as the scenario expects, 1 when a call\n"
-        "failed unexpectedly or the report or trace could not be written whole, 2 for bad\n"
-        "usage, an invalid scenario or a trace file that cannot be created, 128+N when\n"
-        "interrupted by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP).\n");
 }
 
 int stdoutFailed(const QString &what)
@@ -108,13 +75,14 @@ int stdoutFailed(const QString &what)
     return 1;
 }
 
-int cmdPython(const QStringList &args)
+int cmdPython(const CommandLine &line)
 {
-    if (args.size() != 1 || (args.first().startsWith(QLatin1Char('-')) && args.first().size() > 1))
-        return usageError(QStringLiteral("python takes one scenario id or file"));
+    if (line.positional().size() != 1)
+        return usageError(QStringLiteral("python takes one scenario id or file"),
+                          QStringLiteral("python"));
     Scenario scenario;
     QString error;
-    if (!findScenario(args.first(), &scenario, &error)) {
+    if (!findScenario(line.positional().constFirst(), &scenario, &error)) {
         printErr(QStringLiteral("procession: %1\n").arg(error));
         return 2;
     }
@@ -140,97 +108,22 @@ int cmdListFunctions()
     return 0;
 }
 
-// Leading `--tasks LIB` options (before the command): returns how many argv entries they
-// took, with the paths in `libraries`; -1 after printing a usage error.
-int takeTaskOptions(int argc, char **argv, QStringList *libraries)
+int cmdRun(const CommandLine &arguments)
 {
-    int i = 1;
-    while (i < argc) {
-        const QByteArray a(argv[i]);
-        if (a == "--tasks") {
-            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-                usageError(QStringLiteral("--tasks needs a task library file (LIB.so)"));
-                return -1;
-            }
-            *libraries << QString::fromLocal8Bit(argv[i + 1]);
-            i += 2;
-        } else if (a.startsWith("--tasks=")) {
-            if (a.size() == 8) {
-                usageError(QStringLiteral("--tasks needs a task library file (LIB.so)"));
-                return -1;
-            }
-            *libraries << QString::fromLocal8Bit(a.mid(8));
-            ++i;
-        } else {
-            break;
-        }
-    }
-    return i - 1;
-}
-
-// The trace writer's QIODevice for an OutputFile.
-class OutputFileDevice : public QIODevice
-{
-public:
-    explicit OutputFileDevice(OutputFile *file) : m_file(file) { open(QIODevice::WriteOnly); }
-
-protected:
-    qint64 readData(char *, qint64) override { return -1; }
-    qint64 writeData(const char *data, qint64 size) override
-    {
-        if (m_file->write(QByteArray::fromRawData(data, qsizetype(size))))
-            return size;
-        setErrorString(m_file->errorString());
-        return -1;
-    }
-
-private:
-    OutputFile *m_file;
-};
-
-int cmdRun(const QList<QByteArray> &raw)
-{
-    QByteArray target; // as the operating system spells it: any bytes, not only UTF-8
-    QString tracePath;
-    bool json = false;
-    bool readingOptions = true;
-    auto isFile = [](const QByteArray &a) {
-        QT_STATBUF st;
-        return QT_STAT(a.constData(), &st) == 0;
-    };
-    for (qsizetype i = 0; i < raw.size(); ++i) {
-        const QByteArray &a = raw.at(i);
-        if (readingOptions && a == "--") {
-            readingOptions = false;
-            continue;
-        }
-        const bool option = readingOptions && a.startsWith('-') && a.size() > 1;
-        if (option && a == "--json")
-            json = true;
-        else if (option && a == "--trace") {
-            if (i + 1 >= raw.size())
-                return usageError(QStringLiteral("--trace needs a file name"));
-            tracePath = QFile::decodeName(raw.at(++i));
-            if (tracePath.isEmpty())
-                return usageError(QStringLiteral("--trace needs a file name"));
-        } else if (option && a.startsWith("--trace=")) {
-            tracePath = QFile::decodeName(a.mid(8));
-            if (tracePath.isEmpty())
-                return usageError(QStringLiteral("--trace needs a file name"));
-        } else if (option && !(a.endsWith(".json") && isFile(a)))
-            return usageError(
-                QStringLiteral("run: unknown option %1 (a file whose name starts with '-': "
-                               "./%1 or -- %1)")
-                    .arg(InputFile::displayName(a)));
-        else if (target.isEmpty())
-            target = a;
-        else
-            return usageError(QStringLiteral("run takes one scenario, got %1 and %2")
-                                  .arg(InputFile::displayName(target), InputFile::displayName(a)));
-    }
-    if (target.isEmpty())
+    const QList<QByteArray> &given = arguments.positional(); // any bytes, not only UTF-8
+    if (given.isEmpty())
         return usageError(
-            QStringLiteral("run needs a scenario id or file; 'procession list' shows the ids"));
+            QStringLiteral("run needs a scenario id or file; 'procession list' shows the ids"),
+            QStringLiteral("run"));
+    if (given.size() > 1)
+        return usageError(
+            QStringLiteral("run takes one scenario, got %1 and %2")
+                .arg(InputFile::displayName(given.at(0)), InputFile::displayName(given.at(1))),
+            QStringLiteral("run"));
+    const QByteArray target = given.constFirst();
+    const bool json = arguments.isSet(QStringLiteral("json"));
+    const QString tracePath =
+        QFile::decodeName(encodeArgument(arguments.value(QStringLiteral("trace"))));
 
     Scenario scenario;
     QString error;
@@ -331,23 +224,17 @@ int cmdRun(const QList<QByteArray> &raw)
     return status;
 }
 
-int cmdSummary(const QStringList &args)
+int cmdSummary(const CommandLine &line)
 {
-    QString path;
-    bool json = false;
-    for (const QString &a : args) {
-        if (a == QLatin1String("--json"))
-            json = true;
-        else if (a.startsWith(QLatin1Char('-')) && a.size() > 1)
-            return usageError(QStringLiteral("summary: unknown option %1").arg(a));
-        else if (path.isEmpty())
-            path = a;
-        else
-            return usageError(
-                QStringLiteral("summary takes one trace, got %1 and %2").arg(path, a));
-    }
+    const QList<QByteArray> &given = line.positional();
+    const QString path = given.isEmpty() ? QString() : QFile::decodeName(given.constFirst());
+    if (given.size() > 1)
+        return usageError(QStringLiteral("summary takes one trace, got %1 and %2")
+                              .arg(path, QFile::decodeName(given.at(1))),
+                          QStringLiteral("summary"));
     if (path.isEmpty())
-        return usageError(QStringLiteral("summary needs a trace file"));
+        return usageError(QStringLiteral("summary needs a trace file"), QStringLiteral("summary"));
+    const bool json = line.isSet(QStringLiteral("json"));
     const LoadedTrace trace = loadTrace(path, TraceLoadMode::Timeline);
     if (trace.status != TraceReadStatus::Ok) {
         printErr(QStringLiteral("procession: %1: %2\n").arg(path, trace.error));
@@ -362,98 +249,128 @@ int cmdSummary(const QStringList &args)
     return 0;
 }
 
-int openWindow(int argc, char **argv)
+// The window, or bench-paint, from the window's library: loaded only now, so worker
+// processes and the command line never pay for Qt's GUI libraries.
+int callWindowLibrary(const char *entry, int argc, char **argv, const QString &unavailable)
 {
-    // The window lives in a library of its own, loaded only now: worker processes and
-    // the command line never pay for Qt's GUI libraries.
     QString errors;
-    const int status = callLibraryEntry(QStringLiteral("procession_gui"), "procession_gui_main",
-                                        argc, argv, &errors);
+    const int status =
+        callLibraryEntry(QStringLiteral("procession_gui"), entry, argc, argv, &errors);
     if (status >= 0)
         return status;
-    printErr(QStringLiteral("procession: the window is not available; the command line still works "
-                            "(procession --help).%1\n")
-                 .arg(errors));
+    printErr(QStringLiteral("procession: %1%2\n").arg(unavailable, errors));
     return 2;
+}
+
+int openWindow(int argc, char **argv)
+{
+    return callWindowLibrary(
+        "procession_gui_main", argc, argv,
+        QStringLiteral("the window is not available; the command line still works "
+                       "(procession --help)."));
+}
+
+// One command, its arguments read (`argv`: the program, the command, its arguments).
+int runCommand(const Command &command, const CommandLine &line, int argc, char **argv)
+{
+    const QList<QByteArray> &given = line.positional();
+    // For `bench` (paint_ms_100k, open_trace_s), each in a process of its own.
+    if (command.name == QLatin1String("bench-paint") || command.name == QLatin1String("bench-open"))
+        return callWindowLibrary(
+            command.name == QLatin1String("bench-paint") ? "procession_gui_paint_bench"
+                                                         : "procession_gui_open_bench",
+            argc, argv, QStringLiteral("the window's library is not available."));
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("procession"));
+    if (command.name == QLatin1String("list")) {
+        if (!given.isEmpty())
+            return usageError(QStringLiteral("list takes no arguments but --functions"),
+                              command.name);
+        return line.isSet(QStringLiteral("functions")) ? cmdListFunctions() : cmdList();
+    }
+    if (command.name == QLatin1String("bench")) {
+        if (!given.isEmpty())
+            return usageError(QStringLiteral("bench takes no arguments, got %1")
+                                  .arg(InputFile::displayName(given.constFirst())),
+                              command.name);
+        for (const QString &part : line.value(QStringLiteral("only")).split(QLatin1Char(',')))
+            if (line.isSet(QStringLiteral("only")) && !benchParts().contains(part))
+                return usageError(QStringLiteral("--only takes parts from %1; got '%2'")
+                                      .arg(benchParts().join(QLatin1Char(',')), part.left(40)),
+                                  command.name);
+        return runBench(line);
+    }
+    if (command.name == QLatin1String("python"))
+        return cmdPython(line);
+    if (command.name == QLatin1String("summary"))
+        return cmdSummary(line);
+    return cmdRun(line);
 }
 
 } // namespace
 
 int runCommandLine(int argc, char **argv)
 {
-    QStringList libraries;
-    const int taken = takeTaskOptions(argc, argv, &libraries);
-    if (taken < 0)
-        return 2;
-    const QByteArray command = argc > taken + 1 ? QByteArray(argv[taken + 1]) : QByteArray();
-    std::vector<char *> shifted;
-    if (taken > 0 && (command == "list" || command == "run" || command == "bench")) {
-        // The command line loads them here; the window (any other command) reads its own.
-        shifted.push_back(argv[0]);
-        for (int i = taken + 1; i <= argc; ++i)
-            shifted.push_back(argv[i]); // argv[argc] is the terminating null
-        argc -= taken;
-        argv = shifted.data();
-        for (const QString &library : std::as_const(libraries)) {
-            QString error;
-            if (!TaskLibraries::load(library, &error)) {
-                printErr(QStringLiteral("procession: %1\n").arg(error));
-                return 2;
-            }
-        }
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << decodeArgument(QByteArray(argv[i]));
+    // The options before the command (commandoptions.h); from the first other word on,
+    // everything is the command's.
+    QCommandLineParser leading;
+    leading.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    leading.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    leading.addOptions(leadingOptions());
+    if (!leading.parse(args)) {
+        if (leading.unknownOptionNames().isEmpty()) // --tasks with nothing after it
+            return usageError(optionError(leading, args, leadingOptions()));
+        return openWindow(argc, argv); // the window's options: it reads its own
     }
-    const QByteArray first = argc > 1 ? QByteArray(argv[1]) : QByteArray();
-    if (first == "--help" || first == "-h" || first == "help") {
+    const QStringList libraries = leading.values(QStringLiteral("tasks"));
+    if (libraries.contains(QString()))
+        return usageError(needsValue(leadingOptions().constFirst()));
+    const QStringList words = leading.positionalArguments();
+    const QString word = words.value(0);
+    if (leading.isSet(QStringLiteral("help")) || word == QLatin1String("help")) {
         printOut(QStringLiteral("procession %1 — see process-based concurrency happen.\n\n")
                      .arg(QStringLiteral(PROCESSION_VERSION)) +
-                 helpText());
-        return 0;
+                 commandLineHelp());
+        return g_stdoutError ? stdoutFailed(QStringLiteral("the help")) : 0;
     }
-    if (first == "--version" || first == "-v") {
+    if (leading.isSet(QStringLiteral("version"))) {
         printOut(QStringLiteral("procession %1 (Qt %2)\n")
                      .arg(QStringLiteral(PROCESSION_VERSION), QString::fromLatin1(qVersion())));
-        return 0;
+        return g_stdoutError ? stdoutFailed(QStringLiteral("the version")) : 0;
     }
-    if (first == "bench-paint" || first == "bench-open") {
-        // Not for people: `procession bench` runs them in a child process for paint_ms_100k
-        // and open_trace_s.
-        QString errors;
-        const int status = callLibraryEntry(QStringLiteral("procession_gui"),
-                                            first == "bench-paint" ? "procession_gui_paint_bench"
-                                                                   : "procession_gui_open_bench",
-                                            argc, argv, &errors);
-        if (status >= 0)
-            return status;
-        printErr(
-            QStringLiteral("procession: the window's library is not available.%1\n").arg(errors));
-        return 2;
+    const Command *command = findCommand(word);
+    if (!command) {
+        if (!word.isEmpty() && !word.startsWith(QLatin1Char('-')) &&
+            !QFileInfo::exists(QFile::decodeName(encodeArgument(word))))
+            return usageError(QStringLiteral("unknown command or file '%1'").arg(word));
+        return openWindow(argc, argv); // with the window's --tasks, if any
     }
-    if (first == "list" || first == "run" || first == "bench" || first == "summary" ||
-        first == "python") {
-        QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("procession"));
-        const QStringList rest = app.arguments().mid(2);
-        if (first == "list")
-            return rest.isEmpty() ? cmdList()
-                   : rest == QStringList(QStringLiteral("--functions"))
-                       ? cmdListFunctions()
-                       : usageError(QStringLiteral("list takes no arguments but --functions"));
-        if (first == "bench")
-            return runBench(argc, argv);
-        if (first == "python")
-            return cmdPython(rest);
-        if (first == "summary")
-            return cmdSummary(rest);
-        QList<QByteArray> raw; // file names as given, whatever their bytes
-        for (int i = 2; i < argc; ++i)
-            raw << QByteArray(argv[i]);
-        return cmdRun(raw);
+    // The command's own arguments are the last ones, exactly as given (any bytes).
+    const int first = argc - int(words.size()) + 1;
+    QList<QByteArray> raw;
+    for (int i = first; i < argc; ++i)
+        raw << QByteArray(argv[i]);
+    CommandLine line;
+    QString error;
+    if (!line.parse(*command, raw, &error))
+        return usageError(error, command->name);
+    if (line.help()) {
+        printOut(commandHelp(*command));
+        return g_stdoutError ? stdoutFailed(QStringLiteral("the help")) : 0;
     }
-    if (!first.isEmpty() && !first.startsWith('-') &&
-        !QFileInfo::exists(QString::fromLocal8Bit(first)))
-        return usageError(
-            QStringLiteral("unknown command or file '%1'").arg(QString::fromLocal8Bit(first)));
-    return openWindow(argc, argv);
+    for (const QString &library : libraries) {
+        if (!TaskLibraries::load(QFile::decodeName(encodeArgument(library)), &error)) {
+            printErr(QStringLiteral("procession: %1\n").arg(error));
+            return 2;
+        }
+    }
+    std::vector<char *> commandArgv{argv[0]};
+    for (int i = first - 1; i <= argc; ++i) // argv[argc] is the terminating null
+        commandArgv.push_back(argv[i]);
+    return runCommand(*command, line, int(commandArgv.size()) - 1, commandArgv.data());
 }
 
 } // namespace procession

@@ -240,4 +240,17 @@ bool OutputFile::commit()
 #endif
 }
 
+OutputFileDevice::OutputFileDevice(OutputFile *file) : m_file(file)
+{
+    open(QIODevice::WriteOnly);
+}
+
+qint64 OutputFileDevice::writeData(const char *data, qint64 size)
+{
+    if (m_file->write(QByteArray::fromRawData(data, qsizetype(size))))
+        return size;
+    setErrorString(m_file->errorString());
+    return -1;
+}
+
 } // namespace procession

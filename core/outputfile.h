@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QIODevice>
 #include <QString>
 
 #include <memory>
@@ -51,6 +52,22 @@ private:
     QByteArray m_temporary;            // the temporary file beside it
     int m_mode = -1;                   // the replaced file's permissions, kept
     std::unique_ptr<QSaveFile> m_save; // platforms without POSIX calls
+};
+
+// An OutputFile as a write-only QIODevice, for writers that stream to a device (the trace
+// writer): every write goes straight to the file, its failure becomes the device's error.
+// Commit the OutputFile when the writer is done.
+class OutputFileDevice : public QIODevice
+{
+public:
+    explicit OutputFileDevice(OutputFile *file);
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *data, qint64 size) override;
+
+private:
+    OutputFile *m_file;
 };
 
 } // namespace procession

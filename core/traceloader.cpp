@@ -27,7 +27,7 @@ public:
             // laid out whole by the window) for the 4,096 characters anything shows of it.
             clip(event.text);
             clip(event.detail);
-            m_events.append(std::move(event));
+            m_events.append(event);
         }
     }
     static void clip(QString &text)
@@ -38,7 +38,7 @@ public:
 
     TraceLoadMode m_mode;
     bool m_sawOwn = false;
-    QList<TraceEvent> m_events;
+    EventStore m_events;
 };
 
 LoadedTrace finish(TraceReader &reader, TraceReadStatus status, LoadSink &sink, TraceLoadMode mode,

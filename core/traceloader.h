@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chrometimeline.h"
+#include "eventstore.h"
 #include "tracereader.h"
 
 namespace procession {
@@ -17,8 +18,10 @@ struct LoadedTrace
     TraceReadStatus status = TraceReadStatus::Ok;
     QString error; // one sentence for anything but Ok
     TraceReadResult read;
-    bool own = false;         // Procession's own trace: events holds the run
-    QList<TraceEvent> events; // the run, for replay (own traces in Replay mode)
+    bool own = false; // Procession's own trace: events holds the run
+    // The run, for replay (own traces in Replay mode), kept compactly as it is read: the one
+    // copy that the window's model then takes over.
+    EventStore events;
     ChromeTimeline timeline;  // the trace's events as lanes (other tools' traces, Timeline mode)
     double seconds = 0;       // time spent reading and building
 };

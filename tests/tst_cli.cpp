@@ -1,3 +1,4 @@
+#include "commandoptions.h"
 #include "crashcodes.h"
 #include "faultutil.h"
 #include "report.h"
@@ -45,6 +46,12 @@ private:
 private slots:
     void helpAndVersion();
     void helpListsTheWindowsOptions();
+    void commandHelpMatchesDefinition();
+    void commandAcceptsItsOptions();
+    void unknownOptionRefused();
+    void missingValueRefused_data();
+    void missingValueRefused();
+    void argumentBytesRoundTrip();
     void list();
     void runGreetSpawnJson();
     void jsonGivesValues();
@@ -73,20 +80,22 @@ void tst_Cli::helpAndVersion()
     QVERIFY(r.out.startsWith("procession 0."));
 }
 
-// The options `--NAME` at the start of a line in `text`, after the line `from` (to the
-// first empty line), in order.
-static QStringList optionLines(const QByteArray &text, const QByteArray &from)
+// The options at the start of a line in `text` ("--NAME" or "-N, --NAME", indented by
+// `indent` spaces), in order, after the line `from` (or one starting with `from` and a
+// space) to the first empty line or the first line indented less.
+static QStringList optionLines(const QByteArray &text, const QByteArray &from, int indent = 2)
 {
     QStringList out;
     bool in = from.isEmpty();
+    const QRegularExpression option(QStringLiteral("^ {%1}(?:-[a-z], )?--([a-z-]+)").arg(indent));
     for (const QByteArray &line : text.split('\n')) {
         if (!in) {
-            in = line == from;
+            in = line == from || line.startsWith(QByteArray(from + ' '));
             continue;
         }
-        if (line.isEmpty() && !out.isEmpty())
+        const bool shallower = !line.startsWith(QByteArray(indent, ' '));
+        if ((line.isEmpty() || shallower) && (!out.isEmpty() || !from.isEmpty()))
             break;
-        static const QRegularExpression option(QStringLiteral("^  --([a-z-]+)"));
         const QRegularExpressionMatch m = option.match(QString::fromUtf8(line));
         if (m.hasMatch())
             out << m.captured(1);
@@ -118,7 +127,156 @@ void tst_Cli::helpListsTheWindowsOptions()
     }
     const Result bogus = run(
         {QStringLiteral("--autorun"), QStringLiteral("--help"), QStringLiteral("--no-such-option")});
-    QVERIFY2(bogus.err.contains("unknown option 'no-such-option'"), bogus.err.constData());
+    QVERIFY2(bogus.err.contains("unknown option --no-such-option"), bogus.err.constData());
+}
+
+static QStringList namesOf(const QList<QCommandLineOption> &options)
+{
+    QStringList out;
+    for (const QCommandLineOption &o : options)
+        out << o.names().constLast();
+    return out;
+}
+
+// Every option of every command's definition (commandoptions.cpp) is in that command's
+// own --help and under it in `procession --help`, in the definition's order; so are the
+// options before the command. bench-paint (internal) has its own help only.
+void tst_Cli::commandHelpMatchesDefinition()
+{
+    const Result all = run({QStringLiteral("--help")});
+    QCOMPARE(all.code, 0);
+    for (const procession::Command &c : procession::commands()) {
+        const Result own = run({c.name, QStringLiteral("--help")});
+        QCOMPARE(own.code, 0);
+        QVERIFY2(own.out.startsWith(QByteArray("Usage: procession " + c.name.toUtf8())),
+                 own.out.constData());
+        QCOMPARE(optionLines(own.out, "Options:"), namesOf(c.options) << QStringLiteral("help"));
+        if (c.internal) {
+            QVERIFY2(!all.out.contains(c.name.toUtf8()), all.out.constData());
+            continue;
+        }
+        QVERIFY2(all.out.contains(QByteArray("\n  procession " + c.name.toUtf8())),
+                 all.out.constData());
+        QCOMPARE(optionLines(all.out, QByteArray("  procession " + c.name.toUtf8()), 6),
+                 namesOf(c.options));
+    }
+    QCOMPARE(optionLines(all.out, "  procession OPTIONS COMMAND ...", 6),
+             namesOf(procession::leadingOptions()));
+}
+
+// Each command's parser is made from its definition: every option it lists is taken (given
+// last and without a value after --help: help, or the value asked for; never "unknown").
+void tst_Cli::commandAcceptsItsOptions()
+{
+    for (const procession::Command &c : procession::commands()) {
+        for (const QCommandLineOption &o : c.options) {
+            const QString name = o.names().constLast();
+            const Result r = run({c.name, QStringLiteral("--help"), QStringLiteral("--") + name});
+            const QByteArray what = (c.name + QLatin1String(" --") + name).toUtf8() + ": " + r.err;
+            QVERIFY2(!r.err.contains("unknown option"), what.constData());
+            if (o.valueName().isEmpty()) {
+                QVERIFY2(r.code == 0 &&
+                             r.out.startsWith(QByteArray("Usage: procession " + c.name.toUtf8())),
+                         what.constData());
+            } else {
+                QVERIFY2(r.code == 2 && r.err.startsWith(QByteArray("procession: --" +
+                                                                    name.toUtf8() + " needs ")),
+                         what.constData());
+            }
+        }
+    }
+}
+
+// An option no command has: status 2, one sentence that names it as typed and the command,
+// then where to look; nothing on stdout, nothing run.
+void tst_Cli::unknownOptionRefused()
+{
+    for (const procession::Command &c : procession::commands()) {
+        for (const QString &bogus : {QStringLiteral("--no-such-option"), QStringLiteral("-q")}) {
+            const Result r = run({c.name, bogus});
+            const QList<QByteArray> err = r.err.trimmed().split('\n');
+            QVERIFY2(r.code == 2 && err.size() == 2, r.err.constData());
+            QVERIFY2(err.at(0).startsWith(QByteArray("procession: " + c.name.toUtf8() +
+                                                     ": unknown option " + bogus.toUtf8())),
+                     r.err.constData());
+            QCOMPARE(err.at(1), QByteArray("Try 'procession " + c.name.toUtf8() + " --help'."));
+            QVERIFY(r.out.isEmpty());
+        }
+    }
+}
+
+void tst_Cli::missingValueRefused_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("says");
+    const QByteArray trace = "procession: --trace needs a file name";
+    QTest::newRow("--trace last") << QStringList{QStringLiteral("run"),
+                                                 QStringLiteral("greet-spawn"),
+                                                 QStringLiteral("--trace")}
+                                  << trace;
+    QTest::newRow("--trace=") << QStringList{QStringLiteral("run"), QStringLiteral("greet-spawn"),
+                                             QStringLiteral("--trace=")}
+                              << trace;
+    QTest::newRow("--only=") << QStringList{QStringLiteral("bench"), QStringLiteral("--only=")}
+                             << QByteArray("procession: --only needs a value (PART,...)");
+    const QByteArray tasks = "procession: --tasks needs a task library file (LIB.so)";
+    QTest::newRow("--tasks last") << QStringList{QStringLiteral("--tasks")} << tasks;
+    QTest::newRow("--tasks=") << QStringList{QStringLiteral("--tasks="), QStringLiteral("list")}
+                              << tasks;
+    QTest::newRow("--only=rtt,bogus")
+        << QStringList{QStringLiteral("bench"), QStringLiteral("--only=rtt,bogus")}
+        << QByteArray("procession: --only takes parts from "
+                      "rtt,ready,spawn,calls,payload,scenarios,paint,traces,open; got 'bogus'");
+    QTest::newRow("flag with a value")
+        << QStringList{QStringLiteral("run"), QStringLiteral("greet-spawn"),
+                       QStringLiteral("--json=1")}
+        << QByteArray("procession: unexpected value after '--json'");
+}
+
+// A value-taking option without its value (or a value it does not take) is refused before
+// anything runs.
+void tst_Cli::missingValueRefused()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, says);
+    const Result r = run(args);
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.err.split('\n').constFirst(), says);
+    QVERIFY(r.out.isEmpty());
+}
+
+// The parser reads text; file names are bytes. Every byte string comes back as itself, and
+// valid UTF-8 reads as the text it is.
+void tst_Cli::argumentBytesRoundTrip()
+{
+#if defined(Q_OS_WIN)
+    // There the C runtime makes argv from the UTF-16 command line in the ANSI code page
+    // (decodeArgument reads it back with fromLocal8Bit): a name outside that code page never
+    // reaches argv as bytes at all, so there is no byte-for-byte claim to check.
+    QSKIP("Windows: argv is the ANSI code page's copy of a UTF-16 command line");
+#endif
+    const QList<QByteArray> names = {"plain.json",
+                                     "caf\xc3\xa9.json",
+                                     "caf\xe9.json",
+                                     "\xff\xfe",
+                                     "\xc3",
+                                     "\xc3(",
+                                     "\xe2\x82",
+                                     "\xed\xa0\x80\xed\xb0\x80",
+                                     "\xc0\xaf overlong",
+                                     "\xf0\x9f\x98\x80 4 bytes",
+                                     "\xf0\x9f\x98 cut",
+                                     "-x\x80.json",
+                                     "\xef\xbf\xbd",
+                                     "\x80\x80\x80",
+                                     QByteArray("\xed\xb2\x80", 3)};
+    for (const QByteArray &name : names) {
+        const QString text = procession::decodeArgument(name);
+        QCOMPARE(procession::encodeArgument(text), name);
+        if (QString::fromUtf8(name).toUtf8() == name)
+            QCOMPARE(text, QString::fromUtf8(name));
+    }
+    QCOMPARE(procession::decodeArgument("caf\xe9").size(), 4);
 }
 
 void tst_Cli::list()

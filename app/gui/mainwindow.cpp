@@ -330,7 +330,7 @@ void MainWindow::onEntrySelected()
             return;
         }
         if (!m_single->isRunning()) {
-            m_single->load(e.events, e.path, e.recorded);
+            m_single->load(e.run, e.path, e.recorded);
             const Scenario *s = m_single->shownScenario();
             m_code->setLines(s ? s->recipeLines() : QStringList());
             m_timeline->setModel(&m_single->model());
@@ -346,7 +346,7 @@ void MainWindow::onEntrySelected()
     if (!m_compareMode) {
         m_code->setLines(e.scenario.recipeLines());
         if (!m_single->isRunning() && m_single->scenario().id != e.scenario.id) {
-            m_single->load({}, QString()); // a fresh, empty timeline for the new choice
+            m_single->load(nullptr, QString()); // a fresh, empty timeline for the new choice
             m_timeline->setModel(&m_single->model());
             m_console->setModel(&m_single->model());
             m_timeline->setTitle(viewTitle(m_single->model(), &e.scenario));

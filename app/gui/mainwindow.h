@@ -41,7 +41,8 @@ public:
 
     bool selectScenario(const QString &id);
     QString selectedScenarioId() const;
-    bool openFile(const QString &path, QString *error = nullptr);
+    // *cancelled: the person cancelled the opening of a trace (the window is as it was).
+    bool openFile(const QString &path, QString *error = nullptr, bool *cancelled = nullptr);
     // Files that could not be opened, said in the window (a message box that does not block,
     // and the status bar): for a start from the desktop, where no terminal shows stderr.
     void showOpenErrors(const QStringList &errors);

@@ -37,10 +37,16 @@
 
 namespace procession::gui {
 
-bool MainWindow::openFile(const QString &path, QString *error)
+bool MainWindow::openFile(const QString &path, QString *error, bool *cancelled)
 {
     ScenarioEntry e;
-    if (!TraceFileActions::read(path, &e, error, this))
+    bool stopped = false;
+    const bool read = TraceFileActions::read(path, &e, error, this, &stopped);
+    if (cancelled)
+        *cancelled = stopped;
+    if (stopped)
+        statusBar()->showMessage(tr("Opening %1 was cancelled.").arg(path));
+    if (!read)
         return false;
     addEntry(e, true);
     statusBar()->showMessage(
@@ -129,7 +135,8 @@ void MainWindow::openDialog()
     if (path.isEmpty())
         return;
     QString error;
-    if (!openFile(path, &error))
+    bool cancelled = false;
+    if (!openFile(path, &error, &cancelled) && !cancelled)
         QMessageBox::warning(this, tr("Cannot open"), error);
 }
 

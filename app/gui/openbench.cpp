@@ -3,6 +3,7 @@
 // shows the window (offscreen unless told otherwise), and once the timeline has painted the
 // loaded trace prints one JSON line. Then it waits for its standard input to close (the
 // bench reads this process's peak memory meanwhile) and exits.
+#include "commandoptions.h"
 #include "mainwindow.h"
 #include "paintthreads.h"
 #include "timelinemodel.h"
@@ -10,6 +11,7 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QEvent>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -63,8 +65,10 @@ extern "C" Q_DECL_EXPORT int procession_gui_open_bench(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen"); // no screen needed, none used
     QApplication app(argc, argv);
-    const QStringList args = app.arguments().mid(2);
-    if (args.size() != 1) {
+    // `procession bench-open FILE`, read with its definition (commandoptions.cpp).
+    procession::CommandLine line;
+    QString error;
+    if (!line.parse(argc, argv, &error) || line.positional().size() != 1) {
         std::fputs("procession bench-open: give one trace file\n", stderr);
         return 2;
     }
@@ -80,8 +84,7 @@ extern "C" Q_DECL_EXPORT int procession_gui_open_bench(int argc, char **argv)
     window.setDarkPalette(false);
     window.resize(1600, 1000);
     FirstFrame first(window.timeline());
-    QString error;
-    if (!window.openFile(args.first(), &error)) {
+    if (!window.openFile(QFile::decodeName(line.positional().constFirst()), &error)) {
         std::fprintf(stderr, "procession bench-open: %s\n", qPrintable(error));
         return 1;
     }

@@ -3,6 +3,7 @@
 // widget needs a QApplication). Records a real run of 100,000 square() calls on two
 // workers, then renders its timeline offscreen at 1600×500, zoomed out and in a 1 %
 // window, and prints one JSON object with the time of each frame.
+#include "commandoptions.h"
 #include "runcontroller.h"
 #include "scenario.h"
 #include "session.h"
@@ -165,13 +166,19 @@ extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen"); // no screen needed, none used
     QApplication app(argc, argv);
-    const QStringList args = app.arguments().mid(2);
-    const bool quick = args.contains(QLatin1String("--quick"));
+    // `procession bench-paint [--quick] [--no-live]`, read with its definition
+    // (commandoptions.cpp); the command line has refused anything else already.
+    CommandLine line;
+    QString error;
+    if (!line.parse(argc, argv, &error)) {
+        std::fprintf(stderr, "procession: %s\n", qPrintable(error));
+        return 2;
+    }
+    const bool quick = line.isSet(QStringLiteral("quick"));
     const int calls = 100000;
     const int frames = quick ? 5 : 15;
 
     QList<TraceEvent> events;
-    QString error;
     if (!recordRun(calls, &events, &error)) {
         std::fprintf(stderr, "procession bench-paint: %s\n", qPrintable(error));
         return 1;
@@ -182,7 +189,7 @@ extern "C" Q_DECL_EXPORT int procession_gui_paint_bench(int argc, char **argv)
     out.insert(QStringLiteral("calls"), model.countCalls());
     out.insert(QStringLiteral("zoomed_out_ms"), frameTimes(model, 1.0, frames));
     out.insert(QStringLiteral("window_1pct_ms"), frameTimes(model, 0.01, frames));
-    if (!args.contains(QLatin1String("--no-live"))) {
+    if (!line.isSet(QStringLiteral("no-live"))) {
         double stall = 0, wall = 0;
         QList<double> paints;
         if (!liveStall(200000, &stall, &wall, &paints, &error)) {

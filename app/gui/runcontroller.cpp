@@ -32,6 +32,7 @@ bool RunController::start(const Scenario &scenario)
     m_trace.clear();
     m_arrived.clear();
     m_cursor = 0;
+    m_loaded.reset();
     m_model.clear();
     m_model.setLessonPhases(scenario.compareFrom, scenario.compareTo);
     m_result = RunResult();
@@ -81,6 +82,17 @@ bool RunController::start(const Scenario &scenario)
 void RunController::load(const QList<TraceEvent> &events, const QString &source,
                          const Scenario &recorded)
 {
+    auto model = std::make_shared<TimelineModel>();
+    model->setEvents(events);
+    // A saved run keeps its scenario's lesson.
+    if (const Scenario *s = scenarioFor(model->trace().scenarioId(), recorded))
+        model->setLessonPhases(s->compareFrom, s->compareTo);
+    load(std::move(model), source, recorded);
+}
+
+void RunController::load(std::shared_ptr<const TimelineModel> model, const QString &source,
+                         const Scenario &recorded)
+{
     stopAndWait();
     m_scenario = Scenario();
     m_recorded = recorded;
@@ -89,25 +101,27 @@ void RunController::load(const QList<TraceEvent> &events, const QString &source,
     m_arrived.clear();
     m_cursor = 0;
     m_result = RunResult();
-    m_model.setEvents(events);
-    // A saved run keeps its scenario's lesson.
-    if (const Scenario *s = shownScenario())
-        m_model.setLessonPhases(s->compareFrom, s->compareTo);
+    m_model.clear();
+    m_loaded = model && !model->isEmpty() ? std::move(model) : nullptr;
     emit eventsArrived();
+}
+
+const Scenario *RunController::scenarioFor(const QString &id, const Scenario &recorded)
+{
+    if (!recorded.id.isEmpty() && recorded.id == id)
+        return &recorded;
+    static const QList<Scenario> bundled = bundledScenarios();
+    for (const Scenario &s : bundled)
+        if (!id.isEmpty() && s.id == id)
+            return &s;
+    return nullptr;
 }
 
 const Scenario *RunController::shownScenario() const
 {
     if (hasScenario())
         return &m_scenario;
-    const QString id = m_model.trace().scenarioId();
-    if (!m_recorded.id.isEmpty() && m_recorded.id == id)
-        return &m_recorded;
-    static const QList<Scenario> bundled = bundledScenarios();
-    for (const Scenario &s : bundled)
-        if (!id.isEmpty() && s.id == id)
-            return &s;
-    return nullptr;
+    return scenarioFor(model().trace().scenarioId(), m_recorded);
 }
 
 void RunController::stop(const QString &why)

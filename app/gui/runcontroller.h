@@ -10,6 +10,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
 class QThread;
 
 namespace procession::gui {
@@ -34,13 +36,20 @@ public:
     // kept, if any (its recipe and lesson are shown; a run of a bundled one finds it by id).
     void load(const QList<TraceEvent> &events, const QString &source,
               const Scenario &recorded = Scenario());
+    // The same with a model built elsewhere (off the GUI thread, with its lesson set): shown
+    // as it is, shared with whoever else keeps it (the opened file's entry), never copied.
+    void load(std::shared_ptr<const TimelineModel> model, const QString &source,
+              const Scenario &recorded = Scenario());
+    // The scenario a run of `scenarioId` played: `recorded` if it is that one, else the
+    // bundled one of that id; null when not known.
+    static const Scenario *scenarioFor(const QString &scenarioId, const Scenario &recorded);
     // Asks the runner to stop; the thread ends soon after (finished() is emitted).
     void stop(const QString &why = QString());
     // stop(), then waits for the runner thread and its workers to be gone.
     void stopAndWait(const QString &why = QString());
 
     bool isRunning() const { return m_thread != nullptr; }
-    const TimelineModel &model() const { return m_model; }
+    const TimelineModel &model() const { return m_loaded ? *m_loaded : m_model; }
     bool hasScenario() const { return !m_scenario.id.isEmpty(); }
     const Scenario &scenario() const { return m_scenario; }
     // The scenario of what is shown: the one run, or the one a loaded trace kept or names
@@ -75,7 +84,8 @@ private:
     Trace m_trace;          // what the runner appends, until the next poll takes it
     EventStore m_arrived;   // taken from m_trace, handed to the model in slices
     qsizetype m_cursor = 0; // into m_arrived
-    TimelineModel m_model;
+    TimelineModel m_model;                          // a run's, growing as it arrives
+    std::shared_ptr<const TimelineModel> m_loaded; // or a saved run's, shown instead
     QTimer m_poll;
     QThread *m_thread = nullptr;
     bool m_runnerDone = false; // the runner thread has ended; the model may still be catching up

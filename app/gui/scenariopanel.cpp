@@ -84,10 +84,9 @@ void ScenarioPanel::describe(QListWidgetItem *item, const ScenarioEntry &entry) 
                                                           .arg(entry.timeline->threadLanes()));
         item->setToolTip(entry.path);
     } else if (entry.isTrace()) {
-        TimelineModel m;
-        m.setEvents(entry.events);
         item->setText(tr("Saved run: %1").arg(QFileInfo(entry.path).fileName()));
-        item->setData(ScenarioDelegate::SubtitleRole, m.trace().scenarioId());
+        item->setData(ScenarioDelegate::SubtitleRole,
+                      entry.run ? entry.run->trace().scenarioId() : QString());
         item->setToolTip(entry.path);
     } else {
         item->setText(entry.scenario.title);

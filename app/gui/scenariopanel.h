@@ -3,7 +3,6 @@
 #include <memory>
 
 #include "scenario.h"
-#include "traceevent.h"
 
 #include <QWidget>
 
@@ -17,12 +16,16 @@ class ChromeTimeline;
 
 namespace procession::gui {
 
+class TimelineModel;
+
 // One line of the scenario list: a scenario to run, or a saved run to replay.
 struct ScenarioEntry
 {
-    Scenario scenario;        // a scenario to run
-    QList<TraceEvent> events; // or a saved run to replay
-    Scenario recorded;        // the scenario a saved run played, when its trace kept it
+    Scenario scenario; // a scenario to run
+    // or a saved run to replay: its model, built when the file was opened and shared with
+    // the window's timeline and the saver (one copy of the events however often it is shown)
+    std::shared_ptr<const TimelineModel> run;
+    Scenario recorded; // the scenario a saved run played, when its trace kept it
     std::shared_ptr<const ChromeTimeline> timeline; // or another tool's trace to show
     QString path; // the file it came from; empty for a bundled scenario
     bool isTrace() const { return scenario.id.isEmpty(); }

@@ -52,8 +52,42 @@ int TimelineModel::phaseAt(qint64 t) const
 
 void TimelineModel::setEvents(const QList<TraceEvent> &events)
 {
+    EventStore store;
+    store.append(events);
+    build(std::move(store));
+}
+
+bool TimelineModel::build(EventStore &&events, const std::atomic<bool> *cancel,
+                          const Progress &progress)
+{
     clear();
-    append(events);
+    m_store = std::move(events);
+    const qsizetype n = m_store.size();
+    // The picture is built once, after the records; that counts as the last tenth.
+    const qint64 total = n + n / 9 + 1;
+    bool phases = false;
+    for (qsizetype i = 0; i < n; ++i) {
+        if ((i & 0x3fff) == 0) {
+            if (cancel && cancel->load()) {
+                clear();
+                return false;
+            }
+            if (progress)
+                progress(i, total);
+        }
+        const StoredEvent &raw = m_store.raw(i);
+        phases = phases || raw.type == EventType::Phase || raw.type == EventType::RunEnd;
+        m_trace.apply(m_store.at(i));
+    }
+    if (n > 0 && !rebuild(cancel)) {
+        clear();
+        return false;
+    }
+    if (phases)
+        m_phaseFigures = m_trace.phaseSummaries(); // the lesson's phases are set afterwards
+    if (progress)
+        progress(total, total);
+    return true;
 }
 
 qint64 TimelineModel::duration() const
@@ -345,7 +379,7 @@ void TimelineModel::addTimes(QList<qint64> &times, QList<qint64> &added)
                    std::back_inserter(times));
 }
 
-void TimelineModel::rebuild()
+bool TimelineModel::rebuild(const std::atomic<bool> *cancel)
 {
     ++m_rebuilds;
     m_lanes.clear();
@@ -389,6 +423,8 @@ void TimelineModel::rebuild()
     }
     const qsizetype calls = m_lanes.isEmpty() ? 0 : m_trace.calls().size();
     for (qsizetype i = 0; i < calls; ++i) {
+        if ((i & 0x3fff) == 0 && cancel && cancel->load())
+            return false;
         const CallPicture p = callPicture(i);
         if (p.hasSpan)
             m_lanes[p.row].spans.append(p.span);
@@ -419,7 +455,10 @@ void TimelineModel::rebuild()
     for (const QList<Arrow> *arrows : {&m_dispatchArrows, &m_returnArrows})
         for (const Arrow &a : *arrows)
             m_maxArrowLength = std::max(m_maxArrowLength, (a.to < 0 ? a.from : a.to) - a.from);
+    if (cancel && cancel->load())
+        return false;
     rebuildTimes();
+    return true;
 }
 
 } // namespace procession::gui

@@ -8,6 +8,9 @@
 #include <QList>
 #include <QMultiHash>
 
+#include <atomic>
+#include <functional>
+
 namespace procession::gui {
 
 // Everything the timeline draws, in ns from the run's start, built from a TraceModel:
@@ -105,6 +108,13 @@ public:
     // Adds events (as they arrive from a live run, or all at once from a file).
     void append(const QList<TraceEvent> &events);
     void setEvents(const QList<TraceEvent> &events);
+    // A saved run's whole picture at once, from its events, which the model keeps (the one
+    // copy: the saver streams them from here). Made for a thread of its own: progress(done,
+    // total) now and then, and when *cancel turns true it stops, empties the model and
+    // returns false.
+    using Progress = std::function<void(qint64 done, qint64 total)>;
+    bool build(EventStore &&events, const std::atomic<bool> *cancel = nullptr,
+               const Progress &progress = {});
 
     // The run's events, kept once (the saver streams them from here).
     const EventStore &store() const { return m_store; }
@@ -168,7 +178,7 @@ private:
     LanePicture lanePicture(int row) const;
     Span awaitSpan(qsizetype index) const;
     TimelineLane laneRow(const LaneRecord &record) const;
-    void rebuild();
+    bool rebuild(const std::atomic<bool> *cancel = nullptr); // false: cancelled
     void rebuildTimes();
     void note(const TraceEvent &event, Batch *batch); // before the event is applied
     void touchLane(int lane, Batch *batch);

@@ -19,6 +19,18 @@ using namespace TimelineMetrics;
 
 namespace {
 
+// A count in at most four characters or so: 950, 9.5k, 101k, 1.2M.
+QString compactCount(qint64 n)
+{
+    if (n < 10000)
+        return QString::number(n);
+    if (n < 100000)
+        return QString::number(double(n) / 1e3, 'f', 1) + QLatin1Char('k');
+    if (n < 1000000)
+        return QString::number(qRound64(double(n) / 1e3)) + QLatin1Char('k');
+    return QString::number(double(n) / 1e6, 'f', 1) + QLatin1Char('M');
+}
+
 // Rectangles to fill, grouped by colour, then filled with one QPainter::drawRects() per
 // colour, on whole pixels and without antialiasing. Zoomed out, a lane is a hundred or
 // more blocks of merged calls and thin awaits; filled one by one, each fill of a fractional,
@@ -286,6 +298,12 @@ void TimelineRenderer::paintLanes(QPainter &p) const
         const QRectF awaitRect =
             QRectF(bar.left(), bar.top() + bar.height() * 0.6, bar.width(), bar.height() * 0.4);
 
+        auto draw = [&](const QRectF &visible, const QString &t, const QColor &color,
+                        const QFont &f) {
+            p.setFont(f);
+            p.setPen(color);
+            p.drawText(visible.adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignVCenter, t);
+        };
         auto drawLabel = [&](const QRectF &rect, const QString &text, const QColor &color,
                              const QFont &f) {
             if (rect.width() < 24)
@@ -296,9 +314,7 @@ void TimelineRenderer::paintLanes(QPainter &p) const
             const QString t = lfm.elidedText(text, Qt::ElideRight, int(visible.width() - 8));
             if (t.isEmpty() || t == QStringLiteral("…"))
                 return;
-            p.setFont(f);
-            p.setPen(color);
-            p.drawText(visible.adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignVCenter, t);
+            draw(visible, t, color, f);
         };
 
         const auto items =
@@ -347,9 +363,19 @@ void TimelineRenderer::paintLanes(QPainter &p) const
             const QColor fill = colorOf(s);
             const bool flight = s.kind == Span::Kind::Flight;
             if (it.merged()) { // filled above
-                if (rect.width() > 60)
-                    drawLabel(rect, tr("%n calls", nullptr, int(it.count)), m_f.theme.barText,
-                              small);
+                // "100861 calls" where it fits, else "101k calls", else "101k": never cut
+                // off into "100861 c…".
+                const QRectF visible =
+                    rect.intersected(QRectF(plotL, rect.top(), plotR - plotL, rect.height()));
+                const QFontMetrics sfm(small);
+                const QString count = compactCount(it.count);
+                for (const QString &t : {tr("%n calls", nullptr, int(it.count)),
+                                         tr("%1 calls").arg(count), count}) {
+                    if (rect.width() >= 24 && sfm.horizontalAdvance(t) <= visible.width() - 8) {
+                        draw(visible, t, m_f.theme.barText, small);
+                        break;
+                    }
+                }
                 continue;
             }
             // A failed call may take microseconds: keep it wide enough to see it is red.

@@ -27,8 +27,10 @@
 namespace procession::gui {
 
 bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *error,
-                            QWidget *progressParent)
+                            QWidget *progressParent, bool *cancelled)
 {
+    if (cancelled)
+        *cancelled = false;
     if (!QFileInfo(path).isFile()) {
         // Says what it is instead (a FIFO, a device, a directory), without reading from it.
         QByteArray nothing;
@@ -41,25 +43,23 @@ bool TraceFileActions::read(const QString &path, ScenarioEntry *entry, QString *
     ScenarioEntry e;
     e.path = path;
     if (looksLikeTrace(path)) {
-        // Our own trace or another tool's: the one reader, on a worker thread.
-        LoadedTrace t = openTraceWithProgress(progressParent, path);
-        if (t.status != TraceReadStatus::Ok) {
+        // Our own trace or another tool's: the one reader, on a worker thread, and a saved
+        // run's model built there too.
+        OpenedTrace t = openTraceWithProgress(progressParent, path);
+        if (cancelled)
+            *cancelled = t.loaded.status == TraceReadStatus::Cancelled;
+        if (t.loaded.status != TraceReadStatus::Ok) {
             if (error)
-                *error = tr("%1: %2").arg(path, t.error);
+                *error = tr("%1: %2").arg(path, t.loaded.error);
             return false;
         }
-        if (t.own) {
-            e.events = std::move(t.events);
-            // The scenario the run played, when the trace kept it: a scenario from a file
-            // shows its recipe on replay too. A copy that does not parse is left out.
-            QString why;
-            if (!t.read.processionScenarioSource.isEmpty() &&
-                !parseScenario(t.read.processionScenarioSource, path, &e.recorded, &why))
-                e.recorded = Scenario();
+        if (t.loaded.own) {
+            e.run = std::move(t.run);
+            e.recorded = std::move(t.recorded);
         } else {
-            e.timeline = std::make_shared<const ChromeTimeline>(std::move(t.timeline));
+            e.timeline = std::make_shared<const ChromeTimeline>(std::move(t.loaded.timeline));
         }
-        *entry = e;
+        *entry = std::move(e);
         return true;
     }
     QString why;
@@ -81,13 +81,14 @@ bool TraceFileActions::save(const TimelineModel &model, const QString &path, QSt
         return false;
     }
     // Written beside and renamed over a regular file; a FIFO or a device stays what it is.
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
+    // Streamed from the model's events a megabyte at a time, as the command line does: a
+    // 1,000,000-call run's trace is 1.5 GB, and its text is never whole in memory.
     QString why;
     OutputFile file(path);
-    if (!writeChromeTrace(&buffer, model.store(), model.trace(), &why, scenarioText) ||
-        !file.open() || !file.write(bytes) || !file.commit()) {
+    OutputFileDevice device(&file);
+    if (!file.open() ||
+        !writeChromeTrace(&device, model.store(), model.trace(), &why, scenarioText) ||
+        !file.commit()) {
         if (error)
             *error = tr("%1: %2").arg(path, why.isEmpty() ? file.errorString() : why);
         return false;

@@ -24,9 +24,10 @@ class TraceFileActions
 
 public:
     // A Chrome trace Procession saved becomes a saved run; anything else must be a scenario.
-    // Traces (ours or another tool's) are read on a worker thread with a progress dialog.
+    // Traces (ours or another tool's) are read on a worker thread with a progress dialog;
+    // *cancelled says whether the person cancelled it there.
     static bool read(const QString &path, ScenarioEntry *entry, QString *error,
-                     QWidget *progressParent = nullptr);
+                     QWidget *progressParent = nullptr, bool *cancelled = nullptr);
     // `scenarioText`: the scenario's JSON, kept in the trace for its recipe (may be empty).
     static bool save(const TimelineModel &model, const QString &path, QString *error,
                      const QByteArray &scenarioText = {});

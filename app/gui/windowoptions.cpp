@@ -1,5 +1,6 @@
 #include "windowoptions.h"
 
+#include "commandoptions.h"
 #include "windowoptionlist.h"
 
 #include <QCommandLineParser>
@@ -13,16 +14,6 @@ namespace {
 
 // The longest time a window option may name: a day, in milliseconds.
 constexpr double kMaxMs = 24.0 * 3600 * 1000;
-
-QString sentence(QString text)
-{
-    // QCommandLineParser says "Unknown option 'x'."; the command line's style is lower case.
-    if (text.endsWith(QLatin1Char('.')))
-        text.chop(1);
-    if (!text.isEmpty())
-        text[0] = text[0].toLower();
-    return text;
-}
 
 bool readMs(const QString &text, double *out)
 {
@@ -60,7 +51,7 @@ bool WindowOptions::parse(const QStringList &args, QString *error)
                   lightOption = QStringLiteral("light"), size = QStringLiteral("size"),
                   tasks = QStringLiteral("tasks"), desktop = QStringLiteral("from-desktop");
     if (!parser.parse(args)) {
-        *error = sentence(parser.errorText());
+        *error = optionError(parser, args, windowOptionList());
         return false;
     }
     help = parser.isSet(helpOption);

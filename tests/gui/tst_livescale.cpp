@@ -17,6 +17,7 @@
 #include <algorithm>
 
 #include "../faultutil.h"
+#include "heartbeat.h"
 
 using namespace procession::gui;
 
@@ -29,34 +30,6 @@ constexpr qint64 StopWithinMs = 1000; // from Stop until the workers are gone
 // (in a 200,000-call run it lags the runner by up to ~800,000 events; 0.9-1.9 s on two
 // loaded cores).
 constexpr qint64 EndWithinMs = 10000;
-
-// Notes the longest stretch between two turns of the GUI thread's event loop.
-class Heartbeat : public QObject
-{
-public:
-    Heartbeat()
-    {
-        m_timer.setInterval(2);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            const qint64 now = m_clock.elapsed();
-            if (now - m_last > m_worst)
-                m_worstAt = now;
-            m_worst = std::max(m_worst, now - m_last);
-            m_last = now;
-        });
-        m_clock.start();
-        m_timer.start();
-    }
-    qint64 worstMs() const { return m_worst; }
-    qint64 worstAtMs() const { return m_worstAt; } // when the longest gap ended
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    qint64 m_worst = 0;
-    qint64 m_worstAt = 0;
-};
 
 QList<qint64> workerPids(const TimelineModel &m)
 {

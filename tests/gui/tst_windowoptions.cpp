@@ -133,8 +133,9 @@ void TestWindowOptions::badValueIsOneLine_data()
     QTest::newRow("screenshot-after alone")
         << words({"--screenshot-after", "100"})
         << "procession: --screenshot-after needs --autorun and --screenshot";
-    QTest::newRow("unknown option") << words({"--bogus"}) << "procession: unknown option 'bogus'";
-    QTest::newRow("missing value") << words({"--zoom"}) << "procession: missing value after";
+    QTest::newRow("unknown option") << words({"--bogus"}) << "procession: unknown option --bogus";
+    QTest::newRow("missing value")
+        << words({"--zoom"}) << "procession: --zoom needs a value (FROM-TO|call)";
 }
 
 // Status 2 and one line (plus the usual hint), never a crash, never ignored, and no
