@@ -229,6 +229,10 @@ int runBench(const CommandLine &line)
                      QStringLiteral("the window's first frame of a saved trace")};
     Figure openPeak{QStringLiteral("open_trace_peak_mb"), QStringLiteral("MB"),
                     QStringLiteral("the window's peak resident memory until then")};
+    Figure openStall{QStringLiteral("open_trace_stall_ms"), QStringLiteral("ms"),
+                     QStringLiteral("longest time the window's GUI thread was away from its "
+                                    "event loop until then")};
+    openStall.decimals = 0;
     Figure openFile{QStringLiteral("open_trace_file_mb"), QStringLiteral("MB"),
                     QStringLiteral("the trace file's size")};
     Figure openPython{QStringLiteral("open_trace_python_s"), QStringLiteral("s"),
@@ -240,17 +244,18 @@ int runBench(const CommandLine &line)
     progress(talk, QStringLiteral("  opening a saved trace (%1 calls)\n")
                        .arg(opt.quick ? QStringLiteral("20,000") : QStringLiteral("1,000,000")));
     if (opt.wants("open")) {
-        OpenTraceFigures openFigures{&openTrace, &openPeak, &openFile, &openPython,
-                                     &openPythonPeak};
+        OpenTraceFigures openFigures{&openTrace, &openPeak,   &openStall,
+                                     &openFile,  &openPython, &openPythonPeak};
         measureOpenTrace(opt, &openFigures, &problems);
     }
 
     const QList<const Figure *> figures = {
-        &rtt,         &raw,         &rawSpin,    &rttRatio,  &rttPinned,  &rawPinned,
-        &pinnedRatio, &ready,       &spawn,      &cps[0],    &cps[1],     &cps[2],
-        &payload,     &traceNs,     &traceBytes, &rss,       &greetSpawn, &greetPool,
-        &paint,       &paintWindow, &liveStall,  &livePaint, &parse,      &parsePython,
-        &parseRatio,  &openTrace,   &openPeak,   &openFile,  &openPython, &openPythonPeak};
+        &rtt,           &raw,         &rawSpin,    &rttRatio,  &rttPinned,  &rawPinned,
+        &pinnedRatio,   &ready,       &spawn,      &cps[0],    &cps[1],     &cps[2],
+        &payload,       &traceNs,     &traceBytes, &rss,       &greetSpawn, &greetPool,
+        &paint,         &paintWindow, &liveStall,  &livePaint, &parse,      &parsePython,
+        &parseRatio,    &openTrace,   &openPeak,   &openStall, &openFile,   &openPython,
+        &openPythonPeak};
     const double seconds = double(nowNs() - started) / 1e9;
     const QString loadAfter = loadAverage();
     const QString machine = QStringLiteral("%1, %2 cores, %3 %4, Qt %5")

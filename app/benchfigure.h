@@ -110,6 +110,7 @@ struct OpenTraceFigures
 {
     Figure *open;       // open_trace_s, its target set when Python was measured
     Figure *peak;       // open_trace_peak_mb
+    Figure *stall;      // open_trace_stall_ms
     Figure *fileMb;     // open_trace_file_mb
     Figure *python;     // open_trace_python_s
     Figure *pythonPeak; // open_trace_python_peak_mb

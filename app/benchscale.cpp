@@ -161,7 +161,7 @@ void measureOpenTrace(const Options &opt, OpenTraceFigures *f, QStringList *prob
                                    "process's start")
                         .arg(calls);
     const auto noteAll = [f](const QString &why) {
-        for (Figure *g : {f->open, f->peak, f->fileMb, f->python, f->pythonPeak})
+        for (Figure *g : {f->open, f->peak, f->stall, f->fileMb, f->python, f->pythonPeak})
             g->note = why;
     };
     QTemporaryDir dir;
@@ -196,7 +196,8 @@ void measureOpenTrace(const Options &opt, OpenTraceFigures *f, QStringList *prob
                                             {QStringLiteral("bench-open"), path}, env, timeoutS);
     const QJsonObject shown = QJsonDocument::fromJson(window.line).object();
     if (window.seconds < 0 && window.error.contains(QLatin1String("library is not available"))) {
-        f->open->note = f->peak->note = QStringLiteral("not measured: this build has no window");
+        f->open->note = f->peak->note = f->stall->note =
+            QStringLiteral("not measured: this build has no window");
     } else if (window.seconds < 0 || shown.value(QLatin1String("calls")).toInt() != calls) {
         *problems << QStringLiteral("open_trace: the window %1")
                          .arg(window.seconds < 0
@@ -206,6 +207,7 @@ void measureOpenTrace(const Options &opt, OpenTraceFigures *f, QStringList *prob
                                         .arg(calls));
     } else {
         f->open->samples << window.seconds;
+        f->stall->samples << shown.value(QLatin1String("stall_ms")).toDouble();
         if (window.peakMb >= 0)
             f->peak->samples << window.peakMb;
         else

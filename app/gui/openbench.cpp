@@ -1,18 +1,19 @@
 // `procession bench-open FILE`: the open_trace_s part of `procession bench`, run by the bench
 // in a process of its own. Opens FILE the way `procession FILE` does (MainWindow::openFile),
 // shows the window (offscreen unless told otherwise), and once the timeline has painted the
-// loaded trace prints one JSON line. Then it waits for its standard input to close (the
+// loaded trace prints one JSON line: the calls shown, and the longest time the GUI thread
+// was away from its event loop meanwhile. Then it waits for its standard input to close (the
 // bench reads this process's peak memory meanwhile) and exits.
 #include "commandoptions.h"
 #include "mainwindow.h"
 #include "paintthreads.h"
+#include "stallwatch.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
-#include <QFile>
 #include <QEvent>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStyleFactory>
@@ -31,7 +32,10 @@ using namespace procession::gui;
 class FirstFrame : public QObject
 {
 public:
-    explicit FirstFrame(TimelineView *view) : m_view(view) { view->installEventFilter(this); }
+    FirstFrame(TimelineView *view, StallWatch *stalls) : m_view(view), m_stalls(stalls)
+    {
+        view->installEventFilter(this);
+    }
 
     bool eventFilter(QObject *watched, QEvent *event) override
     {
@@ -47,6 +51,8 @@ private:
     void report() const
     {
         QJsonObject out;
+        out.insert(QStringLiteral("stall_ms"), m_stalls->worstMs());
+        m_stalls->stop();
         out.insert(QStringLiteral("calls"), m_view->model()->countCalls());
         out.insert(QStringLiteral("events"), qint64(m_view->model()->store().size()));
         std::fputs(QJsonDocument(out).toJson(QJsonDocument::Compact).constData(), stdout);
@@ -55,6 +61,7 @@ private:
     }
 
     TimelineView *m_view;
+    StallWatch *m_stalls;
     bool m_seen = false;
 };
 
@@ -83,7 +90,10 @@ extern "C" Q_DECL_EXPORT int procession_gui_open_bench(int argc, char **argv)
     MainWindow window;
     window.setDarkPalette(false);
     window.resize(1600, 1000);
-    FirstFrame first(window.timeline());
+    // From here to the first frame: how long the GUI thread left its event loop at a time.
+    StallWatch stalls;
+    FirstFrame first(window.timeline(), &stalls);
+    stalls.start();
     if (!window.openFile(QFile::decodeName(line.positional().constFirst()), &error)) {
         std::fprintf(stderr, "procession bench-open: %s\n", qPrintable(error));
         return 1;

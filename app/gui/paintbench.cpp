@@ -7,6 +7,7 @@
 #include "runcontroller.h"
 #include "scenario.h"
 #include "session.h"
+#include "stallwatch.h"
 #include "timelinemodel.h"
 #include "timelineview.h"
 #include "trace.h"
@@ -97,9 +98,9 @@ protected:
 };
 
 // live_stall_ms: a live run of `calls` square() calls on four workers, drawn as it grows in
-// a shown (offscreen) timeline that follows it, as the window does. A 1 ms timer on the
-// GUI thread notes the longest stretch the thread spent without coming back to its event
-// loop: a click on Stop would have waited that long. live_paint_ms: each frame it painted.
+// a shown (offscreen) timeline that follows it, as the window does, and the longest stretch
+// the GUI thread spent away from its event loop meanwhile (StallWatch): a click on Stop would
+// have waited that long. live_paint_ms: each frame it painted.
 bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs, QString *error)
 {
     const QByteArray json = QStringLiteral(
@@ -120,19 +121,10 @@ bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs
         view.modelChanged();
         view.setPlayhead(controller.model().duration());
     });
-    QElapsedTimer clock;
-    qint64 last = 0, worst = 0;
-    QTimer tick;
-    tick.setInterval(1);
-    QObject::connect(&tick, &QTimer::timeout, &view, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        worst = std::max(worst, now - last);
-        last = now;
-    });
+    gui::StallWatch stalls;
     QEventLoop loop;
     QObject::connect(&controller, &gui::RunController::finished, &loop, &QEventLoop::quit);
-    clock.start();
-    tick.start();
+    stalls.start();
     if (!controller.start(scenario)) {
         *error = QStringLiteral("the live run did not start");
         return false;
@@ -141,7 +133,7 @@ bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs
     view.setLive(true);
     QTimer::singleShot(120000, &loop, &QEventLoop::quit);
     loop.exec();
-    tick.stop();
+    stalls.stop();
     if (controller.isRunning()) {
         controller.stopAndWait();
         *error = QStringLiteral("the live run did not finish within 2 minutes");
@@ -153,9 +145,9 @@ bool liveStall(int calls, double *stallMs, double *wallS, QList<double> *paintMs
                      .arg(calls);
         return false;
     }
-    *stallMs = double(worst) / 1e6;
+    *stallMs = stalls.worstMs();
     *paintMs = view.paintMs;
-    *wallS = double(clock.nsecsElapsed()) / 1e9;
+    *wallS = stalls.elapsedS();
     return true;
 }
 
