@@ -377,6 +377,15 @@ inline bool reapAdopted(const QList<qint64> &pids)
 }
 #endif
 
+// Every one of these processes has ended (none is running any more).
+inline bool allDead(const QList<qint64> &pids)
+{
+    for (qint64 pid : pids)
+        if (!isDead(pid))
+            return false;
+    return true;
+}
+
 // The processes a test left behind: described ("PID NAME (STATE)"), then ended and reaped,
 // so that one failing test does not fail the next. Empty when nothing was left.
 inline QString endLeftBehind()

@@ -199,13 +199,7 @@ void tst_FaultCli::parentKilledTakesWorkersAlong()
     timer.start();
     run.kill();
     QVERIFY(run.waitForFinished(5000));
-    auto allDead = [&] {
-        for (qint64 pid : workers)
-            if (!isDead(pid))
-                return false;
-        return true;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(allDead(), 1000);
+    QTRY_VERIFY_WITH_TIMEOUT(allDead(workers), 1000);
     qInfo("workers gone %lld ms after SIGKILL to their parent", timer.elapsed());
     reapAdopted(workers); // orphans came to this test: leave no zombie behind
     for (qint64 pid : workers)

@@ -166,13 +166,7 @@ void tst_WorkerEnds::parentKilledTakesStubbornWorkersAlong()
     timer.start();
     parent.kill();
     QVERIFY(parent.waitForFinished(5000));
-    auto allDead = [&] {
-        for (qint64 pid : workers)
-            if (!isDead(pid))
-                return false;
-        return true;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(allDead(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(allDead(workers), 2000);
     qInfo("stubborn workers gone %lld ms after their parent was killed", timer.elapsed());
 }
 

@@ -184,7 +184,7 @@ void TestLiveScale::stopAnswersMidRun()
     QVERIFY(!stop->isEnabled());
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("Stop")));
     // Within a second the workers are gone...
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(pids.cbegin(), pids.cend(), faultutil::isDead),
+    QTRY_VERIFY_WITH_TIMEOUT(faultutil::allDead(pids),
                              StopWithinMs);
     const qint64 gone = clock.elapsed();
     // ... and once what they sent before is drawn, the run has ended, interrupted.
