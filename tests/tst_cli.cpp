@@ -249,6 +249,12 @@ void tst_Cli::missingValueRefused()
 // valid UTF-8 reads as the text it is.
 void tst_Cli::argumentBytesRoundTrip()
 {
+#if defined(Q_OS_WIN)
+    // There the C runtime makes argv from the UTF-16 command line in the ANSI code page
+    // (decodeArgument reads it back with fromLocal8Bit): a name outside that code page never
+    // reaches argv as bytes at all, so there is no byte-for-byte claim to check.
+    QSKIP("Windows: argv is the ANSI code page's copy of a UTF-16 command line");
+#endif
     const QList<QByteArray> names = {"plain.json",
                                      "caf\xc3\xa9.json",
                                      "caf\xe9.json",
