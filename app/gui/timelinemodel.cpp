@@ -28,6 +28,8 @@ void TimelineModel::clear()
     m_outputsSeen = 0;
     m_stepsSeen = 0;
     m_t0Seen = -1;
+    m_busy = ParallelismProfile();
+    m_busyKnown = false;
 }
 
 void TimelineModel::setLessonPhases(const QString &from, const QString &to)
@@ -85,9 +87,31 @@ bool TimelineModel::build(EventStore &&events, const std::atomic<bool> *cancel,
     }
     if (phases)
         m_phaseFigures = m_trace.phaseSummaries(); // the lesson's phases are set afterwards
+    m_busy = busyProfile();
+    m_busyKnown = true;
     if (progress)
         progress(total, total);
     return true;
+}
+
+ParallelismProfile TimelineModel::busyProfile() const
+{
+    if (m_busyKnown)
+        return m_busy;
+    QList<QList<ParallelismProfile::Interval>> lanes;
+    const qint64 end = std::max<qint64>(1, duration());
+    for (const TimelineLane &lane : m_lanes) {
+        if (lane.lane == 0)
+            continue;
+        QList<ParallelismProfile::Interval> busy;
+        // A live run's running call is a Flight span (its begin comes with its result),
+        // drawn from when the worker was free: counted as it is drawn.
+        for (const Span &s : lane.spans)
+            if (s.kind == Span::Kind::Call || (s.kind == Span::Kind::Flight && s.end < 0))
+                busy.append({s.start, s.end >= 0 ? s.end : end});
+        lanes.append(busy);
+    }
+    return ParallelismProfile::fromLanes(lanes, 0, end);
 }
 
 qint64 TimelineModel::duration() const

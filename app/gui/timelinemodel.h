@@ -2,6 +2,7 @@
 
 #include "comparison.h"
 #include "eventstore.h"
+#include "parallelism.h"
 #include "tracemodel.h"
 
 #include <QHash>
@@ -166,6 +167,10 @@ public:
     int countArrows(Arrow::Kind kind) const;
     int countMarkers(Marker::Kind kind) const;
 
+    // How many workers ran a call at each moment (the parallelism strip). A saved run's is
+    // worked out once by build(), on the thread that builds it; a live run's on asking.
+    ParallelismProfile busyProfile() const;
+
     // How often the picture was built again from all the events (each setEvents(), and the
     // rare change that reshapes it); a live run's appends do not.
     int rebuildCount() const { return m_rebuilds; }
@@ -213,6 +218,8 @@ private:
     qsizetype m_stepsSeen = 0;
     qint64 m_t0Seen = -1;
     int m_rebuilds = 0;
+    ParallelismProfile m_busy; // valid when m_busyKnown
+    bool m_busyKnown = false;
 };
 
 } // namespace procession::gui

@@ -47,6 +47,7 @@ void TimelineModel::append(const QList<TraceEvent> &events)
     if (events.isEmpty())
         return;
     m_store.append(events);
+    m_busyKnown = false;
     Batch batch;
     // Nothing drawn yet (the first events, or a whole file): build it at once.
     batch.rebuild = m_trace.t0() < 0 || m_lanes.isEmpty();

@@ -103,25 +103,12 @@ void TimelineView::updateBusy()
     m_hasBusy = false;
     if (!m_model || m_model->isEmpty())
         return;
-    QList<QList<ParallelismProfile::Interval>> lanes;
     qsizetype calls = 0;
     for (const TimelineLane &lane : m_model->lanes())
         calls += lane.lane > 0 ? lane.spans.size() : 0;
     if (m_live && calls > kLiveBusyLimit)
         return;
-    const qint64 end = std::max<qint64>(1, m_model->duration());
-    for (const TimelineLane &lane : m_model->lanes()) {
-        if (lane.lane == 0)
-            continue;
-        QList<ParallelismProfile::Interval> busy;
-        // A live run's running call is a Flight span (its begin comes with its result),
-        // drawn from when the worker was free: counted as it is drawn.
-        for (const Span &s : lane.spans)
-            if (s.kind == Span::Kind::Call || (s.kind == Span::Kind::Flight && s.end < 0))
-                busy.append({s.start, s.end >= 0 ? s.end : end});
-        lanes.append(busy);
-    }
-    m_busy = ParallelismProfile::fromLanes(lanes, 0, end);
+    m_busy = m_model->busyProfile(); // a saved run's was worked out when it was opened
     m_hasBusy = true;
 }
 
