@@ -102,6 +102,7 @@ private:
     void onStarted(RunController *c);
     void onEvents(RunController *c);
     void onRunnerEnded(); // a run is over; its last events are being drawn
+    void updateLiveLimit(); // the live playhead waits for the events not yet drawn
     void onFinished(RunController *c);
     void onPlayhead(qint64 t);
     void onCallClicked(TimelineView *view, qsizetype call);

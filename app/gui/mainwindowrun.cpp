@@ -92,7 +92,8 @@ void MainWindow::onRunnerEnded()
         if (c->isRunning() && !c->isCatchingUp())
             return; // the other compared run goes on
     // Nothing happens any more: the playhead stops at the present while the last events
-    // are drawn.
+    // are drawn (and, until they are, at the newest one drawn).
+    updateLiveLimit();
     m_playback->holdLive();
     statusBar()->showMessage(m_stopping ? tr("Stopped; drawing what the workers did before…")
                                         : tr("Finished; drawing the last events…"));
@@ -157,7 +158,27 @@ void MainWindow::onEvents(RunController *c)
     }
     if (!m_playback->isLive())
         m_playback->setDuration(playDuration());
+    else
+        updateLiveLimit();
     m_console->setPlayhead(m_playback->playhead());
+}
+
+void MainWindow::updateLiveLimit()
+{
+    // A run can make events faster than the window draws them (200,000 squares: by up to a
+    // second). Then the picture is of the newest moment it knows whole, not of the clock:
+    // following the clock would draw a worker's current call as running until its events
+    // come, when the worker has run many more calls since.
+    qint64 limit = -1;
+    for (RunController *c : {m_single, m_left, m_right}) {
+        if (!c->isRunning() || !(c->wasBehind() || c->isCatchingUp()))
+            continue;
+        const TimelineModel &m = c->model();
+        const qint64 drawn =
+            m.isEmpty() ? 0 : std::max<qint64>(0, m.t0() + m.knownUntil() - m_playback->liveStart());
+        limit = limit < 0 ? drawn : std::min(limit, drawn);
+    }
+    m_playback->setLiveLimit(limit);
 }
 
 void MainWindow::onFinished(RunController *c)
@@ -192,10 +213,13 @@ void MainWindow::onPlayhead(qint64 t)
     if (m_compareMode) {
         m_compare->first()->setPlayhead(t);
         m_compare->second()->setPlayhead(t);
+        m_compare->first()->setLiveLag(m_playback->liveLag());
+        m_compare->second()->setLiveLag(m_playback->liveLag());
         if (m_playback->isLive())
             m_compare->refresh();
     } else {
         m_timeline->setPlayhead(t);
+        m_timeline->setLiveLag(m_playback->liveLag());
     }
     const TimelineModel &m = activeModel();
     m_console->setPlayhead(t);

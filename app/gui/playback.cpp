@@ -18,6 +18,8 @@ void Playback::startLive(qint64 startNs)
     m_live = true;
     m_playing = true;
     m_liveStart = startNs;
+    m_liveEnd = -1;
+    m_liveLimit = -1;
     m_playhead = 0;
     m_timer.start();
     emit stateChanged();
@@ -28,8 +30,34 @@ void Playback::holdLive()
 {
     if (!m_live)
         return;
-    m_playhead = std::max<qint64>(0, nowNs() - m_liveStart);
-    m_timer.stop();
+    m_liveEnd = nowNs();
+    moveLive();
+}
+
+void Playback::setLiveLimit(qint64 t)
+{
+    if (!m_live || t == m_liveLimit)
+        return;
+    m_liveLimit = t;
+    moveLive();
+}
+
+qint64 Playback::liveLag() const
+{
+    if (!m_live)
+        return 0;
+    return std::max<qint64>(0, (m_liveEnd >= 0 ? m_liveEnd : nowNs()) - m_liveStart - m_playhead);
+}
+
+void Playback::moveLive(bool always)
+{
+    qint64 t = (m_liveEnd >= 0 ? m_liveEnd : nowNs()) - m_liveStart;
+    if (m_liveLimit >= 0)
+        t = std::min(t, m_liveLimit);
+    t = std::max(t, m_playhead);
+    if (t == m_playhead && !always)
+        return;
+    m_playhead = t;
     emit playheadChanged(m_playhead);
 }
 
@@ -96,8 +124,7 @@ void Playback::setSpeed(double speed)
 void Playback::tick()
 {
     if (m_live) {
-        m_playhead = std::max<qint64>(0, nowNs() - m_liveStart);
-        emit playheadChanged(m_playhead);
+        moveLive(true); // the clock moved: so did the lag, if it is held
         return;
     }
     const qint64 elapsed = m_clock.nsecsElapsed();

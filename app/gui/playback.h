@@ -26,6 +26,13 @@ public:
     // The run is over but its last events are still being drawn: the playhead stops
     // following the clock and waits, live, for stopLive().
     void holdLive();
+    // The newest moment the window has drawn, while it is behind the run (-1: it is not):
+    // the live playhead does not pass it, so nothing is drawn as running that has ended
+    // in events not yet drawn. It never moves back either: a lower limit holds it where it is.
+    void setLiveLimit(qint64 t);
+    qint64 liveStart() const { return m_liveStart; }
+    // Live: how far the playhead is behind the clock (0 when it follows it).
+    qint64 liveLag() const;
     // The run ended: rest at its end.
     void stopLive(qint64 duration);
     void setDuration(qint64 duration);
@@ -45,10 +52,13 @@ signals:
 
 private:
     void tick();
+    void moveLive(bool always = false);
 
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_liveStart = 0;
+    qint64 m_liveEnd = -1;   // when holdLive() stopped the clock
+    qint64 m_liveLimit = -1; // setLiveLimit()
     qint64 m_playhead = 0;
     qint64 m_duration = 0;
     double m_speed = 1;

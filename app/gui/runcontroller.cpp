@@ -38,6 +38,7 @@ bool RunController::start(const Scenario &scenario)
     m_result = RunResult();
     m_stopRequested = false;
     m_runnerDone = false;
+    m_behind = false;
     m_startedAt = nowNs();
 
     SessionOptions options;
@@ -192,6 +193,7 @@ void RunController::poll(bool all)
     if (any &&
         (!m_runnerDone || !more || !m_shown.isValid() || m_shown.elapsed() >= CatchUpFrameMs)) {
         m_shown.start();
+        m_behind = isCatchingUp() || eventsInTransit() > 0;
         emit eventsArrived();
     }
     if (m_runnerDone && drained && m_thread)

@@ -65,6 +65,10 @@ public:
     // The runner has ended (its workers are gone) and the model is taking the events it
     // left; finished() follows once they are all in.
     bool isCatchingUp() const { return m_runnerDone && m_thread; }
+    // At its last take of events (eventsArrived()) the window was behind the run: events
+    // were left in transit, or the runner had ended and they are being drawn. Read once
+    // then, so that all who ask between two takes get the same answer.
+    bool wasBehind() const { return m_behind; }
 
 signals:
     void started();
@@ -89,6 +93,7 @@ private:
     QTimer m_poll;
     QThread *m_thread = nullptr;
     bool m_runnerDone = false; // the runner thread has ended; the model may still be catching up
+    bool m_behind = false;
     QElapsedTimer m_shown;     // since eventsArrived() was last emitted
     qint64 m_startedAt = 0;
 

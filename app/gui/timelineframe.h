@@ -48,6 +48,7 @@ struct TimelineFrame
     QFont font;
     QSize size;
     qint64 playhead = 0;
+    qint64 liveLag = 0; // live: how far the picture is behind the clock (it is drawing)
     qsizetype selected = -1;
     qint64 maxArrowLength = 0; // the longest arrow: how far back an arrow in view may start
     double scrollY = 0;

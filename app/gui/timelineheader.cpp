@@ -236,6 +236,10 @@ QString TimelineHeader::status(QColor *color) const
     const TraceModel &t = m_f.model->trace();
     if (t.running()) {
         *color = m_f.theme.playhead;
+        // A tenth of a second behind is worth saying: the picture is not of now.
+        if (m_f.liveLag >= 100000000)
+            return tr("● live  %1, drawing %2 behind")
+                .arg(formatDuration(double(m_f.playhead)), formatDuration(double(m_f.liveLag)));
         return tr("● live  %1").arg(formatDuration(double(m_f.playhead)));
     }
     if (!t.finished())

@@ -114,6 +114,21 @@ ParallelismProfile TimelineModel::busyProfile() const
     return ParallelismProfile::fromLanes(lanes, 0, end);
 }
 
+qint64 TimelineModel::knownUntil() const
+{
+    qint64 known = duration();
+    for (const TimelineLane &lane : m_lanes) {
+        if (lane.lane == 0 || lane.running < 0)
+            continue;
+        const CallPicture p = callPicture(lane.running);
+        // Not yet begun as far as the events tell, or begun and not yet ended (its end may
+        // be in the next slice of events): known up to where it is drawn from.
+        if (p.hasSpan && p.span.end < 0)
+            known = std::min(known, p.span.start);
+    }
+    return known;
+}
+
 qint64 TimelineModel::duration() const
 {
     return m_trace.t0() < 0 ? 0 : m_trace.lastT() - m_trace.t0();

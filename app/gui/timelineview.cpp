@@ -130,6 +130,14 @@ void TimelineView::setPlayhead(qint64 t)
     update();
 }
 
+void TimelineView::setLiveLag(qint64 ns)
+{
+    if (ns == m_liveLag)
+        return;
+    m_liveLag = ns;
+    update();
+}
+
 void TimelineView::setLive(bool live)
 {
     m_live = live;
@@ -273,6 +281,7 @@ TimelineFrame TimelineView::frame() const
     f.font = font();
     f.size = size();
     f.playhead = m_playhead;
+    f.liveLag = m_live ? m_liveLag : 0;
     f.selected = m_selected;
     f.maxArrowLength = m_maxArrowLength;
     f.scrollY = m_scrollY;

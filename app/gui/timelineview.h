@@ -35,6 +35,9 @@ public:
     void setTitle(const QString &title);
     QString title() const { return m_title; }
     void setPlayhead(qint64 t);
+    // Live, while the window draws events older than the clock: by how much (ns), said in
+    // the header next to the playhead's time.
+    void setLiveLag(qint64 ns);
     qint64 playhead() const { return m_playhead; }
     // While live the header says so and the view keeps the growing run in sight.
     void setLive(bool live);
@@ -135,6 +138,7 @@ private:
     TimeScale m_scale;
     LaneLayout m_layout;
     qint64 m_playhead = 0;
+    qint64 m_liveLag = 0;
     double m_scrollY = 0; // lanes scrolled up by this many pixels when they do not fit
     qint64 m_fitDuration = 0;
     qint64 m_maxArrowLength = 0;

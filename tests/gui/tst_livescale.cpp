@@ -3,6 +3,7 @@
 // generous (the bench's live_stall_ms measures the real figure): a window that takes the
 // whole backlog in one go, or rebuilds its picture on every poll, misses them by seconds.
 #include "mainwindow.h"
+#include "playback.h"
 #include "runcontroller.h"
 #include "timelinemodel.h"
 
@@ -126,6 +127,40 @@ void TestLiveScale::windowKeepsAnswering()
     Heartbeat beat;
     QElapsedTimer clock;
     clock.start();
+    // While the window is behind the run, its playhead is not at the clock: a worker's
+    // current call is drawn running up to the playhead, and when the window is behind, that
+    // call may have ended long ago (its events still on their way). Each time the window has
+    // taken events and was left behind (this runs after the window's own slot), the call
+    // each worker row shows as running is noted with the playhead; once the run is over,
+    // every such call must have ended no earlier than that playhead.
+    const RunController *run = window.controller();
+    const Playback *playback = window.playback();
+    struct Shown
+    {
+        qsizetype call;
+        qint64 at; // the playhead, on the clock of the events
+    };
+    QList<Shown> shown;
+    int behind = 0;
+    qint64 lastPlayhead = 0;
+    bool backwards = false, behindBefore = false;
+    const auto connection = connect(run, &RunController::eventsArrived, this, [&] {
+        const qint64 t = playback->playhead(), before = lastPlayhead;
+        const bool wasBehind = behindBefore;
+        backwards = backwards || t < before;
+        lastPlayhead = t;
+        behindBefore = run->wasBehind();
+        if (!behindBefore)
+            return;
+        ++behind;
+        // Since the last take it followed the clock if the window had caught up then; and it
+        // never moves back, so it may be past a call that ended since: then it stays.
+        if (!wasBehind || t <= before)
+            return;
+        for (const TimelineLane &l : run->model().lanes())
+            if (l.lane != 0 && l.running >= 0)
+                shown.append({l.running, playback->liveStart() + t});
+    });
     window.run();
     QVERIFY(window.isRunning());
     QVERIFY(stop->isEnabled());
@@ -149,6 +184,27 @@ void TestLiveScale::windowKeepsAnswering()
           Calls, wall, beat.worstMs(), beat.worstAtMs());
     QVERIFY2(beat.worstMs() <= MaxGapMs,
              qPrintable(QStringLiteral("the window did not answer for %1 ms").arg(beat.worstMs())));
+    disconnect(connection);
+    int early = 0;
+    qint64 worstNs = 0;
+    for (const Shown &s : std::as_const(shown)) {
+        const procession::CallRecord &c = m.trace().calls().at(s.call);
+        if (c.end < s.at) {
+            ++early;
+            worstNs = std::max(worstNs, s.at - c.end);
+        }
+    }
+    qInfo("the window was behind the run at %d of its takes; of the %lld calls it then showed "
+          "running, %d had ended before its playhead (by up to %.1f ms)",
+          behind, qint64(shown.size()), early, worstNs / 1e6);
+    QVERIFY2(behind >= 10 && shown.size() >= 10,
+             "the run never got ahead of the window: nothing was checked");
+    QVERIFY2(early == 0, qPrintable(QStringLiteral("%1 of %2 calls were shown running after they "
+                                                   "had ended, by up to %3 ms")
+                                        .arg(early)
+                                        .arg(shown.size())
+                                        .arg(worstNs / 1e6)));
+    QVERIFY2(!backwards, "the live playhead moved back");
 }
 
 // Stop pressed in the middle of the run: within a second the run has ended interrupted and
