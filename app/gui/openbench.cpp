@@ -21,6 +21,8 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
+#include <utility>
 #include <cstdlib>
 
 namespace {
@@ -65,6 +67,27 @@ private:
     bool m_seen = false;
 };
 
+// Calls `then` once, on the event loop's turn after the first paint of `view`.
+class AfterFirstPaint : public QObject
+{
+public:
+    AfterFirstPaint(QWidget *view, std::function<void()> then) : m_then(std::move(then))
+    {
+        view->installEventFilter(this);
+    }
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (m_then && event->type() == QEvent::Paint) {
+            watched->removeEventFilter(this);
+            QTimer::singleShot(0, this, std::exchange(m_then, {}));
+        }
+        return false;
+    }
+
+private:
+    std::function<void()> m_then;
+};
+
 } // namespace
 
 extern "C" Q_DECL_EXPORT int procession_gui_open_bench(int argc, char **argv)
@@ -90,14 +113,22 @@ extern "C" Q_DECL_EXPORT int procession_gui_open_bench(int argc, char **argv)
     MainWindow window;
     window.setDarkPalette(false);
     window.resize(1600, 1000);
-    // From here to the first frame: how long the GUI thread left its event loop at a time.
+    // The window is shown first, and its first (empty) frame drawn: loading fonts and glyphs
+    // for it is the window's start, not the opening. From the opening on, how long the GUI
+    // thread left its event loop at a time, until the first frame of the trace.
     StallWatch stalls;
     FirstFrame first(window.timeline(), &stalls);
-    stalls.start();
-    if (!window.openFile(QFile::decodeName(line.positional().constFirst()), &error)) {
-        std::fprintf(stderr, "procession bench-open: %s\n", qPrintable(error));
-        return 1;
-    }
+    const QString file = QFile::decodeName(line.positional().constFirst());
+    int failed = 0;
+    AfterFirstPaint shown(window.timeline(), [&] {
+        stalls.start();
+        QString why;
+        if (!window.openFile(file, &why)) {
+            std::fprintf(stderr, "procession bench-open: %s\n", qPrintable(why));
+            failed = 1;
+            QCoreApplication::exit(1);
+        }
+    });
     window.show();
     // Standard input closed (by the bench, or because it has gone): the window closes.
     QThread *stdinWatch = QThread::create([] {
@@ -108,6 +139,10 @@ extern "C" Q_DECL_EXPORT int procession_gui_open_bench(int argc, char **argv)
     QObject::connect(stdinWatch, &QThread::finished, &app, &QApplication::quit);
     stdinWatch->start();
     const int code = app.exec();
+    if (failed) {
+        std::fflush(stderr);
+        std::_Exit(1); // the thread reading standard input is still in fread()
+    }
     stdinWatch->wait();
     delete stdinWatch;
     return code;
