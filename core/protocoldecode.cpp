@@ -57,7 +57,21 @@ bool readHead(Cursor &c, Head *h)
 
 bool asciiRun(const uchar *p, quint64 n)
 {
-    for (quint64 i = 0; i < n; ++i)
+    // Eight bytes at a time, their high bits or-ed together and looked at once a block: the
+    // byte-by-byte loop with its early exit was a third of decoding an 8 MiB string.
+    quint64 i = 0;
+    constexpr quint64 Block = 256;
+    for (; i + Block <= n; i += Block) {
+        quint64 any = 0;
+        for (quint64 k = 0; k < Block; k += 8) {
+            quint64 word;
+            std::memcpy(&word, p + i + k, 8);
+            any |= word;
+        }
+        if (any & 0x8080808080808080ULL)
+            return false;
+    }
+    for (; i < n; ++i)
         if (p[i] >= 0x80)
             return false;
     return true;
@@ -132,8 +146,10 @@ bool readValue(Cursor &c, QCborValue *out, int depth)
     case Text:
         if (h.arg > remaining || !asciiRun(c.p, h.arg))
             return false;
-        *out =
-            QCborValue(QString::fromLatin1(reinterpret_cast<const char *>(c.p), qsizetype(h.arg)));
+        // Kept as the ASCII bytes they are (QCborValue stores ASCII text so): not widened
+        // to UTF-16 and narrowed again, which for an 8 MiB string was most of its decoding.
+        *out = QCborValue(
+            QLatin1StringView(reinterpret_cast<const char *>(c.p), qsizetype(h.arg)));
         c.p += h.arg;
         return true;
     case Array: {

@@ -3,6 +3,8 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <algorithm>
+
 using namespace procession;
 using namespace procession::protocol;
 
@@ -14,6 +16,7 @@ private slots:
     void roundTrip_data();
     void roundTrip();
     void splitAtEveryByte();
+    void textAtEveryPlace();
     void manyFramesInOneRead();
     void garbage_data();
     void garbage();
@@ -76,6 +79,46 @@ void tst_Protocol::roundTrip()
     QCOMPARE(got.token, sent.token);
     QCOMPARE(reader.next(&got), FrameReader::Status::NeedMore);
     QCOMPARE(reader.buffered(), 0);
+}
+
+// Text is read by a fast path that checks for ASCII a block at a time, and written from
+// the value's own storage: one character outside ASCII, at every place in strings around
+// the block and word sizes, comes back as it went, in a call's arguments and in a result.
+void tst_Protocol::textAtEveryPlace()
+{
+    const QString wide[] = {QStringLiteral("é"), QStringLiteral("€"), QStringLiteral("😀")};
+    int checked = 0;
+    for (const qsizetype length : {1, 7, 8, 9, 255, 256, 257, 300, 4099}) {
+        const QString ascii(length, QLatin1Char('a'));
+        QList<QString> texts{ascii};
+        for (qsizetype at = 0; at < length; at += length > 300 ? 97 : 1)
+            texts << ascii.left(at) + wide[at % 3] + ascii.mid(at + 1);
+        texts << ascii.left(length - 1) + wide[0]; // last
+        for (const QString &text : std::as_const(texts)) {
+            const Message call = Message::call(1, QStringLiteral("echo"), {text});
+            const Message result = Message::result(1, text, 1, 2, 3);
+            for (const Message &sent : {call, result}) {
+                FrameReader reader;
+                reader.feed(encode(sent));
+                Message got;
+                QCOMPARE(reader.next(&got), FrameReader::Status::Frame);
+                const QCborValue value = sent.kind == Message::Kind::Call ? got.args.at(0) : got.value;
+                QVERIFY(value.isString());
+                if (value.toString() != text)
+                    QFAIL(qPrintable(QStringLiteral("a text of %1 characters came back changed "
+                                                    "(%2 characters; the first that differs at %3)")
+                                         .arg(text.size())
+                                         .arg(value.toString().size())
+                                         .arg(std::mismatch(text.cbegin(), text.cend(),
+                                                            value.toString().cbegin(),
+                                                            value.toString().cend())
+                                                  .first -
+                                              text.cbegin())));
+                ++checked;
+            }
+        }
+    }
+    QVERIFY(checked > 2000);
 }
 
 void tst_Protocol::splitAtEveryByte()
