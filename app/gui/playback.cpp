@@ -31,6 +31,7 @@ void Playback::holdLive()
     if (!m_live)
         return;
     m_liveEnd = nowNs();
+    m_timer.stop(); // the clock is held: only setLiveLimit() moves the playhead now
     moveLive();
 }
 
@@ -124,7 +125,7 @@ void Playback::setSpeed(double speed)
 void Playback::tick()
 {
     if (m_live) {
-        moveLive(true); // the clock moved: so did the lag, if it is held
+        moveLive(true); // the clock moved: so did the lag, if the playhead waits
         return;
     }
     const qint64 elapsed = m_clock.nsecsElapsed();
