@@ -55,7 +55,7 @@ void Playback::moveLive(bool always)
     qint64 t = (m_liveEnd >= 0 ? m_liveEnd : nowNs()) - m_liveStart;
     if (m_liveLimit >= 0)
         t = std::min(t, m_liveLimit);
-    t = std::max(t, m_playhead);
+    t = std::max<qint64>(t, 0);
     if (t == m_playhead && !always)
         return;
     m_playhead = t;

@@ -26,9 +26,9 @@ public:
     // The run is over but its last events are still being drawn: the playhead stops
     // following the clock and waits, live, for stopLive().
     void holdLive();
-    // The newest moment the window has drawn, while it is behind the run (-1: it is not):
-    // the live playhead does not pass it, so nothing is drawn as running that has ended
-    // in events not yet drawn. It never moves back either: a lower limit holds it where it is.
+    // The newest moment the window knows whole, while it is behind the run (-1: it is not):
+    // the live playhead does not pass it, so nothing is drawn as running that has ended in
+    // events not yet drawn. When the window falls behind, the playhead goes back to it.
     void setLiveLimit(qint64 t);
     qint64 liveStart() const { return m_liveStart; }
     // Live: how far the playhead is behind the clock (0 when it follows it).
