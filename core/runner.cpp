@@ -4,7 +4,6 @@
 #include "trace.h"
 
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QMap>
 
 namespace procession {
@@ -138,12 +137,14 @@ RunResult Runner::run()
                 }
                 break;
             case Step::Kind::CallAwait: {
-                // A step's timeout bounds the whole step, not each call: with a stopped worker
-                // and 100 calls queued on it, a per-call timeout made the step last 100 times
-                // as long. Once the deadline passes, what is still outstanding fails at once.
-                // One sentence per worker that did not answer, not one per call.
+                // A step's timeout is how long a worker may go without answering while the
+                // step waits: not a bound on each call (with a stopped worker and 100 calls
+                // queued on it, the step lasted 100 times as long) nor on the whole step
+                // (2,000 echoes of 8 MiB answered all along and failed after 30 s as "did not
+                // answer"). Once a worker has been quiet that long, what it still owes fails
+                // at once: one sentence per worker that did not answer, not one per call.
                 const int limit = step.timeoutMs > 0 ? step.timeoutMs : m_scenario.timeoutMs;
-                const QDeadlineTimer deadline(limit > 0 ? qint64(limit) : qint64(-1));
+                const qint64 stepStart = nowNs();
                 struct Silent
                 {
                     qint64 pid = 0;
@@ -151,10 +152,9 @@ RunResult Runner::run()
                 };
                 QMap<int, Silent> silent; // by worker, in worker order
                 for (const Pending &p : std::as_const(pending)) {
-                    const int left = deadline.isForever()
-                                         ? -1
-                                         : int(std::max<qint64>(0, deadline.remainingTime()));
-                    const CallOutcome out = session.awaitCall(p.call, left, limit > 0 ? limit : -1);
+                    const CallOutcome out =
+                        limit > 0 ? session.awaitCall(p.call, limit, limit, stepStart)
+                                  : session.awaitCall(p.call);
                     if (out.errorKind == QLatin1String("timeout") && !p.expectError) {
                         Silent &s = silent[out.worker];
                         s.pid = out.pid;

@@ -422,6 +422,7 @@ bool Session::takeFrames(WorkerState *w)
             return false;
         }
         w->inFlight.removeFirst();
+        w->lastAnswerNs = nowNs();
         if (Call *c = m_calls->find(m.id)) {
             w->inFlightBytes -= c->wireBytes;
             // Held until awaited: its value is in the session's memory now.

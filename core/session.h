@@ -70,10 +70,14 @@ public:
     qint64 callAsync(const QString &fn, const QCborArray &args, const QCborMap &kwargs = {});
     // Waits for the oldest call on `worker` that nobody has awaited yet.
     CallOutcome callAwait(int worker, int timeoutMs = -1);
-    // Waits for one call by id.
-    // stepLimitMs: the limit of the whole step this wait belongs to, said in the sentence
-    // when the call did not finish (the wait itself may be what was left of it).
-    CallOutcome awaitCall(qint64 call, int timeoutMs = -1, int stepLimitMs = -1);
+    // Waits for one call by id, at most timeoutMs (-1: the session's await timeout).
+    // With stepLimitMs >= 0 and stepStartNs >= 0 (a scenario step waiting for its calls) the
+    // limit is on silence instead: the call fails once its worker has not answered for
+    // stepLimitMs since the step began (or since its latest answer, if later). A worker that
+    // keeps answering is waited for however long its calls take; one that went quiet fails
+    // its calls together, the first after stepLimitMs and the rest at once.
+    CallOutcome awaitCall(qint64 call, int timeoutMs = -1, int stepLimitMs = -1,
+                          qint64 stepStartNs = -1);
     // Runs fn in this process, on the main lane, and returns when it is done.
     CallOutcome callHere(const QString &fn, const QCborArray &args, const QCborMap &kwargs = {});
 

@@ -159,7 +159,7 @@ CallOutcome Session::callAwait(int worker, int timeoutMs)
     return awaitCall(w->unawaited.first(), timeoutMs);
 }
 
-CallOutcome Session::awaitCall(qint64 id, int timeoutMs, int stepLimitMs)
+CallOutcome Session::awaitCall(qint64 id, int timeoutMs, int stepLimitMs, qint64 stepStartNs)
 {
     Call *c = m_calls->find(id);
     if (!c) {
@@ -178,7 +178,18 @@ CallOutcome Session::awaitCall(qint64 id, int timeoutMs, int stepLimitMs)
         ++w->pushers;
         sendQueued(w);
     }
-    waitUntil([c] { return c->done; }, t, w);
+    if (w && stepLimitMs >= 0 && stepStartNs >= 0) {
+        for (;;) {
+            const qint64 quietFrom = std::max(stepStartNs, w->lastAnswerNs);
+            const qint64 leftMs =
+                (quietFrom + qint64(stepLimitMs) * 1000000 - nowNs() + 999999) / 1000000;
+            waitUntil([c] { return c->done; }, int(std::clamp<qint64>(leftMs, 0, 1 << 30)), w);
+            if (c->done || m_interrupted.load() || w->lastAnswerNs <= quietFrom)
+                break; // done, or the worker said nothing for the whole limit
+        }
+    } else {
+        waitUntil([c] { return c->done; }, t, w);
+    }
     if (push)
         --w->pushers;
     if (!c->done) {

@@ -36,6 +36,7 @@ struct WorkerState
     QList<qint64> inFlight;   // sent, no answer yet (answers come in order)
     qint64 inFlightBytes = 0; // their frames
     qint64 heldBytes = 0;     // answers taken and not awaited yet
+    qint64 lastAnswerNs = -1; // when its latest answer (result or error) arrived
     int pushers = 0; // awaits or a join waiting for what is queued: answers held do not count
     bool exitWanted = false; // joined: send exit once everything queued is sent
     bool exitSent = false;

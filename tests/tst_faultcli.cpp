@@ -109,6 +109,8 @@ private slots:
     void parentKilledTakesWorkersAlong();
     void stoppedWorkerCostsOneTimeout_data();
     void stoppedWorkerCostsOneTimeout();
+    void stepTimeoutIsOnSilence_data();
+    void stepTimeoutIsOnSilence();
     void badScenarioStartsNothing_data();
     void badScenarioStartsNothing();
     void tenMillionCallsAreRefusedUpFront_data();
@@ -302,6 +304,51 @@ void tst_FaultCli::stoppedWorkerCostsOneTimeout()
     QSKIP("SIGSTOP is POSIX");
 }
 #endif
+
+// A step's timeout_ms is how long a worker may go without answering. One that answers all
+// along is waited for however long its calls take together (2,000 echoes of 8 MiB answered
+// for a minute and failed after 30 s, "did not answer"); one call longer than the limit is
+// still a worker that said nothing for that long.
+void tst_FaultCli::stepTimeoutIsOnSilence_data()
+{
+    QTest::addColumn<QByteArray>("calls");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("says"); // the report's last line
+    QTest::newRow("six calls of 300 ms, 1 s limit")
+        << QByteArray(R"({"call_async": "sleep", "args": [[300]], "repeat": 6})") << 0
+        << QStringLiteral("ok: silence finished as expected");
+    QTest::newRow("one call of 3 s, 1 s limit")
+        << QByteArray(R"({"call_async": "sleep", "args": [[3000]]})") << 1
+        << QStringLiteral("did not answer within 1.0 s; 1 call not finished");
+}
+
+void tst_FaultCli::stepTimeoutIsOnSilence()
+{
+    QFETCH(QByteArray, calls);
+    QFETCH(int, exitCode);
+    QFETCH(QString, says);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("silence.json"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"id": "silence", "title": "answers all along", "steps": [{"fork": 1}, )" + calls +
+            R"(, {"call_await": "all", "timeout_ms": 1000}, {"join": "all"}]})");
+    f.close();
+    QProcess run;
+    startRun(run, {file});
+    QVERIFY(run.waitForStarted(5000));
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(run.waitForFinished(30000));
+    const qint64 took = timer.elapsed();
+    const QStringList out = lines(run.readAllStandardOutput());
+    QVERIFY(!out.isEmpty());
+    QVERIFY2(out.last().endsWith(says), qPrintable(out.last()));
+    QCOMPARE(run.exitCode(), exitCode);
+    if (exitCode == 0) // all six answered, one after another: past the limit in all
+        QVERIFY2(took >= 1800, qPrintable(QStringLiteral("took %1 ms").arg(took)));
+}
 
 void tst_FaultCli::badScenarioStartsNothing_data()
 {
