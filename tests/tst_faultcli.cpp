@@ -33,6 +33,16 @@ QStringList lines(const QByteArray &text)
     return QString::fromUtf8(text).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
+// A scenario file NAME in `dir` holding `json`; empty when it cannot be written.
+QString writeScenario(const QTemporaryDir &dir, const QString &name, const QByteArray &json)
+{
+    const QString file = dir.filePath(name);
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly) || f.write(json) != json.size())
+        return {};
+    return file;
+}
+
 // `procession run ID` in a process group of its own, so a "Ctrl-C" can go to the group.
 void startRun(QProcess &run, const QStringList &args)
 {
@@ -225,16 +235,14 @@ void tst_FaultCli::stoppedWorkerCostsOneTimeout()
     QFETCH(bool, json);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString file = dir.filePath(QStringLiteral("stopped.json"));
-    QFile f(file);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"id": "stopped", "title": "one worker stopped", "steps": [
+    const QString file = writeScenario(dir, QStringLiteral("stopped.json"),
+                                       R"({"id": "stopped", "title": "one worker stopped", "steps": [
         {"fork": 4},
         {"sleep": 200},
         {"call_async": "sleep", "args": [[5]], "repeat": 400},
         {"call_await": "all", "timeout_ms": 1000},
         {"join": "all"}]})");
-    f.close();
+    QVERIFY(!file.isEmpty());
     QProcess run;
     startRun(run, json ? QStringList{file, QStringLiteral("--json")} : QStringList{file});
     QVERIFY(run.waitForStarted(5000));
@@ -329,12 +337,11 @@ void tst_FaultCli::stepTimeoutIsOnSilence()
     QFETCH(QString, says);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString file = dir.filePath(QStringLiteral("silence.json"));
-    QFile f(file);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"id": "silence", "title": "answers all along", "steps": [{"fork": 1}, )" + calls +
+    const QString file = writeScenario(
+        dir, QStringLiteral("silence.json"),
+        R"({"id": "silence", "title": "answers all along", "steps": [{"fork": 1}, )" + calls +
             R"(, {"call_await": "all", "timeout_ms": 1000}, {"join": "all"}]})");
-    f.close();
+    QVERIFY(!file.isEmpty());
     QProcess run;
     startRun(run, {file});
     QVERIFY(run.waitForStarted(5000));
@@ -446,11 +453,8 @@ void tst_FaultCli::badScenarioStartsNothing()
     QFETCH(QString, says);
     QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/pft-XXXXXX"));
     QTemporaryDir runtime(QDir::tempPath() + QStringLiteral("/pfr-XXXXXX"));
-    const QString file = dir.filePath(QStringLiteral("bad.json"));
-    QFile f(file);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(json);
-    f.close();
+    const QString file = writeScenario(dir, QStringLiteral("bad.json"), json);
+    QVERIFY(!file.isEmpty());
 
 #if defined(Q_OS_LINUX)
     CreationWatch watch(runtime.path());
@@ -478,9 +482,9 @@ void tst_FaultCli::badScenarioStartsNothing()
 
     // The watch does see a session being made when a scenario is good.
     if (qstrcmp(QTest::currentDataTag(), "empty file") == 0) {
-        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
-        f.write(R"({"id": "ok", "title": "ok", "steps": [{"fork": 1}, {"join": "all"}]})");
-        f.close();
+        QCOMPARE(writeScenario(dir, QStringLiteral("bad.json"),
+                               R"({"id": "ok", "title": "ok", "steps": [{"fork": 1}, {"join": "all"}]})"),
+                 file);
         run.start(QStringLiteral(PROCESSION_EXE), {QStringLiteral("run"), file});
         QVERIFY(run.waitForFinished(20000));
         QCOMPARE(run.exitCode(), 0);
@@ -544,15 +548,13 @@ void tst_FaultCli::crashOfManyCallsIsFolded()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString file = dir.filePath(QStringLiteral("crash.json"));
-    QFile f(file);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"id": "crashmany", "title": "a crash with 500 calls queued behind it",
+    const QString file = writeScenario(dir, QStringLiteral("crash.json"),
+                                       R"({"id": "crashmany", "title": "a crash with 500 calls queued behind it",
         "steps": [{"fork": 4},
         {"call_async": "crash", "args": [["abort"]], "workers": [2]},
         {"call_async": "sleep", "args": [[1]], "repeat": 2000},
         {"call_await": "all"}, {"join": "all"}]})");
-    f.close();
+    QVERIFY(!file.isEmpty());
     for (const bool json : {false, true}) {
         QProcess run;
         startRun(run, json ? QStringList{file, QStringLiteral("--json")} : QStringList{file});

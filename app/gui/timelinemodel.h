@@ -172,9 +172,9 @@ public:
     ParallelismProfile busyProfile() const;
 
     // The newest moment (ns from the start) up to which every row is known: a worker whose
-    // current call has not been heard of since it was sent is known up to when it was free
-    // for it (it may have run many calls since, their events still on their way), else the
-    // newest event. A live window that is behind the run stops its playhead here.
+    // current call has no end yet is known up to where that call is drawn from (when it was
+    // free for it: it may have run many calls since, their events still on their way), else
+    // the newest event. A live window that is behind the run stops its playhead here.
     qint64 knownUntil() const;
 
     // How often the picture was built again from all the events (each setEvents(), and the
